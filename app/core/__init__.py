@@ -1,0 +1,1 @@
+"""Domain objects and services. No Qt import anywhere below here."""

@@ -1,0 +1,54 @@
+"""Spans and frames as plain, immutable data handed out by the project services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SpanRecord:
+    id: int
+    article_id: int
+    start: int  # code points
+    end: int
+    label: str
+    layer: str
+    annotator: str | None
+    origin: str
+    status: str
+    score: float | None
+    model: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class SlotRecord:
+    role: str
+    span_id: int
+    position: int
+
+
+@dataclass(frozen=True)
+class FrameRecord:
+    id: int
+    article_id: int
+    type: str
+    attributes: dict[str, Any]
+    layer: str
+    annotator: str | None
+    origin: str
+    status: str
+    score: float | None
+    model: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    slots: tuple[SlotRecord, ...] = field(default_factory=tuple)
+
+    def role(self, name: str) -> list[int]:
+        """Span ids filling role `name`, in order."""
+        return [s.span_id for s in sorted(self.slots, key=lambda s: s.position) if s.role == name]

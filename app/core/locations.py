@@ -1,0 +1,39 @@
+"""Where a project is: the --project option, then NEWSGLOSS_PROJECT, then the default project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from app.core.project import Project
+
+ENV_PROJECT = "NEWSGLOSS_PROJECT"
+ENV_ANNOTATOR = "NEWSGLOSS_ANNOTATOR"
+
+
+def default_project_path() -> Path:
+    """The project used when none is named: in the user's data folder, filled with the samples."""
+    return Path(platformdirs.user_data_dir("NewsGloss", appauthor=False)) / "default-project.db"
+
+
+def chosen_location(option: str | None) -> str | None:
+    return option or os.environ.get(ENV_PROJECT) or None
+
+
+def open_project(option: str | None, annotator: str | None = None, *, create: bool = False) -> Project:
+    """Open the chosen project; the default one is created, with the sample articles, on first use."""
+    annotator = annotator or os.environ.get(ENV_ANNOTATOR) or None
+    location = chosen_location(option)
+    if location is not None:
+        return Project.open(location, annotator, create=create)
+    from app.core.samples import add_samples
+
+    path = default_project_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    is_new = not path.exists()
+    project = Project.open(path, annotator, create=True)
+    if is_new:
+        add_samples(project)
+    return project

@@ -1,0 +1,569 @@
+"""A NewsGloss project and the services that read and change it.
+
+Every public method that changes something is one unit of work: it validates its
+input, writes, appends to the change log and commits before it returns. What it
+returns is plain data (records from core.annotations / core.articles), never a
+live ORM object, so callers on any thread can keep it.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from app.core.annotations import FrameRecord, SlotRecord, SpanRecord
+from app.core.articles import ArticleDraft, ArticleRecord, ArticleSummary, ImportReport
+from app.core.errors import NotFoundError, ProjectError, StaleEditError, ValidationError
+from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
+from app.core.text import content_hash
+from app.store import migrate
+from app.store.engine import make_engine, project_url, sqlite_path, writer
+from app.store.models import (
+    Annotator,
+    Article,
+    ArticleProgress,
+    ChangeLog,
+    Frame,
+    FrameSlot,
+    Origin,
+    Progress,
+    SchemaCopy,
+    Span,
+    Status,
+    utcnow,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
+
+
+class Project:
+    """An open project: one database, its label schema, and the annotator acting on it."""
+
+    def __init__(self, url: str, annotator: str | None = None):
+        """Use Project.open or Project.create."""
+        self.url = url
+        self.annotator = annotator or default_annotator()
+        self._engine = make_engine(url)
+        self._writer = writer(self._engine)
+        self.schema: Schema = self._load_schema()
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        location: str | Path,
+        annotator: str | None = None,
+        *,
+        create: bool = False,
+        schema_path: str | Path | None = None,
+    ) -> Project:
+        """Open the project at a file path or database URL, migrating it to the newest revision.
+
+        With `create`, a missing SQLite file becomes a new project (made by the
+        migrations) carrying the schema at `schema_path` or the default one.
+        """
+        url = project_url(location)
+        path = sqlite_path(url)
+        if path is not None:
+            _check_sqlite_file(path, create)
+        engine = make_engine(url)
+        try:
+            is_new = _is_empty(engine)
+            if is_new and not create:
+                raise ProjectError(f"{location}: no NewsGloss project there (create one with `newsgloss init`)")
+            if not is_new and migrate.current_revision(engine) is None:
+                raise ProjectError(f"{location}: this database is not a NewsGloss project")
+            schema = load_schema(schema_path or default_schema_path()) if is_new else None
+            migrate.upgrade(writer(engine))
+            if schema is not None:
+                with Session(writer(engine)) as session, session.begin():
+                    session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
+        finally:
+            engine.dispose()
+        return cls(url, annotator)
+
+    @classmethod
+    def create(cls, location: str | Path, annotator: str | None = None, schema_path: str | Path | None = None) -> Project:
+        url = project_url(location)
+        engine = make_engine(url)
+        try:
+            path = sqlite_path(url)
+            if (path is not None and path.exists() and path.stat().st_size > 0) or (
+                path is None and not _is_empty(engine)
+            ):
+                raise ProjectError(f"{location}: a project or other file is already there")
+        finally:
+            engine.dispose()
+        return cls.open(location, annotator, create=True, schema_path=schema_path)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _load_schema(self) -> Schema:
+        with Session(self._engine) as session:
+            row = session.scalars(select(SchemaCopy).order_by(SchemaCopy.id.desc()).limit(1)).first()
+            if row is None:
+                raise ProjectError(f"{self.url}: the project carries no label schema")
+            return parse_schema(row.source_text, f"{self.url} (label_schema {row.id})")
+
+    # ------------------------------------------------------------- unit of work
+
+    @contextmanager
+    def _unit(self) -> Iterator[Session]:
+        """One committed unit of work: everything inside commits together or not at all."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def _log(self, session: Session, action: str, article_id: int | None, subject: str | None,
+             subject_id: int | None, data: dict[str, Any]) -> None:
+        session.add(ChangeLog(annotator=self.annotator, action=action, article_id=article_id,
+                              subject=subject, subject_id=subject_id, data=data))
+
+    def _annotator_id(self, session: Session) -> int:
+        found = session.scalar(select(Annotator.id).where(Annotator.name == self.annotator))
+        if found is not None:
+            return found
+        annotator = Annotator(name=self.annotator)
+        session.add(annotator)
+        session.flush()
+        return annotator.id
+
+    # ----------------------------------------------------------------- articles
+
+    def import_files(self, paths: Iterable[str | Path], title: str | None = None) -> ImportReport:
+        """Read every file first, then add all the articles in one transaction."""
+        from app.formats.sources import read_sources
+
+        result = read_sources([Path(p) for p in paths], title=title)
+        report = self.add_articles(result.drafts)
+        report.skipped.extend(result.skipped)
+        return report
+
+    def add_articles(self, drafts: Sequence[ArticleDraft]) -> ImportReport:
+        """Add articles not yet in the project (by content hash); all in one transaction."""
+        report = ImportReport()
+        digests = [content_hash(d.text) for d in drafts]
+        with self._unit() as session:
+            known = _existing_hashes(session, digests)
+            new: dict[str, ArticleDraft] = {}
+            repeats: list[tuple[str, ArticleDraft]] = []
+            for digest, draft in zip(digests, drafts):
+                if digest in known or digest in new:
+                    repeats.append((digest, draft))
+                else:
+                    new[digest] = draft
+            if new:
+                ids = session.scalars(
+                    insert(Article).returning(Article.id, sort_by_parameter_order=True),
+                    [_article_row(digest, d) for digest, d in new.items()],
+                ).all()
+                known.update(zip(new, ids))
+                report.added.extend(zip(ids, new.values()))
+                self._log(session, "import", None, "article", None,
+                          {"added": list(ids), "files": sorted({d.origin for d in new.values()})})
+            report.duplicates.extend((draft, known[digest]) for digest, draft in repeats)
+        return report
+
+    def articles(self) -> list[ArticleSummary]:
+        with Session(self._engine) as session:
+            span_counts = dict(session.execute(
+                select(Span.article_id, func.count()).where(Span.status != Status.REJECTED).group_by(Span.article_id)
+            ).all())
+            frame_counts = dict(session.execute(
+                select(Frame.article_id, func.count()).where(Frame.status != Status.REJECTED).group_by(Frame.article_id)
+            ).all())
+            progress = dict(session.execute(
+                select(ArticleProgress.article_id, ArticleProgress.status)
+                .join(Annotator, Annotator.id == ArticleProgress.annotator_id)
+                .where(Annotator.name == self.annotator)
+            ).all())
+            rows = session.execute(
+                select(Article.id, Article.external_id, Article.title, Article.source,
+                       func.length(Article.text)).order_by(Article.id)
+            ).all()
+        return [
+            ArticleSummary(id=i, external_id=ext, title=title, source=source, chars=chars,
+                           spans=span_counts.get(i, 0), frames=frame_counts.get(i, 0),
+                           progress=progress.get(i, Progress.TODO).value)
+            for i, ext, title, source, chars in rows
+        ]
+
+    def article(self, article_id: int) -> ArticleRecord:
+        with Session(self._engine) as session:
+            a = _get(session, Article, article_id)
+            return ArticleRecord(id=a.id, external_id=a.external_id, title=a.title, source=a.source, url=a.url,
+                                 published=a.published, text=a.text, content_hash=a.content_hash,
+                                 meta=dict(a.meta), imported_from=a.imported_from)
+
+    def set_progress(self, article_id: int, status: str | Progress) -> None:
+        status = _choice(Progress, status, "article status")
+        with self._unit() as session:
+            _get(session, Article, article_id)
+            annotator_id = self._annotator_id(session)
+            row = session.get(ArticleProgress, (article_id, annotator_id))
+            before = row.status.value if row else Progress.TODO.value
+            if row is None:
+                session.add(ArticleProgress(article_id=article_id, annotator_id=annotator_id, status=status))
+            else:
+                row.status, row.updated_at = status, utcnow()
+            self._log(session, "progress.set", article_id, "article", article_id,
+                      {"from": before, "to": status.value})
+
+    def progress(self, article_id: int) -> str:
+        with Session(self._engine) as session:
+            status = session.scalar(
+                select(ArticleProgress.status).join(Annotator, Annotator.id == ArticleProgress.annotator_id)
+                .where(ArticleProgress.article_id == article_id, Annotator.name == self.annotator)
+            )
+        return (status or Progress.TODO).value
+
+    # -------------------------------------------------------------------- spans
+
+    def spans(self, article_id: int, *, include_rejected: bool = False) -> list[SpanRecord]:
+        with Session(self._engine) as session:
+            query = select(Span, Annotator.name).outerjoin(Annotator, Annotator.id == Span.annotator_id).where(
+                Span.article_id == article_id)
+            if not include_rejected:
+                query = query.where(Span.status != Status.REJECTED)
+            rows = session.execute(query.order_by(Span.start, Span.end, Span.id)).all()
+            return [_span_record(span, name) for span, name in rows]
+
+    def add_span(self, article_id: int, start: int, end: int, label: str, *,
+                 origin: str | Origin = Origin.HUMAN, status: str | Status = Status.ACCEPTED,
+                 score: float | None = None, model: str | None = None, layer: str | None = None) -> SpanRecord:
+        origin = _choice(Origin, origin, "origin")
+        status = _choice(Status, status, "status")
+        self.schema.label(label)
+        with self._unit() as session:
+            article = _get(session, Article, article_id)
+            _check_offsets(article, start, end)
+            span = Span(article_id=article_id, start=start, end=end, label=label,
+                        layer=layer or self.annotator, annotator_id=self._annotator_id(session),
+                        origin=origin, status=status, score=score, model=model)
+            session.add(span)
+            session.flush()
+            self._log(session, "span.add", article_id, "span", span.id,
+                      {"start": start, "end": end, "label": label, "origin": origin.value,
+                       "status": status.value, "layer": span.layer})
+            return _span_record(span, self.annotator)
+
+    def update_span(self, span_id: int, *, label: str | None = None, start: int | None = None,
+                    end: int | None = None, status: str | Status | None = None,
+                    expected_version: int | None = None) -> SpanRecord:
+        """Relabel, move or review a span. Frames that use it keep it."""
+        if label is not None:
+            self.schema.label(label)
+        with self._unit() as session:
+            span = _get(session, Span, span_id)
+            _check_version("span", span, expected_version)
+            before = {"start": span.start, "end": span.end, "label": span.label, "status": span.status.value}
+            new_start = span.start if start is None else start
+            new_end = span.end if end is None else end
+            _check_offsets(span.article, new_start, new_end)
+            if label is not None:
+                _check_span_fits_roles(session, self.schema, span, label)
+            span.start, span.end = new_start, new_end
+            span.label = label or span.label
+            if status is not None:
+                span.status = _choice(Status, status, "status")
+            span.updated_at = utcnow()
+            session.flush()
+            after = {"start": span.start, "end": span.end, "label": span.label, "status": span.status.value}
+            self._log(session, "span.update", span.article_id, "span", span.id,
+                      {k: [before[k], after[k]] for k in after if before[k] != after[k]})
+            return _span_record(span, _annotator_name(session, span.annotator_id))
+
+    def delete_span(self, span_id: int, *, expected_version: int | None = None) -> SpanRecord:
+        """Delete a span; the frame roles it filled lose it."""
+        with self._unit() as session:
+            span = _get(session, Span, span_id)
+            _check_version("span", span, expected_version)
+            record = _span_record(span, _annotator_name(session, span.annotator_id))
+            session.delete(span)
+            self._log(session, "span.delete", span.article_id, "span", span_id,
+                      {"start": span.start, "end": span.end, "label": span.label})
+            return record
+
+    # ------------------------------------------------------------------- frames
+
+    def frames(self, article_id: int, *, include_rejected: bool = False) -> list[FrameRecord]:
+        with Session(self._engine) as session:
+            query = select(Frame, Annotator.name).outerjoin(Annotator, Annotator.id == Frame.annotator_id).where(
+                Frame.article_id == article_id)
+            if not include_rejected:
+                query = query.where(Frame.status != Status.REJECTED)
+            rows = session.execute(query.order_by(Frame.id)).all()
+            return [_frame_record(frame, name) for frame, name in rows]
+
+    def add_frame(self, article_id: int, frame_type: str, roles: dict[str, Sequence[int]] | None = None,
+                  attributes: dict[str, str] | None = None, *, origin: str | Origin = Origin.HUMAN,
+                  status: str | Status = Status.ACCEPTED, score: float | None = None,
+                  model: str | None = None, layer: str | None = None) -> FrameRecord:
+        """A claim, a tariff fact or a relation over existing spans of the article."""
+        ftype = self.schema.frame(frame_type)
+        values = {name: a.default for name, a in ftype.attributes.items()}
+        values.update(_check_attributes(ftype, attributes or {}))
+        origin = _choice(Origin, origin, "origin")
+        status = _choice(Status, status, "status")
+        with self._unit() as session:
+            _get(session, Article, article_id)
+            frame = Frame(article_id=article_id, type=frame_type, attributes=values,
+                          layer=layer or self.annotator, annotator_id=self._annotator_id(session),
+                          origin=origin, status=status, score=score, model=model)
+            frame.slots = _slots(session, self.schema, frame_type, article_id, roles or {})
+            session.add(frame)
+            session.flush()
+            self._log(session, "frame.add", article_id, "frame", frame.id,
+                      {"type": frame_type, "roles": _roles_of(frame), "attributes": values})
+            return _frame_record(frame, self.annotator)
+
+    def update_frame(self, frame_id: int, *, roles: dict[str, Sequence[int]] | None = None,
+                     attributes: dict[str, str] | None = None, status: str | Status | None = None,
+                     expected_version: int | None = None) -> FrameRecord:
+        """Replace the fillers of the roles named in `roles` (others stay) and set attributes."""
+        with self._unit() as session:
+            frame = _get(session, Frame, frame_id)
+            _check_version("frame", frame, expected_version)
+            ftype = self.schema.frame(frame.type)
+            before = {"roles": _roles_of(frame), "attributes": dict(frame.attributes), "status": frame.status.value}
+            if attributes:
+                frame.attributes = {**frame.attributes, **_check_attributes(ftype, attributes)}
+            if roles:
+                kept = {r: ids for r, ids in _roles_of(frame).items() if r not in roles}
+                slots = _slots(session, self.schema, frame.type, frame.article_id, {**kept, **roles})
+                frame.slots.clear()
+                session.flush()  # old slots go before new ones that may repeat them
+                frame.slots.extend(slots)
+            if status is not None:
+                frame.status = _choice(Status, status, "status")
+            frame.updated_at = utcnow()
+            session.flush()
+            after = {"roles": _roles_of(frame), "attributes": dict(frame.attributes), "status": frame.status.value}
+            self._log(session, "frame.update", frame.article_id, "frame", frame.id,
+                      {k: [before[k], after[k]] for k in after if before[k] != after[k]})
+            return _frame_record(frame, _annotator_name(session, frame.annotator_id))
+
+    def delete_frame(self, frame_id: int, *, expected_version: int | None = None) -> FrameRecord:
+        """Delete a frame; its spans stay."""
+        with self._unit() as session:
+            frame = _get(session, Frame, frame_id)
+            _check_version("frame", frame, expected_version)
+            record = _frame_record(frame, _annotator_name(session, frame.annotator_id))
+            session.delete(frame)
+            self._log(session, "frame.delete", frame.article_id, "frame", frame_id,
+                      {"type": frame.type, "roles": _roles_of(frame)})
+            return record
+
+    # --------------------------------------------------------------- reporting
+
+    def change_log(self, article_id: int | None = None) -> list[dict[str, Any]]:
+        with Session(self._engine) as session:
+            query = select(ChangeLog).order_by(ChangeLog.id)
+            if article_id is not None:
+                query = query.where(ChangeLog.article_id == article_id)
+            return [
+                {"id": c.id, "at": c.at.isoformat(), "annotator": c.annotator, "action": c.action,
+                 "article": c.article_id, "subject": c.subject, "subject_id": c.subject_id, "data": c.data}
+                for c in session.scalars(query)
+            ]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of articles, spans by label and status, frames by type and attribute, progress."""
+        with Session(self._engine) as session:
+            spans: dict[str, dict[str, int]] = defaultdict(dict)
+            for label, status, n in session.execute(
+                select(Span.label, Span.status, func.count()).group_by(Span.label, Span.status)
+            ):
+                spans[label][status.value] = n
+            frames: dict[str, dict[str, Any]] = {}
+            for ftype, attributes in session.execute(select(Frame.type, Frame.attributes)):
+                entry = frames.setdefault(ftype, {"count": 0, "attributes": defaultdict(Counter)})
+                entry["count"] += 1
+                for name, value in attributes.items():
+                    entry["attributes"][name][str(value)] += 1
+            progress: dict[str, dict[str, int]] = defaultdict(dict)
+            for name, status, n in session.execute(
+                select(Annotator.name, ArticleProgress.status, func.count())
+                .join(Annotator, Annotator.id == ArticleProgress.annotator_id)
+                .group_by(Annotator.name, ArticleProgress.status)
+            ):
+                progress[name][status.value] = n
+            return {
+                "articles": session.scalar(select(func.count()).select_from(Article)),
+                "spans": {
+                    "total": sum(sum(by.values()) for by in spans.values()),
+                    "by_label": {label: dict(sorted(by.items())) for label, by in sorted(spans.items())},
+                },
+                "frames": {
+                    "total": sum(f["count"] for f in frames.values()),
+                    "by_type": {
+                        t: {"count": f["count"],
+                            "attributes": {a: dict(sorted(c.items())) for a, c in sorted(f["attributes"].items())}}
+                        for t, f in sorted(frames.items())
+                    },
+                },
+                "progress": {name: dict(sorted(by.items())) for name, by in sorted(progress.items())},
+            }
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    if not path.exists():
+        if not create:
+            raise ProjectError(f"{path}: no NewsGloss project there (create one with `newsgloss init`)")
+        if not path.parent.is_dir():
+            raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        return
+    with path.open("rb") as f:
+        header = f.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise ProjectError(f"{path}: not a NewsGloss project (not an SQLite database)")
+
+
+def _is_empty(engine) -> bool:
+    with engine.connect() as conn:
+        return not inspect(conn).get_table_names()
+
+
+def _existing_hashes(session: Session, digests: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i in range(0, len(digests), 500):
+        chunk = digests[i:i + 500]
+        found.update(session.execute(
+            select(Article.content_hash, Article.id).where(Article.content_hash.in_(chunk))).tuples().all())
+    return found
+
+
+def _article_row(digest: str, draft: ArticleDraft) -> dict[str, Any]:
+    origin = draft.origin if draft.line is None else f"{draft.origin}:{draft.line}"
+    return {"external_id": draft.external_id, "title": draft.title, "source": draft.source, "url": draft.url,
+            "published": draft.published, "text": draft.text, "content_hash": digest, "meta": draft.meta,
+            "imported_from": origin, "created_at": utcnow()}
+
+
+def _get(session: Session, model, key: int):
+    row = session.get(model, key)
+    if row is None:
+        raise NotFoundError(f"{model.__tablename__.replace('_', ' ')} {key} does not exist")
+    return row
+
+
+def _choice(enum_cls, value, what: str):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_cls)
+        raise ValidationError(f"{value!r} is not a valid {what} (one of {allowed})") from None
+
+
+def _check_offsets(article: Article, start: int, end: int) -> None:
+    n = len(article.text)
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= n:
+        raise ValidationError(
+            f"span {start}-{end} does not fit article {article.id}: offsets must satisfy 0 <= start < end <= {n}")
+
+
+def _check_version(kind: str, row, expected: int | None) -> None:
+    if expected is not None and row.version != expected:
+        raise StaleEditError(
+            f"{kind} {row.id} was changed by someone else since you loaded it "
+            f"(version {row.version}, yours {expected}); reload and try again")
+
+
+def _check_attributes(ftype, attributes: dict[str, str]) -> dict[str, str]:
+    for name, value in attributes.items():
+        if name not in ftype.attributes:
+            allowed = ", ".join(ftype.attributes) or "none"
+            raise ValidationError(f"frame type {ftype.name} has no attribute {name!r} (it has: {allowed})")
+        if value not in ftype.attributes[name].values:
+            allowed = ", ".join(ftype.attributes[name].values)
+            raise ValidationError(f"{value!r} is not a value of {ftype.name}.{name} (one of {allowed})")
+    return dict(attributes)
+
+
+def _slots(session: Session, schema: Schema, frame_type: str, article_id: int,
+           roles: dict[str, Sequence[int]]) -> list[FrameSlot]:
+    ftype = schema.frame(frame_type)
+    slots = []
+    for role_name, span_ids in roles.items():
+        role = ftype.roles.get(role_name)
+        if role is None:
+            raise ValidationError(
+                f"frame type {frame_type} has no role {role_name!r} (it has: {', '.join(ftype.roles)})")
+        span_ids = list(span_ids)
+        if len(span_ids) > 1 and not role.multiple:
+            raise ValidationError(f"role {frame_type}.{role_name} takes one span, not {len(span_ids)}")
+        if len(set(span_ids)) != len(span_ids):
+            raise ValidationError(f"role {frame_type}.{role_name} names the same span twice")
+        for position, span_id in enumerate(span_ids):
+            span = _get(session, Span, span_id)
+            if span.article_id != article_id:
+                raise ValidationError(f"span {span_id} belongs to article {span.article_id}, not {article_id}")
+            if span.label not in role.labels:
+                raise ValidationError(
+                    f"role {frame_type}.{role_name} takes spans labelled {', '.join(role.labels)}; "
+                    f"span {span_id} is {span.label}")
+            slots.append(FrameSlot(role=role_name, span_id=span_id, position=position))
+    return slots
+
+
+def _check_span_fits_roles(session: Session, schema: Schema, span: Span, label: str) -> None:
+    for frame_type, role_name in session.execute(
+        select(Frame.type, FrameSlot.role).join(FrameSlot.frame).where(FrameSlot.span_id == span.id)
+    ):
+        allowed = schema.frame(frame_type).roles[role_name].labels
+        if label not in allowed:
+            raise ValidationError(
+                f"span {span.id} fills role {frame_type}.{role_name}, which takes {', '.join(allowed)}, not {label}")
+
+
+def _roles_of(frame: Frame) -> dict[str, list[int]]:
+    roles: dict[str, list[int]] = {}
+    for slot in sorted(frame.slots, key=lambda s: (s.role, s.position)):
+        roles.setdefault(slot.role, []).append(slot.span_id)
+    return roles
+
+
+def _annotator_name(session: Session, annotator_id: int | None) -> str | None:
+    return None if annotator_id is None else session.scalar(select(Annotator.name).where(Annotator.id == annotator_id))
+
+
+def _span_record(span: Span, annotator: str | None) -> SpanRecord:
+    return SpanRecord(id=span.id, article_id=span.article_id, start=span.start, end=span.end, label=span.label,
+                      layer=span.layer, annotator=annotator, origin=span.origin.value, status=span.status.value,
+                      score=span.score, model=span.model, created_at=span.created_at,
+                      updated_at=span.updated_at, version=span.version)
+
+
+def _frame_record(frame: Frame, annotator: str | None) -> FrameRecord:
+    return FrameRecord(id=frame.id, article_id=frame.article_id, type=frame.type,
+                       attributes=dict(frame.attributes), layer=frame.layer, annotator=annotator,
+                       origin=frame.origin.value, status=frame.status.value, score=frame.score,
+                       model=frame.model, created_at=frame.created_at, updated_at=frame.updated_at,
+                       version=frame.version,
+                       slots=tuple(SlotRecord(s.role, s.span_id, s.position) for s in frame.slots))

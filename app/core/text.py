@@ -1,0 +1,24 @@
+"""Article text as stored: LF line ends, and a content hash that identifies it."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF. Runs before any offset into the text exists."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalised text, so the same article is found again however it came."""
+    return hashlib.sha256(normalize_newlines(text).encode("utf-8")).hexdigest()
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    """The first non-empty line, stripped and cut to `limit` characters ("" if none)."""
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return ""

@@ -1,0 +1,1 @@
+"""The project database: SQLAlchemy models, engine set-up, migrations."""

@@ -1,0 +1,208 @@
+"""The project's tables, as SQLAlchemy 2 typed models.
+
+Offsets are Unicode code points (Python `str` indices). Rows are created by the
+Alembic migrations in db/, never by `create_all`; these classes must match them
+(tests/test_store.py compares the two).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Origin(str, enum.Enum):
+    HUMAN = "human"
+    MODEL = "model"
+    RULE = "rule"
+    IMPORT = "import"
+
+
+class Status(str, enum.Enum):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Progress(str, enum.Enum):
+    """An annotator's progress on one article."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Role(str, enum.Enum):
+    ANNOTATOR = "annotator"
+    REVIEWER = "reviewer"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as its value in a VARCHAR with a CHECK constraint: portable, readable in SQL.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class SchemaCopy(Base):
+    """The label schema the project carries; the newest row is the one in force."""
+
+    __tablename__ = "label_schema"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    source_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Annotator(Base):
+    __tablename__ = "annotator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "annotator_role"), default=Role.ANNOTATOR)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Article(Base):
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    imported_from: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    spans: Mapped[list[Span]] = relationship(back_populates="article", passive_deletes=True)
+
+
+class Span(Base):
+    __tablename__ = "span"
+    __table_args__ = (
+        CheckConstraint("start >= 0 AND start < \"end\"", name="span_offsets"),
+        Index("ix_span_article_layer", "article_id", "layer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(100))
+    layer: Mapped[str] = mapped_column(String(100))
+    annotator_id: Mapped[int | None] = mapped_column(ForeignKey("annotator.id"))
+    origin: Mapped[Origin] = mapped_column(_enum(Origin, "origin"))
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    score: Mapped[float | None] = mapped_column(Float)
+    model: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    article: Mapped[Article] = relationship(back_populates="spans")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Frame(Base):
+    """A typed structure over spans: a claim, a tariff fact, a two-role relation."""
+
+    __tablename__ = "frame"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(100))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    layer: Mapped[str] = mapped_column(String(100))
+    annotator_id: Mapped[int | None] = mapped_column(ForeignKey("annotator.id"))
+    origin: Mapped[Origin] = mapped_column(_enum(Origin, "origin"))
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    score: Mapped[float | None] = mapped_column(Float)
+    model: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    slots: Mapped[list[FrameSlot]] = relationship(
+        back_populates="frame",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(FrameSlot.role, FrameSlot.position)",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class FrameSlot(Base):
+    """One span filling one role of a frame; `position` orders a role with several fillers."""
+
+    __tablename__ = "frame_slot"
+    __table_args__ = (UniqueConstraint("frame_id", "role", "span_id", name="uq_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    frame_id: Mapped[int] = mapped_column(ForeignKey("frame.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(100))
+    span_id: Mapped[int] = mapped_column(ForeignKey("span.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    frame: Mapped[Frame] = relationship(back_populates="slots")
+
+
+class ArticleProgress(Base):
+    __tablename__ = "article_progress"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"), primary_key=True)
+    status: Mapped[Progress] = mapped_column(_enum(Progress, "progress"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChangeLog(Base):
+    """Append-only record of who did what, when. Not tied by foreign keys, so it outlives its subjects."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    annotator: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    article_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    subject: Mapped[str | None] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,1 @@
+"""Label schemas, sample articles and icons, shipped inside the package."""

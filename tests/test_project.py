@@ -1,0 +1,169 @@
+"""Core services: each call validates, commits, logs; what was done survives reopening."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.articles import ArticleDraft
+from app.core.errors import NotFoundError, StaleEditError, ValidationError
+from app.core.project import Project
+
+TEXT = "China retaliated with tariffs on Canadian canola and pork. 🇨🇦 Ottawa imposed 25 percent tariffs."
+
+
+def _article(project, text=TEXT):
+    report = project.add_articles([ArticleDraft(text=text, title="T", origin="test")])
+    return report.added[0][0]
+
+
+def _find(text, needle):
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def test_spans_and_frames_round_trip_through_the_store(tmp_path):
+    path = tmp_path / "p.db"
+    with Project.open(path, "alice", create=True) as project:
+        aid = _article(project)
+        china = project.add_span(aid, *_find(TEXT, "China"), "GPE")
+        canada = project.add_span(aid, *_find(TEXT, "Canadian"), "NORP")
+        canola = project.add_span(aid, *_find(TEXT, "canola"), "PRODUCT")
+        pork = project.add_span(aid, *_find(TEXT, "pork"), "PRODUCT")
+        fact = project.add_frame(aid, "tariff_fact",
+                                 {"imposer": [china.id], "target": [canada.id], "product": [canola.id, pork.id]},
+                                 {"action": "retaliated"})
+        project.set_progress(aid, "in_progress")
+    with Project.open(path, "alice") as project:
+        spans = {s.id: s for s in project.spans(aid)}
+        assert TEXT[spans[china.id].start:spans[china.id].end] == "China"
+        assert spans[pork.id].label == "PRODUCT" and spans[pork.id].annotator == "alice"
+        assert spans[pork.id].origin == "human" and spans[pork.id].status == "accepted"
+        (stored,) = project.frames(aid)
+        assert stored.id == fact.id
+        assert stored.role("product") == [canola.id, pork.id]
+        assert stored.role("imposer") == [china.id]
+        assert stored.attributes == {"action": "retaliated"}
+        assert project.progress(aid) == "in_progress"
+        assert project.articles()[0].spans == 4 and project.articles()[0].frames == 1
+
+
+def test_offsets_are_code_points_and_must_lie_inside_the_text(project):
+    aid = _article(project)
+    start, end = _find(TEXT, "Ottawa")  # after a flag emoji: two code points, four UTF-16 units
+    span = project.add_span(aid, start, end, "GPE")
+    assert project.article(aid).text[span.start:span.end] == "Ottawa"
+    for bad in [(-1, 3), (5, 5), (7, 3), (0, len(TEXT) + 1)]:
+        with pytest.raises(ValidationError, match="does not fit"):
+            project.add_span(aid, *bad, "GPE")
+    assert len(project.spans(aid)) == 1
+
+
+def test_unknown_labels_roles_and_attributes_are_refused(project):
+    aid = _article(project)
+    china = project.add_span(aid, 0, 5, "GPE")
+    with pytest.raises(ValidationError, match="BANANA"):
+        project.add_span(aid, 0, 5, "BANANA")
+    with pytest.raises(ValidationError, match="no role 'victim'"):
+        project.add_frame(aid, "tariff_fact", {"victim": [china.id]})
+    with pytest.raises(ValidationError, match="'invented' is not a value"):
+        project.add_frame(aid, "tariff_fact", {"imposer": [china.id]}, {"action": "invented"})
+    with pytest.raises(ValidationError, match="takes spans labelled"):
+        project.add_frame(aid, "tariff_fact", {"product": [china.id]})
+    with pytest.raises(ValidationError, match="takes one span"):
+        other = project.add_span(aid, *_find(TEXT, "Ottawa"), "GPE")
+        project.add_frame(aid, "tariff_fact", {"imposer": [china.id, other.id]})
+    with pytest.raises(ValidationError):
+        project.add_frame(aid, "no_such_frame", {})
+    assert project.frames(aid) == []
+
+
+def test_relabel_keeps_frames_and_refuses_a_label_the_role_cannot_take(project):
+    aid = _article(project)
+    china = project.add_span(aid, 0, 5, "GPE")
+    frame = project.add_frame(aid, "tariff_fact", {"imposer": [china.id]})
+    relabelled = project.update_span(china.id, label="ORG")
+    assert relabelled.label == "ORG" and relabelled.version == china.version + 1
+    assert project.frames(aid)[0].role("imposer") == [china.id]
+    with pytest.raises(ValidationError, match="fills role tariff_fact.imposer"):
+        project.update_span(china.id, label="PRODUCT")
+    assert project.frames(aid)[0].id == frame.id
+
+
+def test_a_stale_edit_is_refused(project):
+    aid = _article(project)
+    span = project.add_span(aid, 0, 5, "GPE")
+    project.update_span(span.id, label="ORG", expected_version=span.version)
+    with pytest.raises(StaleEditError, match="changed by someone else"):
+        project.update_span(span.id, label="NORP", expected_version=span.version)
+    assert project.spans(aid)[0].label == "ORG"
+
+
+def test_deleting_a_span_empties_the_roles_it_filled(project):
+    aid = _article(project)
+    china = project.add_span(aid, 0, 5, "GPE")
+    frame = project.add_frame(aid, "tariff_fact", {"imposer": [china.id]})
+    project.delete_span(china.id)
+    assert project.spans(aid) == []
+    assert project.frames(aid)[0].role("imposer") == []
+    project.delete_frame(frame.id)
+    assert project.frames(aid) == []
+    with pytest.raises(NotFoundError):
+        project.delete_span(china.id)
+
+
+def test_update_frame_replaces_only_the_named_roles(project):
+    aid = _article(project)
+    china = project.add_span(aid, 0, 5, "GPE")
+    canola = project.add_span(aid, *_find(TEXT, "canola"), "PRODUCT")
+    pork = project.add_span(aid, *_find(TEXT, "pork"), "PRODUCT")
+    frame = project.add_frame(aid, "tariff_fact", {"imposer": [china.id], "product": [canola.id]})
+    updated = project.update_frame(frame.id, roles={"product": [canola.id, pork.id]}, attributes={"action": "raised"})
+    assert updated.role("imposer") == [china.id]
+    assert updated.role("product") == [canola.id, pork.id]
+    assert updated.attributes["action"] == "raised"
+
+
+def test_every_action_is_logged_with_who_and_what(project):
+    aid = _article(project)
+    span = project.add_span(aid, 0, 5, "GPE")
+    project.update_span(span.id, label="ORG")
+    project.delete_span(span.id)
+    log = project.change_log(aid)
+    assert [entry["action"] for entry in log] == ["span.add", "span.update", "span.delete"]
+    assert {entry["annotator"] for entry in log} == {"alice"}
+    assert log[1]["data"] == {"label": ["GPE", "ORG"]}
+
+
+def test_duplicate_articles_are_reported_not_added(project):
+    first = project.add_articles([ArticleDraft(text=TEXT, title="A", origin="a.txt")])
+    again = project.add_articles([
+        ArticleDraft(text=TEXT, title="B", origin="b.txt"),
+        ArticleDraft(text="Fresh text", title="C", origin="c.txt"),
+        ArticleDraft(text="Fresh text", title="D", origin="d.txt"),
+    ])
+    assert [d.origin for _, d in again.added] == ["c.txt"]
+    assert [(d.origin, i) for d, i in again.duplicates] == [("b.txt", first.added[0][0]), ("d.txt", again.added[0][0])]
+    assert len(project.articles()) == 2
+
+
+def test_stats_count_spans_by_label_and_status_and_frames_by_attribute(sample_project):
+    project = sample_project
+    aid = project.articles()[0].id
+    text = project.article(aid).text
+    ottawa = project.add_span(aid, *_find(text, "Ottawa"), "GPE")
+    project.add_span(aid, *_find(text, "Beijing"), "GPE", origin="model", status="suggested", score=0.9)
+    project.add_frame(aid, "tariff_fact", {"imposer": [ottawa.id]}, {"action": "imposed"})
+    project.set_progress(aid, "done")
+    figures = project.stats()
+    assert figures["articles"] == 1
+    assert figures["spans"]["by_label"]["GPE"] == {"accepted": 1, "suggested": 1}
+    assert figures["frames"]["by_type"]["tariff_fact"]["attributes"]["action"] == {"imposed": 1}
+    assert figures["progress"] == {"alice": {"done": 1}}
+
+
+def test_bad_status_values_are_refused(project):
+    aid = _article(project)
+    with pytest.raises(ValidationError, match="not a valid article status"):
+        project.set_progress(aid, "finished")
+    with pytest.raises(NotFoundError):
+        project.set_progress(999, "done")
