@@ -98,6 +98,21 @@ def test_a_stale_edit_is_refused(project):
     assert project.spans(aid)[0].label == "ORG"
 
 
+def test_a_deleted_span_comes_back_with_its_id_and_roles(project):
+    aid = _article(project)
+    china = project.add_span(aid, 0, 5, "GPE")
+    frame = project.add_frame(aid, "tariff_fact", {"imposer": [china.id]})
+    deleted = project.delete_span(china.id)
+    later = project.add_span(aid, 6, 16, "GPE")
+    assert later.id != china.id  # ids are never reused
+    restored = project.restore_span(deleted)
+    assert (restored.id, restored.start, restored.end, restored.label) == (china.id, 0, 5, "GPE")
+    assert project.frames(aid)[0].role("imposer") == [china.id]
+    gone = project.delete_frame(frame.id)
+    assert project.restore_frame(gone).role("imposer") == [china.id]
+    assert [e["action"] for e in project.change_log(aid)][-2:] == ["frame.delete", "frame.restore"]
+
+
 def test_deleting_a_span_empties_the_roles_it_filled(project):
     aid = _article(project)
     china = project.add_span(aid, 0, 5, "GPE")

@@ -52,3 +52,11 @@ class FrameRecord:
     def role(self, name: str) -> list[int]:
         """Span ids filling role `name`, in order."""
         return [s.span_id for s in sorted(self.slots, key=lambda s: s.position) if s.role == name]
+
+
+@dataclass(frozen=True)
+class DeletedSpan:
+    """A deleted span and the frame roles it filled, enough to bring both back (undo)."""
+
+    span: SpanRecord
+    slots: tuple[tuple[int, SlotRecord], ...]  # (frame id, slot)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from app.core.annotations import FrameRecord, SlotRecord, SpanRecord
+from app.core.annotations import DeletedSpan, FrameRecord, SlotRecord, SpanRecord
 from app.core.articles import ArticleDraft, ArticleRecord, ArticleSummary, ImportReport
 from app.core.errors import NotFoundError, ProjectError, StaleEditError, ValidationError
 from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
@@ -294,16 +294,45 @@ class Project:
                       {k: [before[k], after[k]] for k in after if before[k] != after[k]})
             return _span_record(span, _annotator_name(session, span.annotator_id))
 
-    def delete_span(self, span_id: int, *, expected_version: int | None = None) -> SpanRecord:
+    def delete_span(self, span_id: int, *, expected_version: int | None = None) -> DeletedSpan:
         """Delete a span; the frame roles it filled lose it."""
         with self._unit() as session:
             span = _get(session, Span, span_id)
             _check_version("span", span, expected_version)
-            record = _span_record(span, _annotator_name(session, span.annotator_id))
+            slots = tuple(
+                (slot.frame_id, SlotRecord(slot.role, slot.span_id, slot.position))
+                for slot in session.scalars(select(FrameSlot).where(FrameSlot.span_id == span_id))
+            )
+            deleted = DeletedSpan(_span_record(span, _annotator_name(session, span.annotator_id)), slots)
             session.delete(span)
             self._log(session, "span.delete", span.article_id, "span", span_id,
                       {"start": span.start, "end": span.end, "label": span.label})
-            return record
+            return deleted
+
+    def restore_span(self, deleted: DeletedSpan) -> SpanRecord:
+        """Bring a deleted span back under its own id, into the roles it filled whose frames still exist."""
+        record = deleted.span
+        self.schema.label(record.label)
+        with self._unit() as session:
+            if session.get(Span, record.id) is not None:
+                raise ValidationError(f"span {record.id} exists already")
+            article = _get(session, Article, record.article_id)
+            _check_offsets(article, record.start, record.end)
+            annotator_id = None if record.annotator is None else session.scalar(
+                select(Annotator.id).where(Annotator.name == record.annotator))
+            span = Span(id=record.id, article_id=record.article_id, start=record.start, end=record.end,
+                        label=record.label, layer=record.layer, annotator_id=annotator_id,
+                        origin=Origin(record.origin), status=Status(record.status), score=record.score,
+                        model=record.model, created_at=record.created_at, updated_at=utcnow())
+            session.add(span)
+            session.flush()
+            for frame_id, slot in deleted.slots:
+                if session.get(Frame, frame_id) is not None:
+                    session.add(FrameSlot(frame_id=frame_id, role=slot.role, span_id=span.id,
+                                          position=slot.position))
+            self._log(session, "span.restore", span.article_id, "span", span.id,
+                      {"start": span.start, "end": span.end, "label": span.label})
+            return _span_record(span, record.annotator)
 
     # ------------------------------------------------------------------- frames
 
@@ -374,6 +403,27 @@ class Project:
             self._log(session, "frame.delete", frame.article_id, "frame", frame_id,
                       {"type": frame.type, "roles": _roles_of(frame)})
             return record
+
+    def restore_frame(self, record: FrameRecord) -> FrameRecord:
+        """Bring a deleted frame back under its own id, with the fillers that still exist."""
+        self.schema.frame(record.type)
+        with self._unit() as session:
+            if session.get(Frame, record.id) is not None:
+                raise ValidationError(f"frame {record.id} exists already")
+            _get(session, Article, record.article_id)
+            annotator_id = None if record.annotator is None else session.scalar(
+                select(Annotator.id).where(Annotator.name == record.annotator))
+            frame = Frame(id=record.id, article_id=record.article_id, type=record.type,
+                          attributes=dict(record.attributes), layer=record.layer, annotator_id=annotator_id,
+                          origin=Origin(record.origin), status=Status(record.status), score=record.score,
+                          model=record.model, created_at=record.created_at, updated_at=utcnow())
+            frame.slots = [FrameSlot(role=s.role, span_id=s.span_id, position=s.position)
+                           for s in record.slots if session.get(Span, s.span_id) is not None]
+            session.add(frame)
+            session.flush()
+            self._log(session, "frame.restore", frame.article_id, "frame", frame.id,
+                      {"type": frame.type, "roles": _roles_of(frame)})
+            return _frame_record(frame, record.annotator)
 
     # --------------------------------------------------------------- reporting
 

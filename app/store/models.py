@@ -116,6 +116,8 @@ class Span(Base):
     __table_args__ = (
         CheckConstraint("start >= 0 AND start < \"end\"", name="span_offsets"),
         Index("ix_span_article_layer", "article_id", "layer"),
+        # ids are never reused, so an undone delete can bring a span back under its own id
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,6 +144,7 @@ class Frame(Base):
     """A typed structure over spans: a claim, a tariff fact, a two-role relation."""
 
     __tablename__ = "frame"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), index=True)

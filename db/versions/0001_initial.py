@@ -89,7 +89,8 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['annotator_id'], ['annotator.id'], ),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('frame', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_frame_article_id'), ['article_id'], unique=False)
@@ -112,7 +113,8 @@ def upgrade() -> None:
     sa.CheckConstraint('start >= 0 AND start < "end"', name='span_offsets'),
     sa.ForeignKeyConstraint(['annotator_id'], ['annotator.id'], ),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('span', schema=None) as batch_op:
         batch_op.create_index('ix_span_article_layer', ['article_id', 'layer'], unique=False)

@@ -1,0 +1,25 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    creates .venv, installs NewsGloss, opens the app on the sample project
+#   make test   creates .venv, installs NewsGloss with its test tools, runs the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: setup run test bench clean
+
+$(BIN)/newsgloss: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=69" wheel
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(BIN)/newsgloss
+
+run: setup
+	$(BIN)/newsgloss gui
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,143 @@
+"""Bytes to text: size guard, binary check, encoding detection, newline normalisation."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+import charset_normalizer
+
+from app.core.errors import InputError
+from app.core.text import normalize_newlines
+
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
+_MB = 1024 * 1024
+
+# Longest first: the UTF-32 LE BOM begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# C0 control characters that never occur in text (tab, LF, FF and CR do).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+_MAX_CONTROL_SHARE = 0.05
+
+# How much messier than the best guess a cp1252 reading may be and still win.
+_NEAR_TIE = 0.1
+
+
+def too_large(path: str | Path, size: int, what: str = "file", line: int | None = None) -> InputError:
+    """The error for `what` (the file, an article text) being `size` bytes, over MAX_ARTICLE_BYTES."""
+    return InputError(
+        path,
+        f"{what} is {size / _MB:.1f} MB; one article may be at most {MAX_ARTICLE_BYTES // _MB} MB",
+        line=line,
+    )
+
+
+def read_limited(path: Path) -> bytes:
+    """Read a whole file, refusing (before reading it) one bigger than MAX_ARTICLE_BYTES."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise too_large(path, size)
+        with path.open("rb") as f:
+            data = f.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as err:
+        raise InputError(path, f"cannot read the file: {err.strerror or err}") from err
+    if len(data) > MAX_ARTICLE_BYTES:  # it grew after stat()
+        raise too_large(path, len(data))
+    return data
+
+
+def decode_bytes(data: bytes, path: str | Path, declared: str | None = None) -> str:
+    """Decode a text file's bytes to str with LF line ends, or raise InputError.
+
+    Order: a Unicode BOM, then strict UTF-8, then the `declared` encoding (e.g. an
+    HTML meta charset) if the bytes decode with it, then charset-normalizer's guess.
+    Mostly-UTF-8 bytes with a few bad ones are refused (naming the line) rather
+    than guessed into mojibake.
+    """
+    if not data.strip():
+        raise InputError(path, "file is empty")
+    text = _decode_with_bom(data)
+    if text is None:
+        if _looks_binary(data.decode("latin-1")):
+            raise _not_text(path)
+        text = _decode_without_bom(data, path, declared)
+    if _looks_binary(text):
+        raise _not_text(path)
+    if not text.strip():
+        raise InputError(path, "file is empty")
+    return normalize_newlines(text)
+
+
+def _decode_with_bom(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode_without_bom(data: bytes, path: str | Path, declared: str | None) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if _mostly_utf8(data):
+            line = data.count(b"\n", 0, err.start) + 1
+            raise InputError(
+                path, "not valid UTF-8, though the rest of the file is; save it as UTF-8 again", line=line
+            ) from err
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    text = _guess(data)
+    if text is None:
+        raise InputError(path, "cannot tell the text encoding; save the file as UTF-8")
+    return text
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More well-formed UTF-8 sequences than malformed ones: UTF-8 with damage."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return non_ascii - bad > bad
+
+
+def _guess(data: bytes) -> str | None:
+    """charset-normalizer's best reading, but cp1252 when it is as coherent and about as clean.
+
+    charset-normalizer often cannot tell cp1252 from cp1250/cp1257 in accented
+    French text and picks the wrong one; cp1252 is by far the commonest legacy
+    encoding of Western news text.
+    """
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western and western.coherence >= best.coherence and western.chaos <= best.chaos + _NEAR_TIE:
+        best = western
+    return str(best)
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    return len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text)
+
+
+def _not_text(path: str | Path) -> InputError:
+    return InputError(path, "not a text file (it looks like binary data)")
