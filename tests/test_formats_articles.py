@@ -412,3 +412,11 @@ def test_all_or_nothing(tmp_path):
     write(tmp_path / "b.txt", b"")
     with pytest.raises(InputError, match="file is empty"):
         read_sources([tmp_path])
+
+
+def test_a_byte_order_mark_inside_a_jsonl_text_is_dropped(tmp_path):
+    """Qt drops a leading BOM when it shows text; it must be gone before offsets exist."""
+    path = tmp_path / "bom.jsonl"
+    path.write_text(json.dumps({"text": "\ufeffOttawa imposed tariffs.\r\nMore."}) + "\n", encoding="utf-8")
+    (draft,) = read_jsonl(path)
+    assert draft.text == "Ottawa imposed tariffs.\nMore."

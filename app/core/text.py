@@ -5,14 +5,18 @@ from __future__ import annotations
 import hashlib
 
 
-def normalize_newlines(text: str) -> str:
-    """CRLF and lone CR become LF. Runs before any offset into the text exists."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def normalize_text(text: str) -> str:
+    """CRLF and lone CR become LF, and a leading byte-order mark goes.
+
+    Runs before any offset into the text exists. Qt would make both changes
+    itself when it shows the text, and every offset after them would shift.
+    """
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def content_hash(text: str) -> str:
     """SHA-256 of the normalised text, so the same article is found again however it came."""
-    return hashlib.sha256(normalize_newlines(text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
 
 def first_line(text: str, limit: int = 200) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import charset_normalizer
 
 from app.core.errors import InputError
-from app.core.text import normalize_newlines
+from app.core.text import normalize_text
 
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 
@@ -75,7 +75,7 @@ def decode_bytes(data: bytes, path: str | Path, declared: str | None = None) -> 
         raise _not_text(path)
     if not text.strip():
         raise InputError(path, "file is empty")
-    return normalize_newlines(text)
+    return normalize_text(text)
 
 
 def _decode_with_bom(data: bytes) -> str | None:

@@ -10,7 +10,7 @@ import trafilatura
 
 from app.core.articles import ArticleDraft
 from app.core.errors import InputError
-from app.core.text import first_line, normalize_newlines
+from app.core.text import first_line, normalize_text
 from app.formats.decoding import decode_bytes, read_limited
 
 # <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
@@ -55,7 +55,7 @@ def read_html(path: Path) -> list[ArticleDraft]:
         include_images=False,
         prune_xpath=_BOILERPLATE,
     )
-    text = normalize_newlines(doc.text or "") if doc is not None else ""
+    text = normalize_text(doc.text or "") if doc is not None else ""
     if not text.strip():
         raise InputError(path, "no article text found")
     meta = {key: value for key in _META_KEYS if (value := getattr(doc, key))}

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.core.articles import ArticleDraft
 from app.core.errors import InputError
-from app.core.text import first_line, normalize_newlines
+from app.core.text import first_line, normalize_text
 from app.formats.decoding import MAX_ARTICLE_BYTES, too_large
 
 _KNOWN_KEYS = {"text", "id", "title", "source", "url", "published", "meta"}
@@ -73,7 +73,7 @@ def _draft(record: dict[str, Any], path: Path, line: int) -> ArticleDraft:
         raise error('missing "text"')
     if not text.strip():
         raise error('"text" is empty')
-    text = normalize_newlines(text)
+    text = normalize_text(text)
     size = len(text.encode("utf-8"))
     if size > MAX_ARTICLE_BYTES:
         raise too_large(path, size, what="article text", line=line)

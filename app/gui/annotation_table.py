@@ -1,0 +1,131 @@
+"""The annotation table: every span of the article, sortable and filterable; a click jumps to it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from app.core.annotations import SpanRecord
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class AnnotationModel(QAbstractTableModel):
+    COLUMNS = ("Label", "Text", "Start", "End", "Origin", "Status", "Annotator")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._spans: list[SpanRecord] = []
+        self._text = ""
+        self._colours: dict[str, str] = {}
+
+    def set_spans(self, text: str, spans: list[SpanRecord], colours: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._text = text
+        self._spans = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        self._colours = colours
+        self.endResetModel()
+
+    def add_span(self, span: SpanRecord) -> None:
+        row = len(self._spans)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._spans.append(span)
+        self.endInsertRows()
+
+    def change_span(self, span: SpanRecord) -> None:
+        row = self.row_of(span.id)
+        if row >= 0:
+            self._spans[row] = span
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def remove_span(self, span_id: int) -> None:
+        row = self.row_of(span_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._spans[row]
+            self.endRemoveRows()
+
+    def row_of(self, span_id: int) -> int:
+        return next((i for i, s in enumerate(self._spans) if s.id == span_id), -1)
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        span = self._spans[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            values = (span.label, self._text[span.start:span.end].replace("\n", " "), span.start, span.end,
+                      span.origin, span.status, span.annotator or "")
+            return values[column]
+        if role == ID_ROLE:
+            return span.id
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return QColor(self._colours.get(span.label, "#888888"))
+        if role == Qt.ItemDataRole.ForegroundRole and span.status == "suggested":
+            return QBrush(QColor("#808080"))
+        return None
+
+
+class AnnotationFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self.setSortRole(SORT_ROLE)
+
+
+class AnnotationPanel(QWidget):
+    spanActivated = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = AnnotationModel(self)
+        self.proxy = AnnotationFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter = QLineEdit(placeholderText="Filter by label, text, origin, status…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setObjectName("annotationFilter")
+        self.view = QTableView()
+        self.view.setObjectName("annotationTable")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view.clicked.connect(lambda index: self.spanActivated.emit(index.data(ID_ROLE)))
+        self.view.activated.connect(lambda index: self.spanActivated.emit(index.data(ID_ROLE)))
+
+    def show_span(self, span_id: int) -> None:
+        row = self.model.row_of(span_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.view.selectionModel().blockSignals(True)
+            self.view.selectRow(index.row())
+            self.view.selectionModel().blockSignals(False)
+            self.view.scrollTo(index)

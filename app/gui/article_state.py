@@ -1,0 +1,117 @@
+"""The open article as the window sees it. Every change goes through the project services,
+is committed there, and only then is announced to the views by signal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core.annotations import DeletedSpan, FrameRecord, SpanRecord
+from app.core.articles import ArticleRecord
+from app.core.project import Project
+
+
+class ArticleState(QObject):
+    articleOpened = Signal()
+    spanAdded = Signal(object)  # SpanRecord
+    spanChanged = Signal(object)  # SpanRecord
+    spanRemoved = Signal(int)
+    framesChanged = Signal()
+    progressChanged = Signal(int, str)  # article id, status
+    failed = Signal(str)  # a refused action, in words for the annotator
+
+    def __init__(self, project: Project, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.article: ArticleRecord | None = None
+        self.spans: dict[int, SpanRecord] = {}
+        self.frames: dict[int, FrameRecord] = {}
+
+    # ----------------------------------------------------------------- reading
+
+    def open(self, article_id: int) -> None:
+        self.article = self.project.article(article_id)
+        self.spans = {s.id: s for s in self.project.spans(article_id)}
+        self.frames = {f.id: f for f in self.project.frames(article_id)}
+        self.articleOpened.emit()
+
+    @property
+    def article_id(self) -> int | None:
+        return None if self.article is None else self.article.id
+
+    def span_text(self, span_id: int) -> str:
+        span = self.spans[span_id]
+        return self.article.text[span.start:span.end]
+
+    def progress(self) -> str:
+        return self.project.progress(self.article.id)
+
+    # ---------------------------------------------------------------- changing
+
+    def add_span(self, start: int, end: int, label: str) -> SpanRecord:
+        span = self.project.add_span(self.article.id, start, end, label)
+        self._started()
+        self.spans[span.id] = span
+        self.spanAdded.emit(span)
+        return span
+
+    def restore_span(self, deleted: DeletedSpan) -> SpanRecord:
+        span = self.project.restore_span(deleted)
+        self.spans[span.id] = span
+        self.spanAdded.emit(span)
+        if deleted.slots:
+            self._reload_frames()
+        return span
+
+    def update_span(self, span_id: int, **changes) -> SpanRecord:
+        span = self.project.update_span(span_id, **changes)
+        self.spans[span.id] = span
+        self.spanChanged.emit(span)
+        return span
+
+    def delete_span(self, span_id: int) -> DeletedSpan:
+        deleted = self.project.delete_span(span_id)
+        del self.spans[span_id]
+        self.spanRemoved.emit(span_id)
+        if deleted.slots:
+            self._reload_frames()
+        return deleted
+
+    def add_frame(self, frame_type: str, roles: dict[str, Sequence[int]] | None = None) -> FrameRecord:
+        frame = self.project.add_frame(self.article.id, frame_type, roles)
+        self._started()
+        self.frames[frame.id] = frame
+        self.framesChanged.emit()
+        return frame
+
+    def restore_frame(self, record: FrameRecord) -> FrameRecord:
+        frame = self.project.restore_frame(record)
+        self.frames[frame.id] = frame
+        self.framesChanged.emit()
+        return frame
+
+    def update_frame(self, frame_id: int, **changes) -> FrameRecord:
+        frame = self.project.update_frame(frame_id, **changes)
+        self.frames[frame.id] = frame
+        self.framesChanged.emit()
+        return frame
+
+    def delete_frame(self, frame_id: int) -> FrameRecord:
+        frame = self.project.delete_frame(frame_id)
+        del self.frames[frame_id]
+        self.framesChanged.emit()
+        return frame
+
+    def set_progress(self, article_id: int, status: str) -> None:
+        self.project.set_progress(article_id, status)
+        self.progressChanged.emit(article_id, status)
+
+    def _started(self) -> None:
+        """The first annotation in an article moves it from to-do to in progress."""
+        if self.progress() == "todo":
+            self.set_progress(self.article.id, "in_progress")
+
+    def _reload_frames(self) -> None:
+        self.frames = {f.id: f for f in self.project.frames(self.article.id)}
+        self.framesChanged.emit()

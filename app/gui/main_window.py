@@ -1,0 +1,471 @@
+"""The annotation window: article list, highlighted text, frames, annotation table, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QToolBar
+
+from app import __version__
+from app.core.annotations import SpanRecord
+from app.core.project import Project
+from app.gui import commands
+from app.gui.annotation_table import AnnotationPanel
+from app.gui.article_list import ArticlePanel
+from app.gui.article_state import ArticleState
+from app.gui.frame_editor import FrameEditor
+from app.gui.shortcuts import ShortcutsDialog
+from app.gui.theme import THEMES, apply_theme
+from app.gui.text_view import AnnotatedTextView, Highlight
+
+DEFAULT_SIZE = (1400, 900)
+
+
+def colour_icon(colour: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project, settings: QSettings, *, keep_layout: bool = True):
+        """With keep_layout off (screenshots), the saved window layout is neither used nor changed."""
+        super().__init__()
+        self._keep_layout = keep_layout
+        self.project = project
+        self.schema = project.schema
+        self.settings = settings
+        self.state = ArticleState(project, self)
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
+        self._roles_of_span: dict[int, list[str]] = {}
+
+        self.setWindowTitle(f"NewsGloss — {Path(project.url.split('///')[-1]).name}")
+        self.text_view = AnnotatedTextView()
+        self.text_view.snap_to_tokens = settings.value("snap_to_tokens", True, type=bool)
+        self.text_view.set_font_size(settings.value("font_size", 13, type=int))
+        self.setCentralWidget(self.text_view)
+
+        self.articles = ArticlePanel()
+        self.frame_editor = FrameEditor(self.schema)
+        self.annotations = AnnotationPanel()
+        docks = [
+            self._dock("Articles", "articlesDock", self.articles, Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._dock("Frames", "framesDock", self.frame_editor, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Annotations", "annotationsDock", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea),
+        ]
+        self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks(docks[1:], [480, 400], Qt.Orientation.Vertical)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_label_bar()
+        self.who = QLabel(f"Annotator: {project.annotator}")
+        self.statusBar().addPermanentWidget(self.who)
+        self._connect()
+
+        self.resize(*DEFAULT_SIZE)
+        if keep_layout and settings.value("geometry") is not None:
+            self.restoreGeometry(settings.value("geometry"))
+            self.restoreState(settings.value("window_state"))
+        self.reload_articles()
+
+    # ------------------------------------------------------------------ layout
+
+    def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
+        self.delete_action = self._action("Delete span", self.delete_current_span,
+                                          [QKeySequence.StandardKey.Delete, "Backspace"],
+                                          "Delete the chosen span")
+        self.next_span_action = self._action("Next span", lambda: self.step_span(1), "]")
+        self.prev_span_action = self._action("Previous span", lambda: self.step_span(-1), "[")
+        self.clear_action = self._action("Clear selection", self.text_view.clear_selection, "Escape")
+        self.next_article_action = self._action("Next article", lambda: self.step_article(1), "Ctrl+PgDown")
+        self.prev_article_action = self._action("Previous article", lambda: self.step_article(-1), "Ctrl+PgUp")
+        self.done_action = self._action("Mark done", self.mark_done, "Ctrl+D",
+                                        "Mark this article done for you")
+        self.search_action = self._action("Search articles", self._focus_search, "Ctrl+F")
+        self.snap_action = self._action("Snap selection to tokens", self._toggle_snap, "Ctrl+T")
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(self.text_view.snap_to_tokens)
+        self.bigger_action = self._action("Bigger text", lambda: self._font_step(1), ["Ctrl+=", "Ctrl++"])
+        self.smaller_action = self._action("Smaller text", lambda: self._font_step(-1), "Ctrl+-")
+        self.frame_actions = {
+            name: self._action(f"New {name.replace('_', ' ')}", lambda n=name: self.create_frame(n),
+                               f"Ctrl+Shift+{name[0].upper()}")
+            for name in self.schema.frames
+        }
+        self.role_actions = [
+            self._action(f"Fill role {n} of the chosen frame", lambda n=n: self.fill_role_number(n), str(n))
+            for n in range(1, 10)
+        ]
+        self.label_actions: dict[str, QAction] = {}
+        for label in self.schema.labels.values():
+            action = self._action(f"Tag {label.name}", lambda n=label.name: self.tag(n),
+                                  label.hotkey.upper() if label.hotkey else None, label.description)
+            action.setIcon(colour_icon(label.colour))
+            action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
+            self.label_actions[label.name] = action
+        self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.about_action = self._action("About NewsGloss", self._about)
+        self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.quit_action)
+        edit = bar.addMenu("&Edit")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.delete_action)
+        edit.addAction(self.next_span_action)
+        edit.addAction(self.prev_span_action)
+        edit.addAction(self.clear_action)
+        annotate = bar.addMenu("&Annotate")
+        for action in self.label_actions.values():
+            annotate.addAction(action)
+        annotate.addSeparator()
+        for action in self.frame_actions.values():
+            annotate.addAction(action)
+        article = bar.addMenu("A&rticle")
+        for action in (self.next_article_action, self.prev_article_action, self.done_action, self.search_action):
+            article.addAction(action)
+        view = bar.addMenu("&View")
+        view.addAction(self.snap_action)
+        view.addAction(self.bigger_action)
+        view.addAction(self.smaller_action)
+        theme_menu = view.addMenu("Theme")
+        current = self.settings.value("theme", "system")
+        for name in THEMES:
+            action = theme_menu.addAction(name.capitalize())
+            action.setCheckable(True)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _=False, n=name, m=theme_menu: self._set_theme(n, m))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_label_bar(self) -> None:
+        bar = QToolBar("Labels")
+        bar.setObjectName("labelBar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in self.label_actions.values():
+            bar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _connect(self) -> None:
+        self.articles.articleChosen.connect(self.open_article)
+        self.state.articleOpened.connect(self._show_article)
+        self.state.spanAdded.connect(self._span_added)
+        self.state.spanChanged.connect(self._span_changed)
+        self.state.spanRemoved.connect(self._span_removed)
+        self.state.framesChanged.connect(self._frames_changed)
+        self.state.progressChanged.connect(
+            lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
+        self.state.failed.connect(self._refused)
+        self.text_view.spanClicked.connect(self._span_clicked)
+        self.annotations.spanActivated.connect(self.text_view.select_span)
+        self.frame_editor.createRequested.connect(self.create_frame)
+        self.frame_editor.fillRequested.connect(self.fill_role)
+        self.frame_editor.clearRequested.connect(self.clear_role)
+        self.frame_editor.attributeChosen.connect(self.set_attribute)
+        self.frame_editor.deleteRequested.connect(
+            lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
+        self.frame_editor.jumpRequested.connect(self.jump_to_frame)
+
+    # --------------------------------------------------------------- articles
+
+    def reload_articles(self) -> None:
+        self.articles.model.set_articles(self.project.articles())
+        wanted = self.settings.value("last_article", type=int)
+        rows = self.articles.model.rowCount()
+        if rows:
+            ids = [self.articles.model.article(r).id for r in range(rows)]
+            self.articles.select_article(wanted if wanted in ids else ids[0])
+
+    def open_article(self, article_id: int) -> None:
+        if article_id == self.state.article_id:
+            return
+        if article_id not in self._stacks:
+            self._stacks[article_id] = QUndoStack(self.undo_group)
+        self.state.open(article_id)
+        self.undo_group.setActiveStack(self._stacks[article_id])
+        self.articles.select_article(article_id)
+        self.settings.setValue("last_article", article_id)
+
+    def step_article(self, delta: int) -> None:
+        target = self.articles.step(delta)
+        if target is not None:
+            self.articles.select_article(target)
+
+    def mark_done(self) -> None:
+        if self.state.article is None:
+            return
+        before = self.state.progress()
+        if before != "done":
+            self._push(commands.SetProgress(self.state, self.state.article.id, "done", before))
+            self.statusBar().showMessage("Marked done", 3000)
+
+    def _show_article(self) -> None:
+        state = self.state
+        self._roles_of_span = self._span_roles()
+        self.text_view.set_article(state.article.text, [self._highlight(s) for s in state.spans.values()])
+        self.annotations.model.set_spans(state.article.text, list(state.spans.values()), self._colours())
+        self._refresh_frames()
+
+    # ------------------------------------------------------------------ spans
+
+    def tag(self, label: str) -> None:
+        """Tag the selection with `label`; with a span chosen and no other selection, relabel it."""
+        if self.state.article is None:
+            return
+        selection = self.text_view.selection_range()
+        current = self.text_view.current_span_id()
+        span = self.state.spans.get(current) if current is not None else None
+        if span is not None and (selection is None or selection == (span.start, span.end)):
+            if span.label != label:
+                self._push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
+            return
+        if selection is None:
+            self.statusBar().showMessage("Select some text first (mouse, Shift+arrows or double-click)", 4000)
+            return
+        command = commands.AddSpan(self.state, *selection, label)
+        if self._push(command):
+            self.text_view.select_span(command.span.id)
+
+    def delete_current_span(self) -> None:
+        current = self.text_view.current_span_id()
+        if current is not None and current in self.state.spans:
+            self._push(commands.DeleteSpan(self.state, current))
+
+    def step_span(self, delta: int) -> None:
+        ordered = sorted(self.state.spans.values(), key=lambda s: (s.start, s.end, s.id))
+        if not ordered:
+            return
+        current = self.text_view.current_span_id()
+        ids = [s.id for s in ordered]
+        index = ids.index(current) + delta if current in ids else (0 if delta > 0 else len(ids) - 1)
+        self.text_view.select_span(ids[index % len(ids)])
+
+    def _span_clicked(self, span_id: int) -> None:
+        self.annotations.show_span(span_id)
+        span = self.state.spans.get(span_id)
+        if span is not None:
+            roles = self._roles_of_span.get(span_id, [])
+            self.statusBar().showMessage(
+                f"{span.label} “{self.state.span_text(span_id)[:60]}” · {span.status} · {span.origin}"
+                + (f" · {', '.join(roles)}" if roles else ""), 5000)
+
+    def _span_added(self, span: SpanRecord) -> None:
+        self.text_view.add_highlight(self._highlight(span))
+        self.annotations.model.add_span(span)
+        self._update_counts()
+
+    def _span_changed(self, span: SpanRecord) -> None:
+        self.text_view.update_highlight(self._highlight(span))
+        self.annotations.model.change_span(span)
+        self._refresh_frames()
+
+    def _span_removed(self, span_id: int) -> None:
+        self.text_view.remove_highlight(span_id)
+        self.annotations.model.remove_span(span_id)
+        self._update_counts()
+
+    def _highlight(self, span: SpanRecord) -> Highlight:
+        label = self.schema.labels.get(span.label)
+        roles = self._roles_of_span.get(span.id, [])
+        tooltip = " · ".join(filter(None, [  # the view adds label and status itself
+            span.origin, span.annotator,
+            None if span.score is None else f"score {span.score:.2f}",
+        ])) + "".join(f"\n{role}" for role in roles)
+        return Highlight(id=span.id, start=span.start, end=span.end, label=span.label,
+                         colour=label.colour if label else "#888888", kind=label.kind if label else "entity",
+                         status=span.status, tooltip=tooltip)
+
+    def _colours(self) -> dict[str, str]:
+        return {name: label.colour for name, label in self.schema.labels.items()}
+
+    def _update_counts(self) -> None:
+        if self.state.article is not None:
+            self.articles.model.update_article(self.state.article.id, spans=len(self.state.spans),
+                                               frames=len(self.state.frames))
+
+    # ----------------------------------------------------------------- frames
+
+    def create_frame(self, frame_type: str) -> None:
+        if self.state.article is None:
+            return
+        command = commands.AddFrame(self.state, frame_type)
+        if self._push(command):
+            self.frame_editor.set_current(command.frame.id)
+            self.statusBar().showMessage(
+                f"New {frame_type.replace('_', ' ')}: fill its roles with the number keys 1–"
+                f"{len(self.schema.frame(frame_type).roles)}", 5000)
+
+    def fill_role_number(self, number: int) -> None:
+        frame_id = self.frame_editor.current_frame_id()
+        if frame_id is None:
+            self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
+            return
+        roles = list(self.schema.frame(self.state.frames[frame_id].type).roles)
+        if number <= len(roles):
+            self.fill_role(frame_id, roles[number - 1])
+
+    def fill_role(self, frame_id: int, role_name: str) -> None:
+        """Fill a role with the selected span, or with a new span over the selected text."""
+        frame = self.state.frames[frame_id]
+        role = self.schema.frame(frame.type).roles[role_name]
+        selection = self.text_view.selection_range()
+        current = self.text_view.current_span_id()
+        span_id = None
+        if selection is not None:
+            span_id = next((s.id for s in self.state.spans.values()
+                            if (s.start, s.end) == selection and s.label in role.labels), None)
+        elif current in self.state.spans:
+            span_id = current
+        if span_id is None and selection is None:
+            self.statusBar().showMessage(f"Select the {role_name} in the text, or click its span", 4000)
+            return
+        stack = self.undo_group.activeStack()
+        stack.beginMacro(f"Fill {role_name}")
+        try:
+            if span_id is None:
+                add = commands.AddSpan(self.state, *selection, role.labels[0])
+                if not self._push(add):
+                    return
+                span_id = add.span.id
+            fillers = frame.role(role_name) + [span_id] if role.multiple else [span_id]
+            if span_id not in frame.role(role_name):
+                self._push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
+        finally:
+            stack.endMacro()
+        self.text_view.select_span(span_id)
+        self.frame_editor.set_current(frame_id)
+
+    def clear_role(self, frame_id: int, role_name: str) -> None:
+        self._push(commands.SetRoles(self.state, frame_id, {role_name: []}, f"Clear {role_name}"))
+
+    def set_attribute(self, frame_id: int, name: str, value: str) -> None:
+        if self.state.frames[frame_id].attributes.get(name) != value:
+            self._push(commands.SetAttribute(self.state, frame_id, name, value))
+
+    def jump_to_frame(self, frame_id: int) -> None:
+        spans = [self.state.spans[i] for s in self.state.frames[frame_id].slots
+                 for i in [s.span_id] if i in self.state.spans]
+        if spans:
+            self.text_view.select_range(min(s.start for s in spans), max(s.end for s in spans))
+            self.text_view.setFocus()
+
+    def _frames_changed(self) -> None:
+        before = self._roles_of_span
+        self._roles_of_span = self._span_roles()
+        for span_id in set(before) | set(self._roles_of_span):
+            if before.get(span_id) != self._roles_of_span.get(span_id) and span_id in self.state.spans:
+                self.text_view.update_highlight(self._highlight(self.state.spans[span_id]))
+        self._refresh_frames()
+        self._update_counts()
+
+    def _refresh_frames(self) -> None:
+        used = {s.span_id for f in self.state.frames.values() for s in f.slots}
+        texts = {i: self.state.span_text(i) for i in used if i in self.state.spans}
+        self.frame_editor.set_frames(self.state.frames, texts)
+
+    def _span_roles(self) -> dict[int, list[str]]:
+        roles: dict[int, list[str]] = {}
+        for frame in sorted(self.state.frames.values(), key=lambda f: f.id):
+            for slot in frame.slots:
+                roles.setdefault(slot.span_id, []).append(
+                    f"{slot.role} of {frame.type.replace('_', ' ')} #{frame.id}")
+        return roles
+
+    # ------------------------------------------------------------------- misc
+
+    def _push(self, command: commands._Command) -> bool:
+        """Run a command on the current article's undo stack; False if the services refused it."""
+        stack = self.undo_group.activeStack()
+        if stack is None:
+            return False
+        stack.push(command)
+        return command.ok
+
+    def _refused(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        QMessageBox.warning(self, "Not done", message)
+
+    def _focus_search(self) -> None:
+        self.articles.search.setFocus()
+        self.articles.search.selectAll()
+
+    def _toggle_snap(self) -> None:
+        self.text_view.snap_to_tokens = self.snap_action.isChecked()
+        self.settings.setValue("snap_to_tokens", self.text_view.snap_to_tokens)
+        self.statusBar().showMessage(
+            "Selections snap to whole tokens" if self.text_view.snap_to_tokens else "Selections by character", 3000)
+
+    def _font_step(self, delta: int) -> None:
+        size = max(8, min(32, self.settings.value("font_size", 13, type=int) + delta))
+        self.settings.setValue("font_size", size)
+        self.text_view.set_font_size(size)
+
+    def _set_theme(self, name: str, menu) -> None:
+        for action in menu.actions():
+            action.setChecked(action.text().lower() == name)
+        self.settings.setValue("theme", name)
+        apply_theme(name)
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self._shortcut_rows(), self).exec()
+
+    def _shortcut_rows(self) -> list[tuple[str, str]]:
+        rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
+        actions = [self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
+                   self.prev_span_action, self.clear_action, *self.label_actions.values(),
+                   *self.frame_actions.values(), self.next_article_action, self.prev_article_action,
+                   self.done_action, self.search_action, self.snap_action, self.bigger_action,
+                   self.smaller_action, self.shortcuts_action, self.quit_action]
+        for action in actions:
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            rows.append((action.text().replace("&", ""), keys))
+        rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
+        rows.append(("Open the article under the cursor", "Arrow keys in the article list"))
+        return rows
+
+    def _about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About NewsGloss")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"NewsGloss {__version__}\nProject: {self.project.url}\nAnnotator: {self.project.annotator}")
+        box.exec()
+
+    def closeEvent(self, event) -> None:
+        if self._keep_layout:
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("window_state", self.saveState())
+        self.settings.sync()
+        super().closeEvent(event)
+
