@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import click
 
 from app import __version__
 from app.core.errors import NewsGlossError
-from app.core.locations import ENV_ANNOTATOR, ENV_PROJECT, open_project
+from app.core.locations import DEFAULT_MODEL, ENV_ANNOTATOR, ENV_MODEL, ENV_PROJECT, open_project
 from app.core.project import Project
+from app.formats.facts import LAYOUTS, STATUSES, frame_records
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -125,6 +127,91 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"    {attr}: " + ", ".join(f"{v} {n}" for v, n in values.items()))
     for name, by_status in figures["progress"].items():
         click.echo(f"progress of {name}: " + ", ".join(f"{s} {n}" for s, n in by_status.items()))
+
+
+@cli.command()
+@click.argument("article_ids", nargs=-1, type=int)
+@click.option("--all", "all_articles", is_flag=True, help="Every article in the project.")
+@click.option("--model", metavar="NAME|PATH",
+              help=f"spaCy pipeline: an installed package or a folder. Default: ${ENV_MODEL}, else {DEFAULT_MODEL}.")
+@click.option("--batch-size", default=32, show_default=True, help="Articles per nlp.pipe batch and per commit.")
+@click.pass_context
+def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool, model: str | None,
+            batch_size: int) -> None:
+    """Suggest entities, claims and tariff facts with a spaCy pipeline.
+
+    Suggestions are stored with origin model and status suggested. Running again
+    adds nothing twice and never overrides what a person accepted, edited or
+    rejected. Ctrl+C stops after the current batch; what was stored stays.
+    """
+    from tqdm import tqdm
+
+    from app.core.suggesting import suggest_articles
+    from app.nlp.engine import SuggestionEngine
+
+    if all_articles == bool(article_ids):
+        raise click.UsageError("name article ids or give --all (not both)")
+    project = _open(ctx)
+    ids = [a.id for a in project.articles()] if all_articles else list(article_ids)
+    project.article_texts(ids)  # unknown ids fail here, before the model loads
+    engine = SuggestionEngine(project.schema, model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL)
+    progress = None
+    with tqdm(total=len(ids), unit="article", file=sys.stderr, disable=None) as bar:
+        try:
+            for progress in suggest_articles(project, engine, ids, batch_size):
+                bar.update(progress.done - bar.n)
+        except KeyboardInterrupt:
+            bar.close()
+            done = progress.done if progress else 0
+            click.echo(f"stopped after {done} of {len(ids)} articles; their suggestions are stored", err=True)
+            ctx.exit(130)
+    click.echo(f"{progress.done if progress else 0} articles with {engine.model_id}: "
+               f"{progress.spans_added if progress else 0} spans and "
+               f"{progress.frames_added if progress else 0} frames suggested")
+
+
+@cli.command()
+@click.option("--format", "fmt", required=True, type=click.Choice(sorted(LAYOUTS)), help="What to write.")
+@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--status", type=click.Choice(sorted(STATUSES)), default="accepted", show_default=True,
+              help="Which frames: suggested, accepted, or all (rejected too).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: str, status: str) -> None:
+    """Export annotations to OUT ("-" for standard output).
+
+    facts-jsonl: one JSON object per tariff fact (article, fact, action, imposer,
+    target, products, rate, date, evidence, status, origin, annotator); each role
+    is {"text", "start", "end"} or null. claims-jsonl: the same for claims
+    (claimant, cue, content, stance).
+    """
+    records = frame_records(_open(ctx), fmt, status)
+    with click.open_file(out, "w", encoding="utf-8", atomic=out != "-") as stream:
+        count = 0
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    if out != "-":
+        click.echo(f"wrote {count} records to {out}")
+
+
+@cli.command()
+@click.option("--layer", metavar="NAME", help="Compare with this layer (e.g. gold) instead of people's decisions.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+@click.pass_context
+def evaluate(ctx: click.Context, layer: str | None, as_json: bool) -> None:
+    """Precision, recall and F1 of the suggestions, per label and per frame role."""
+    from app.core.evaluation import evaluate as run
+
+    result = run(_open(ctx), layer)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"{result['articles']} articles, against {result['gold']}")
+    for title, rows in (("label", result["spans"]), ("frame role", result["roles"])):
+        click.echo(f"\n{title:<24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
+        for name, r in rows.items():
+            click.echo(f"{name:<24} {r['precision']:>6.2f} {r['recall']:>6.2f} {r['f1']:>6.2f} "
+                       f"{r['tp']:>5} {r['fp']:>5} {r['fn']:>5}")
 
 
 @cli.command()

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from app.core.errors import ProjectError
 from app.core.project import Project
 from app.store import migrate
-from app.store.engine import make_engine, project_url
+from app.core.schema import default_schema_path
+from app.store.engine import make_engine, project_url, writer
 from app.store.models import Base
 
 
@@ -110,3 +111,39 @@ def test_migrations_are_found_in_an_installed_wheel(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(site), str(tmp_path / "w.db")],
                          check=True, capture_output=True, text=True, cwd=tmp_path)
     assert int(out.stdout) > 5
+
+
+def test_ids_are_never_reused_after_every_migration(project):
+    """Undo brings deleted spans and frames back under their own ids: ids must never be reused."""
+    with project._engine.connect() as conn:
+        for table in ("span", "frame"):
+            sql = conn.exec_driver_sql(f"SELECT sql FROM sqlite_master WHERE name = '{table}'").scalar()
+            assert "AUTOINCREMENT" in sql, table
+
+
+def test_an_old_project_is_backed_up_and_upgraded_without_losing_data(tmp_path):
+    path = tmp_path / "old.db"
+    engine = make_engine(project_url(path))
+    migrate.upgrade(writer(engine), "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO label_schema (name, source_text, created_at) VALUES "
+                             "('news', :t, '2026-01-01')", {"t": default_schema_path().read_text()})
+        conn.exec_driver_sql("INSERT INTO annotator (id, name, role, created_at) VALUES (1, 'ann', 'annotator', '2026-01-01')")
+        conn.exec_driver_sql("INSERT INTO article (id, title, text, content_hash, meta, created_at) "
+                             "VALUES (1, 'T', 'Ottawa imposed tariffs.', 'h', '{}', '2026-01-01')")
+        conn.exec_driver_sql(
+            'INSERT INTO span (id, article_id, start, "end", label, layer, annotator_id, origin, status, '
+            "created_at, updated_at, version) VALUES "
+            "(7, 1, 0, 6, 'GPE', 'ann', 1, 'human', 'accepted', '2026-01-01', '2026-01-01', 1)")
+    engine.dispose()
+    with Project.open(path, "ann") as project:
+        (span,) = project.spans(1)
+        assert (span.id, span.start, span.end, span.label, span.annotator) == (7, 0, 6, "GPE", "ann")
+        assert span.reviewed_by is None
+    (backup,) = tmp_path.glob("old.*.before-migration.db")
+    with sqlite3.connect(backup) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert db.execute("SELECT label FROM span WHERE id = 7").fetchone() == ("GPE",)
+    with Project.open(path, "ann"):
+        pass
+    assert len(list(tmp_path.glob("*.before-migration.db"))) == 1  # nothing to migrate, no new backup

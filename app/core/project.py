@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from app.core.annotations import DeletedSpan, FrameRecord, SlotRecord, SpanRecord
+from app.core.annotations import DeletedSpan, FrameRecord, Review, ReviewState, SlotRecord, SpanRecord
 from app.core.articles import ArticleDraft, ArticleRecord, ArticleSummary, ImportReport
 from app.core.errors import NotFoundError, ProjectError, StaleEditError, ValidationError
 from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
+from app.core.suggestion_store import Existing, anchor_role, plan_article
 from app.core.text import content_hash
 from app.store import migrate
 from app.store.engine import make_engine, project_url, sqlite_path, writer
@@ -41,6 +42,7 @@ from app.store.models import (
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+MODEL_LAYER = "model"
 
 
 def default_annotator() -> str:
@@ -89,6 +91,8 @@ class Project:
             if not is_new and migrate.current_revision(engine) is None:
                 raise ProjectError(f"{location}: this database is not a NewsGloss project")
             schema = load_schema(schema_path or default_schema_path()) if is_new else None
+            if not is_new and path is not None and migrate.current_revision(engine) != migrate.head_revision():
+                migrate.backup_sqlite(engine, path)
             migrate.upgrade(writer(engine))
             if schema is not None:
                 with Session(writer(engine)) as session, session.begin():
@@ -216,6 +220,14 @@ class Project:
                                  published=a.published, text=a.text, content_hash=a.content_hash,
                                  meta=dict(a.meta), imported_from=a.imported_from)
 
+    def article_texts(self, article_ids: Sequence[int]) -> dict[int, str]:
+        with Session(self._engine) as session:
+            found = dict(session.execute(select(Article.id, Article.text).where(Article.id.in_(article_ids))).tuples().all())
+        missing = sorted(set(article_ids) - set(found))
+        if missing:
+            raise NotFoundError(f"article {', '.join(map(str, missing))} does not exist")
+        return found
+
     def set_progress(self, article_id: int, status: str | Progress) -> None:
         status = _choice(Progress, status, "article status")
         with self._unit() as session:
@@ -242,12 +254,11 @@ class Project:
 
     def spans(self, article_id: int, *, include_rejected: bool = False) -> list[SpanRecord]:
         with Session(self._engine) as session:
-            query = select(Span, Annotator.name).outerjoin(Annotator, Annotator.id == Span.annotator_id).where(
-                Span.article_id == article_id)
+            query = select(Span).where(Span.article_id == article_id)
             if not include_rejected:
                 query = query.where(Span.status != Status.REJECTED)
-            rows = session.execute(query.order_by(Span.start, Span.end, Span.id)).all()
-            return [_span_record(span, name) for span, name in rows]
+            names = _names(session)
+            return [_span_record(span, names) for span in session.scalars(query.order_by(Span.start, Span.end, Span.id))]
 
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  origin: str | Origin = Origin.HUMAN, status: str | Status = Status.ACCEPTED,
@@ -266,7 +277,7 @@ class Project:
             self._log(session, "span.add", article_id, "span", span.id,
                       {"start": start, "end": end, "label": label, "origin": origin.value,
                        "status": status.value, "layer": span.layer})
-            return _span_record(span, self.annotator)
+            return _span_record(span, _names(session))
 
     def update_span(self, span_id: int, *, label: str | None = None, start: int | None = None,
                     end: int | None = None, status: str | Status | None = None,
@@ -286,13 +297,13 @@ class Project:
             span.start, span.end = new_start, new_end
             span.label = label or span.label
             if status is not None:
-                span.status = _choice(Status, status, "status")
+                self._decide(session, span, _choice(Status, status, "status"))
             span.updated_at = utcnow()
             session.flush()
             after = {"start": span.start, "end": span.end, "label": span.label, "status": span.status.value}
             self._log(session, "span.update", span.article_id, "span", span.id,
                       {k: [before[k], after[k]] for k in after if before[k] != after[k]})
-            return _span_record(span, _annotator_name(session, span.annotator_id))
+            return _span_record(span, _names(session))
 
     def delete_span(self, span_id: int, *, expected_version: int | None = None) -> DeletedSpan:
         """Delete a span; the frame roles it filled lose it."""
@@ -303,7 +314,7 @@ class Project:
                 (slot.frame_id, SlotRecord(slot.role, slot.span_id, slot.position))
                 for slot in session.scalars(select(FrameSlot).where(FrameSlot.span_id == span_id))
             )
-            deleted = DeletedSpan(_span_record(span, _annotator_name(session, span.annotator_id)), slots)
+            deleted = DeletedSpan(_span_record(span, _names(session)), slots)
             session.delete(span)
             self._log(session, "span.delete", span.article_id, "span", span_id,
                       {"start": span.start, "end": span.end, "label": span.label})
@@ -318,12 +329,12 @@ class Project:
                 raise ValidationError(f"span {record.id} exists already")
             article = _get(session, Article, record.article_id)
             _check_offsets(article, record.start, record.end)
-            annotator_id = None if record.annotator is None else session.scalar(
-                select(Annotator.id).where(Annotator.name == record.annotator))
+            ids = {name: i for i, name in _names(session).items()}
             span = Span(id=record.id, article_id=record.article_id, start=record.start, end=record.end,
-                        label=record.label, layer=record.layer, annotator_id=annotator_id,
+                        label=record.label, layer=record.layer, annotator_id=ids.get(record.annotator),
                         origin=Origin(record.origin), status=Status(record.status), score=record.score,
-                        model=record.model, created_at=record.created_at, updated_at=utcnow())
+                        model=record.model, reviewed_by=ids.get(record.reviewed_by),
+                        reviewed_at=record.reviewed_at, created_at=record.created_at, updated_at=utcnow())
             session.add(span)
             session.flush()
             for frame_id, slot in deleted.slots:
@@ -332,18 +343,17 @@ class Project:
                                           position=slot.position))
             self._log(session, "span.restore", span.article_id, "span", span.id,
                       {"start": span.start, "end": span.end, "label": span.label})
-            return _span_record(span, record.annotator)
+            return _span_record(span, _names(session))
 
     # ------------------------------------------------------------------- frames
 
     def frames(self, article_id: int, *, include_rejected: bool = False) -> list[FrameRecord]:
         with Session(self._engine) as session:
-            query = select(Frame, Annotator.name).outerjoin(Annotator, Annotator.id == Frame.annotator_id).where(
-                Frame.article_id == article_id)
+            query = select(Frame).where(Frame.article_id == article_id)
             if not include_rejected:
                 query = query.where(Frame.status != Status.REJECTED)
-            rows = session.execute(query.order_by(Frame.id)).all()
-            return [_frame_record(frame, name) for frame, name in rows]
+            names = _names(session)
+            return [_frame_record(frame, names) for frame in session.scalars(query.order_by(Frame.id))]
 
     def add_frame(self, article_id: int, frame_type: str, roles: dict[str, Sequence[int]] | None = None,
                   attributes: dict[str, str] | None = None, *, origin: str | Origin = Origin.HUMAN,
@@ -365,7 +375,7 @@ class Project:
             session.flush()
             self._log(session, "frame.add", article_id, "frame", frame.id,
                       {"type": frame_type, "roles": _roles_of(frame), "attributes": values})
-            return _frame_record(frame, self.annotator)
+            return _frame_record(frame, _names(session))
 
     def update_frame(self, frame_id: int, *, roles: dict[str, Sequence[int]] | None = None,
                      attributes: dict[str, str] | None = None, status: str | Status | None = None,
@@ -385,20 +395,20 @@ class Project:
                 session.flush()  # old slots go before new ones that may repeat them
                 frame.slots.extend(slots)
             if status is not None:
-                frame.status = _choice(Status, status, "status")
+                self._decide(session, frame, _choice(Status, status, "status"))
             frame.updated_at = utcnow()
             session.flush()
             after = {"roles": _roles_of(frame), "attributes": dict(frame.attributes), "status": frame.status.value}
             self._log(session, "frame.update", frame.article_id, "frame", frame.id,
                       {k: [before[k], after[k]] for k in after if before[k] != after[k]})
-            return _frame_record(frame, _annotator_name(session, frame.annotator_id))
+            return _frame_record(frame, _names(session))
 
     def delete_frame(self, frame_id: int, *, expected_version: int | None = None) -> FrameRecord:
         """Delete a frame; its spans stay."""
         with self._unit() as session:
             frame = _get(session, Frame, frame_id)
             _check_version("frame", frame, expected_version)
-            record = _frame_record(frame, _annotator_name(session, frame.annotator_id))
+            record = _frame_record(frame, _names(session))
             session.delete(frame)
             self._log(session, "frame.delete", frame.article_id, "frame", frame_id,
                       {"type": frame.type, "roles": _roles_of(frame)})
@@ -411,27 +421,130 @@ class Project:
             if session.get(Frame, record.id) is not None:
                 raise ValidationError(f"frame {record.id} exists already")
             _get(session, Article, record.article_id)
-            annotator_id = None if record.annotator is None else session.scalar(
-                select(Annotator.id).where(Annotator.name == record.annotator))
+            ids = {name: i for i, name in _names(session).items()}
             frame = Frame(id=record.id, article_id=record.article_id, type=record.type,
-                          attributes=dict(record.attributes), layer=record.layer, annotator_id=annotator_id,
-                          origin=Origin(record.origin), status=Status(record.status), score=record.score,
-                          model=record.model, created_at=record.created_at, updated_at=utcnow())
+                          attributes=dict(record.attributes), layer=record.layer,
+                          annotator_id=ids.get(record.annotator), origin=Origin(record.origin),
+                          status=Status(record.status), score=record.score, model=record.model,
+                          reviewed_by=ids.get(record.reviewed_by), reviewed_at=record.reviewed_at,
+                          created_at=record.created_at, updated_at=utcnow())
             frame.slots = [FrameSlot(role=s.role, span_id=s.span_id, position=s.position)
                            for s in record.slots if session.get(Span, s.span_id) is not None]
             session.add(frame)
             session.flush()
             self._log(session, "frame.restore", frame.article_id, "frame", frame.id,
                       {"type": frame.type, "roles": _roles_of(frame)})
-            return _frame_record(frame, record.annotator)
+            return _frame_record(frame, _names(session))
+
+    # -------------------------------------------------------------- suggestions
+
+    def add_suggestions(self, batch: Sequence[tuple[int, Any]], model: str) -> tuple[int, int]:
+        """Store machine suggestions for several articles in one transaction (see core.suggestion_store).
+
+        `batch` holds (article id, nlp Suggestions). Returns the spans and frames added.
+        """
+        added_spans = added_frames = 0
+        now = utcnow()
+        with self._unit() as session:
+            for article_id, suggestions in batch:
+                article = _get(session, Article, article_id)
+                plan = plan_article(_existing(session, article_id), suggestions, self.schema)
+                keys = list(plan.spans)
+                for start, end, _label in keys:
+                    _check_offsets(article, start, end)
+                ids = dict(zip(keys, session.scalars(
+                    insert(Span).returning(Span.id, sort_by_parameter_order=True),
+                    [{"article_id": article_id, "start": k[0], "end": k[1], "label": k[2], "layer": MODEL_LAYER,
+                      "origin": Origin.MODEL, "status": Status.SUGGESTED, "score": plan.spans[k].score,
+                      "model": model, "created_at": now, "updated_at": now, "version": 1} for k in keys],
+                ).all())) if keys else {}
+                frame_ids = session.scalars(
+                    insert(Frame).returning(Frame.id, sort_by_parameter_order=True),
+                    [{"article_id": article_id, "type": f.type, "attributes": dict(f.attributes),
+                      "layer": MODEL_LAYER, "origin": Origin.MODEL, "status": Status.SUGGESTED,
+                      "score": f.score, "model": model, "created_at": now, "updated_at": now, "version": 1}
+                     for f, _ in plan.frames],
+                ).all() if plan.frames else []
+                slots = [{"frame_id": frame_id, "role": role, "span_id": t if isinstance(t, int) else ids[t],
+                          "position": position}
+                         for frame_id, (_, roles) in zip(frame_ids, plan.frames)
+                         for role, targets in roles.items() for position, t in enumerate(targets)]
+                if slots:
+                    session.execute(insert(FrameSlot), slots)
+                added_spans += len(keys)
+                added_frames += len(frame_ids)
+                self._log(session, "suggest", article_id, None, None, {
+                    "model": model,
+                    "spans": [[x.start, x.end, x.label] for x in suggestions.spans],
+                    "frames": [{"type": f.type, "attributes": dict(f.attributes),
+                                "roles": {r: [[x.start, x.end, x.label] for x in fs] for r, fs in f.roles.items()}}
+                               for f in suggestions.frames],
+                    "added": {"spans": len(keys), "frames": len(frame_ids)},
+                })
+        return added_spans, added_frames
+
+    def review(self, status: str | Status, span_ids: Sequence[int] = (), frame_ids: Sequence[int] = ()) -> Review:
+        """Accept or reject spans and frames in one unit; accepting a frame accepts its suggested fillers.
+
+        Returns what they were before, for undo_review.
+        """
+        status = _choice(Status, status, "status")
+        with self._unit() as session:
+            frames = [_get(session, Frame, i) for i in frame_ids]
+            spans = {i: _get(session, Span, i) for i in span_ids}
+            if status == Status.ACCEPTED:
+                for frame in frames:
+                    for slot in frame.slots:
+                        filler = session.get(Span, slot.span_id)
+                        if filler.status == Status.SUGGESTED:
+                            spans.setdefault(filler.id, filler)
+            names = _names(session)
+            before = Review(
+                spans=tuple(ReviewState(s.id, s.status.value, s.layer, names[s.reviewed_by], s.reviewed_at)
+                            for s in spans.values()),
+                frames=tuple(ReviewState(f.id, f.status.value, f.layer, names[f.reviewed_by], f.reviewed_at)
+                             for f in frames))
+            for row in [*spans.values(), *frames]:
+                self._decide(session, row, status)
+                row.updated_at = utcnow()
+            session.flush()
+            for kind, rows in (("span", spans.values()), ("frame", frames)):
+                for row in rows:
+                    self._log(session, f"{kind}.review", row.article_id, kind, row.id, {"status": status.value})
+        return before
+
+    def undo_review(self, review: Review) -> None:
+        """Put spans and frames back as they were before a review."""
+        with self._unit() as session:
+            ids = {name: i for i, name in _names(session).items()}
+            for model, states in ((Span, review.spans), (Frame, review.frames)):
+                for state in states:
+                    row = _get(session, model, state.id)
+                    row.status, row.layer = Status(state.status), state.layer
+                    row.reviewed_by, row.reviewed_at = ids.get(state.reviewed_by), state.reviewed_at
+                    row.updated_at = utcnow()
+                    self._log(session, f"{model.__tablename__}.review", row.article_id, model.__tablename__,
+                              row.id, {"status": state.status, "undone": True})
+
+    def _decide(self, session: Session, row: Span | Frame, status: Status) -> None:
+        """A person's decision on a span or frame: recorded with who and when; accepted work joins their layer."""
+        if row.status == status:
+            return
+        row.status = status
+        row.reviewed_by = self._annotator_id(session)
+        row.reviewed_at = utcnow()
+        if status == Status.ACCEPTED and row.layer == MODEL_LAYER:
+            row.layer = self.annotator
 
     # --------------------------------------------------------------- reporting
 
-    def change_log(self, article_id: int | None = None) -> list[dict[str, Any]]:
+    def change_log(self, article_id: int | None = None, action: str | None = None) -> list[dict[str, Any]]:
         with Session(self._engine) as session:
             query = select(ChangeLog).order_by(ChangeLog.id)
             if article_id is not None:
                 query = query.where(ChangeLog.article_id == article_id)
+            if action is not None:
+                query = query.where(ChangeLog.action == action)
             return [
                 {"id": c.id, "at": c.at.isoformat(), "annotator": c.annotator, "action": c.action,
                  "article": c.article_id, "subject": c.subject, "subject_id": c.subject_id, "data": c.data}
@@ -498,6 +611,21 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 def _is_empty(engine) -> bool:
     with engine.connect() as conn:
         return not inspect(conn).get_table_names()
+
+
+def _existing(session: Session, article_id: int) -> Existing:
+    spans = [(i, start, end, label, origin.value, status.value) for i, start, end, label, origin, status in
+             session.execute(select(Span.id, Span.start, Span.end, Span.label, Span.origin, Span.status)
+                             .where(Span.article_id == article_id))]
+    by_id = {row[0]: (row[1], row[2]) for row in spans}
+    anchors = []
+    for frame in session.scalars(
+            select(Frame).where(Frame.article_id == article_id).options(selectinload(Frame.slots))):
+        role = anchor_role(frame.type, _roles_of(frame))
+        if role is not None:
+            start, end = by_id[_roles_of(frame)[role][0]]
+            anchors.append((frame.type, start, end))
+    return Existing(spans, anchors)
 
 
 def _existing_hashes(session: Session, digests: list[str]) -> dict[str, int]:
@@ -599,21 +727,25 @@ def _roles_of(frame: Frame) -> dict[str, list[int]]:
     return roles
 
 
-def _annotator_name(session: Session, annotator_id: int | None) -> str | None:
-    return None if annotator_id is None else session.scalar(select(Annotator.name).where(Annotator.id == annotator_id))
+def _names(session: Session) -> dict[int | None, str | None]:
+    """Annotator names by id (a project has few annotators), with None for none."""
+    names: dict[int | None, str | None] = dict(session.execute(select(Annotator.id, Annotator.name)).tuples().all())
+    names[None] = None
+    return names
 
 
-def _span_record(span: Span, annotator: str | None) -> SpanRecord:
+def _span_record(span: Span, names: dict[int | None, str | None]) -> SpanRecord:
     return SpanRecord(id=span.id, article_id=span.article_id, start=span.start, end=span.end, label=span.label,
-                      layer=span.layer, annotator=annotator, origin=span.origin.value, status=span.status.value,
-                      score=span.score, model=span.model, created_at=span.created_at,
-                      updated_at=span.updated_at, version=span.version)
+                      layer=span.layer, annotator=names[span.annotator_id], origin=span.origin.value,
+                      status=span.status.value, score=span.score, model=span.model,
+                      reviewed_by=names[span.reviewed_by], reviewed_at=span.reviewed_at,
+                      created_at=span.created_at, updated_at=span.updated_at, version=span.version)
 
 
-def _frame_record(frame: Frame, annotator: str | None) -> FrameRecord:
+def _frame_record(frame: Frame, names: dict[int | None, str | None]) -> FrameRecord:
     return FrameRecord(id=frame.id, article_id=frame.article_id, type=frame.type,
-                       attributes=dict(frame.attributes), layer=frame.layer, annotator=annotator,
+                       attributes=dict(frame.attributes), layer=frame.layer, annotator=names[frame.annotator_id],
                        origin=frame.origin.value, status=frame.status.value, score=frame.score,
-                       model=frame.model, created_at=frame.created_at, updated_at=frame.updated_at,
-                       version=frame.version,
+                       model=frame.model, reviewed_by=names[frame.reviewed_by], reviewed_at=frame.reviewed_at,
+                       created_at=frame.created_at, updated_at=frame.updated_at, version=frame.version,
                        slots=tuple(SlotRecord(s.role, s.span_id, s.position) for s in frame.slots))

@@ -117,7 +117,7 @@ class ArticlePanel(QWidget):
         self.view.setObjectName("articleList")
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.verticalHeader().hide()
@@ -159,6 +159,9 @@ class ArticlePanel(QWidget):
             index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
+
+    def selected_ids(self) -> list[int]:
+        return [index.data(ID_ROLE) for index in self.view.selectionModel().selectedRows()]
 
     def step(self, delta: int) -> int | None:
         """The article `delta` rows below (or above) the current one, as shown; None at the ends."""

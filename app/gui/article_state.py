@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.annotations import DeletedSpan, FrameRecord, SpanRecord
+from app.core.annotations import DeletedSpan, FrameRecord, Review, SpanRecord
 from app.core.articles import ArticleRecord
 from app.core.project import Project
 
@@ -27,14 +27,41 @@ class ArticleState(QObject):
         self.article: ArticleRecord | None = None
         self.spans: dict[int, SpanRecord] = {}
         self.frames: dict[int, FrameRecord] = {}
+        self.show_rejected = False
 
     # ----------------------------------------------------------------- reading
 
     def open(self, article_id: int) -> None:
         self.article = self.project.article(article_id)
-        self.spans = {s.id: s for s in self.project.spans(article_id)}
-        self.frames = {f.id: f for f in self.project.frames(article_id)}
+        self.spans = self._load_spans()
+        self.frames = self._load_frames()
         self.articleOpened.emit()
+
+    def refresh(self) -> None:
+        """Reload the article's spans and frames and announce only what changed."""
+        if self.article is None:
+            return
+        fresh = self._load_spans()
+        for span_id in self.spans.keys() - fresh.keys():
+            del self.spans[span_id]
+            self.spanRemoved.emit(span_id)
+        for span_id, span in fresh.items():
+            old = self.spans.get(span_id)
+            self.spans[span_id] = span
+            if old is None:
+                self.spanAdded.emit(span)
+            elif old != span:
+                self.spanChanged.emit(span)
+        frames = self._load_frames()
+        if frames != self.frames:
+            self.frames = frames
+            self.framesChanged.emit()
+
+    def _load_spans(self) -> dict[int, SpanRecord]:
+        return {s.id: s for s in self.project.spans(self.article.id, include_rejected=self.show_rejected)}
+
+    def _load_frames(self) -> dict[int, FrameRecord]:
+        return {f.id: f for f in self.project.frames(self.article.id, include_rejected=self.show_rejected)}
 
     @property
     def article_id(self) -> int | None:
@@ -102,6 +129,15 @@ class ArticleState(QObject):
         del self.frames[frame_id]
         self.framesChanged.emit()
         return frame
+
+    def review(self, status: str, span_ids=(), frame_ids=()) -> Review:
+        review = self.project.review(status, span_ids, frame_ids)
+        self.refresh()
+        return review
+
+    def undo_review(self, review: Review) -> None:
+        self.project.undo_review(review)
+        self.refresh()
 
     def set_progress(self, article_id: int, status: str) -> None:
         self.project.set_progress(article_id, status)

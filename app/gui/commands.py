@@ -164,3 +164,22 @@ class SetProgress(_Command):
 
     def undo(self):
         self._attempt(lambda: self.state.set_progress(self.article_id, self.before))
+
+
+class ReviewSuggestions(_Command):
+    """Accept or reject suggestions (spans and frames); undo puts back exactly what was there."""
+
+    def __init__(self, state: ArticleState, status: str, span_ids=(), frame_ids=(), text: str = ""):
+        count = len(span_ids) + len(frame_ids)
+        verb = "Accept" if status == "accepted" else "Reject"
+        super().__init__(state, text or f"{verb} {count} suggestion{'s' if count != 1 else ''}")
+        self.args = (status, tuple(span_ids), tuple(frame_ids))
+        self._before = None
+
+    def redo(self):
+        def do():
+            self._before = self.state.review(*self.args)
+        self._attempt(do)
+
+    def undo(self):
+        self._attempt(lambda: self.state.undo_review(self._before))

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QToolBar
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QToolBar,
+    QToolButton,
+)
 
 from app import __version__
 from app.core.annotations import SpanRecord
+from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.project import Project
 from app.gui import commands
 from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
 from app.gui.frame_editor import FrameEditor
+from app.gui.review_queue import ReviewQueue
 from app.gui.shortcuts import ShortcutsDialog
+from app.gui.suggest_worker import SuggestWorker
 from app.gui.theme import THEMES, apply_theme
 from app.gui.text_view import AnnotatedTextView, Highlight
 
@@ -51,19 +63,33 @@ class MainWindow(QMainWindow):
         self.articles = ArticlePanel()
         self.frame_editor = FrameEditor(self.schema)
         self.annotations = AnnotationPanel()
+        self.review_queue = ReviewQueue()
         docks = [
             self._dock("Articles", "articlesDock", self.articles, Qt.DockWidgetArea.LeftDockWidgetArea),
             self._dock("Frames", "framesDock", self.frame_editor, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Annotations", "annotationsDock", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea),
         ]
+        review_dock = self._dock("Review", "reviewDock", self.review_queue, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(docks[2], review_dock)
+        docks[2].raise_()
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
         self.resizeDocks(docks[1:], [480, 400], Qt.Orientation.Vertical)
 
         self._build_actions()
         self._build_menus()
         self._build_label_bar()
+        self._engine = None
+        self._worker: SuggestWorker | None = None
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(220)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_suggesting)
         self.who = QLabel(f"Annotator: {project.annotator}")
-        self.statusBar().addPermanentWidget(self.who)
+        for widget in (self.progress_bar, self.cancel_button, self.who):
+            self.statusBar().addPermanentWidget(widget)
+        self.progress_bar.hide()
+        self.cancel_button.hide()
         self._connect()
 
         self.resize(*DEFAULT_SIZE)
@@ -130,6 +156,16 @@ class MainWindow(QMainWindow):
             action.setIcon(colour_icon(label.colour))
             action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
             self.label_actions[label.name] = action
+        self.suggest_action = self._action("Suggest for this article", self.suggest_current, "Ctrl+G",
+                                           "Run the spaCy suggesters on this article")
+        self.suggest_selected_action = self._action("Suggest for selected articles", self.suggest_selected)
+        self.suggest_all_action = self._action("Suggest for all articles", self.suggest_all, "Ctrl+Shift+G")
+        self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide("accepted"), "A")
+        self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide("rejected"), "X")
+        self.skip_action = self._action("Skip suggestion", self.review_queue.skip, "S")
+        self.fix_action = self._action("Fix suggestion to the selection", self.review_queue.fix_boundaries, "B")
+        self.show_rejected_action = self._action("Show rejected suggestions", self._toggle_rejected)
+        self.show_rejected_action.setCheckable(True)
         self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
         self.about_action = self._action("About NewsGloss", self._about)
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -152,11 +188,18 @@ class MainWindow(QMainWindow):
         annotate.addSeparator()
         for action in self.frame_actions.values():
             annotate.addAction(action)
+        review = bar.addMenu("Re&view")
+        for action in (self.suggest_action, self.suggest_selected_action, self.suggest_all_action):
+            review.addAction(action)
+        review.addSeparator()
+        for action in (self.accept_action, self.reject_action, self.skip_action, self.fix_action):
+            review.addAction(action)
         article = bar.addMenu("A&rticle")
         for action in (self.next_article_action, self.prev_article_action, self.done_action, self.search_action):
             article.addAction(action)
         view = bar.addMenu("&View")
         view.addAction(self.snap_action)
+        view.addAction(self.show_rejected_action)
         view.addAction(self.bigger_action)
         view.addAction(self.smaller_action)
         theme_menu = view.addMenu("Theme")
@@ -197,6 +240,13 @@ class MainWindow(QMainWindow):
         self.frame_editor.deleteRequested.connect(
             lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
         self.frame_editor.jumpRequested.connect(self.jump_to_frame)
+        self.review_queue.currentChanged.connect(self._review_current_changed)
+        self.review_queue.decided.connect(self.decide)
+        self.review_queue.fixBoundariesRequested.connect(self.fix_boundaries)
+        self.review_queue.decideAllRequested.connect(self.decide_all)
+        for signal in (self.state.articleOpened, self.state.spanAdded, self.state.spanChanged,
+                       self.state.spanRemoved, self.state.framesChanged):
+            signal.connect(self._refresh_queue)
 
     # --------------------------------------------------------------- articles
 
@@ -248,7 +298,9 @@ class MainWindow(QMainWindow):
         current = self.text_view.current_span_id()
         span = self.state.spans.get(current) if current is not None else None
         if span is not None and (selection is None or selection == (span.start, span.end)):
-            if span.label != label:
+            if span.status == "suggested":
+                self._fix_and_accept(span.id, f"Accept as {label}", label=label)
+            elif span.label != label:
                 self._push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
             return
         if selection is None:
@@ -259,8 +311,13 @@ class MainWindow(QMainWindow):
             self.text_view.select_span(command.span.id)
 
     def delete_current_span(self) -> None:
+        """Delete the chosen span; a suggestion is rejected instead, and kept for evaluation."""
         current = self.text_view.current_span_id()
-        if current is not None and current in self.state.spans:
+        if current is None or current not in self.state.spans:
+            return
+        if self.state.spans[current].status == "suggested":
+            self.decide("rejected", "span", current)
+        else:
             self._push(commands.DeleteSpan(self.state, current))
 
     def step_span(self, delta: int) -> None:
@@ -403,6 +460,115 @@ class MainWindow(QMainWindow):
                     f"{slot.role} of {frame.type.replace('_', ' ')} #{frame.id}")
         return roles
 
+    # ------------------------------------------------------------- suggestions
+
+    def suggest_current(self) -> None:
+        if self.state.article is not None:
+            self._start_suggesting([self.state.article.id])
+
+    def suggest_selected(self) -> None:
+        self._start_suggesting(self.articles.selected_ids())
+
+    def suggest_all(self) -> None:
+        self._start_suggesting([self.articles.model.article(r).id for r in range(self.articles.model.rowCount())])
+
+    def _start_suggesting(self, article_ids: list[int]) -> None:
+        if not article_ids:
+            return
+        if self._worker is not None:
+            self.statusBar().showMessage("Suggestions are already running", 4000)
+            return
+        if self._engine is None:
+            from app.nlp.engine import SuggestionEngine
+
+            model = os.environ.get(ENV_MODEL) or self.settings.value("model", DEFAULT_MODEL)
+            self._engine = SuggestionEngine(self.schema, model)
+        self._worker = SuggestWorker(self.project, self._engine, article_ids, parent=self)
+        self._worker.progressed.connect(self._suggest_progress)
+        self._worker.completed.connect(self._suggest_completed)
+        self._worker.failed.connect(self._suggest_failed)
+        self.progress_bar.setRange(0, 0)  # busy until the first batch (the model loads then)
+        self.progress_bar.show()
+        self.cancel_button.show()
+        self.statusBar().showMessage(f"Suggesting for {len(article_ids)} article(s)…")
+        self._worker.start()
+
+    def cancel_suggesting(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self.statusBar().showMessage("Stopping after this batch…")
+
+    def _suggest_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(done)
+
+    def _suggest_completed(self, done: int, spans: int, frames: int, cancelled: bool) -> None:
+        self._suggest_finished()
+        self.statusBar().showMessage(
+            f"{'Stopped after' if cancelled else 'Suggested for'} {done} article(s): {spans} spans, {frames} frames "
+            f"with {self._engine.model_id}", 8000)
+
+    def _suggest_failed(self, message: str) -> None:
+        self._suggest_finished()
+        self._refused(message)
+
+    def _suggest_finished(self) -> None:
+        self._worker.wait()
+        self._worker = None
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+        self.state.refresh()
+        self._reload_counts()
+
+    def _reload_counts(self) -> None:
+        for summary in self.project.articles():
+            self.articles.model.update_article(summary.id, spans=summary.spans, frames=summary.frames,
+                                               progress=summary.progress)
+
+    def decide(self, status: str, kind: str, item_id: int) -> None:
+        ids = {"span_ids": [item_id]} if kind == "span" else {"frame_ids": [item_id]}
+        self._push(commands.ReviewSuggestions(self.state, status, **ids))
+
+    def decide_all(self, status: str, label: str) -> None:
+        ids = [s.id for s in self.state.spans.values() if s.status == "suggested" and s.label == label]
+        if ids:
+            verb = "Accept" if status == "accepted" else "Reject"
+            self._push(commands.ReviewSuggestions(self.state, status, span_ids=ids, text=f"{verb} all {label}"))
+
+    def fix_boundaries(self, span_id: int) -> None:
+        selection = self.text_view.selection_range()
+        span = self.state.spans.get(span_id)
+        if selection is None or span is None:
+            self.statusBar().showMessage("Select the right text first, then press B", 4000)
+            return
+        start, end = selection
+        self._fix_and_accept(span_id, "Fix and accept suggestion", start=start, end=end)
+
+    def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
+        """Correct a suggestion (label or boundaries) and accept it, as one undoable step."""
+        stack = self.undo_group.activeStack()
+        stack.beginMacro(text)
+        try:
+            if self._push(commands.ChangeSpan(self.state, span_id, text, **changes)):
+                self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id]))
+        finally:
+            stack.endMacro()
+
+    def _review_current_changed(self, kind: str, item_id: int) -> None:
+        if kind == "span" and item_id in self.state.spans:
+            self.text_view.select_span(item_id)
+        elif kind == "frame" and item_id in self.state.frames:
+            self.frame_editor.set_current(item_id)
+            self.jump_to_frame(item_id)
+
+    def _refresh_queue(self, *_args) -> None:
+        if self.state.article is not None:
+            self.review_queue.set_suggestions(self.state.article.text, self.state.spans, self.state.frames)
+
+    def _toggle_rejected(self) -> None:
+        self.state.show_rejected = self.show_rejected_action.isChecked()
+        self.state.refresh()
+
     # ------------------------------------------------------------------- misc
 
     def _push(self, command: commands._Command) -> bool:
@@ -445,7 +611,9 @@ class MainWindow(QMainWindow):
         rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
         actions = [self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
                    self.prev_span_action, self.clear_action, *self.label_actions.values(),
-                   *self.frame_actions.values(), self.next_article_action, self.prev_article_action,
+                   *self.frame_actions.values(), self.suggest_action, self.suggest_all_action,
+                   self.accept_action, self.reject_action, self.skip_action, self.fix_action,
+                   self.next_article_action, self.prev_article_action,
                    self.done_action, self.search_action, self.snap_action, self.bigger_action,
                    self.smaller_action, self.shortcuts_action, self.quit_action]
         for action in actions:
@@ -463,6 +631,9 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker.wait()
         if self._keep_layout:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("window_state", self.saveState())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import datetime
 from importlib.resources import files
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -32,3 +35,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+def backup_sqlite(engine: Engine, path: Path) -> Path:
+    """Copy a project file, consistently, to a timestamped file beside it before it is migrated."""
+    target = path.with_name(f"{path.stem}.{datetime.now():%Y%m%d-%H%M%S}.before-migration{path.suffix}")
+    with engine.connect() as conn:
+        source = conn.connection.dbapi_connection
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    return target

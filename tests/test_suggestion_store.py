@@ -1,0 +1,136 @@
+"""Stored suggestions: nothing twice, people's decisions kept, reviews recorded, figures right."""
+
+from __future__ import annotations
+
+import json
+
+from app.core.articles import ArticleDraft
+from app.core.evaluation import evaluate
+from app.formats.facts import frame_records
+from app.nlp.types import FrameSuggestion, SpanSuggestion, Suggestions
+
+TEXT = "Ottawa imposed 25 percent tariffs on Chinese steel. Beijing said it would respond."
+MODEL = "test_model 1.0"
+
+
+def span(word: str, label: str, score: float | None = None) -> SpanSuggestion:
+    start = TEXT.index(word)
+    return SpanSuggestion(start, start + len(word), label, score)
+
+
+def sample_suggestions() -> Suggestions:
+    fact = FrameSuggestion("tariff_fact", {
+        "imposer": (span("Ottawa", "GPE"),), "rate": (span("25 percent", "RATE"),),
+        "target": (span("Chinese", "NORP"),), "product": (span("steel", "PRODUCT"),),
+        "trigger": (span("tariffs", "TARIFF"),)}, {"action": "imposed"}, 0.7)
+    entities = Suggestions((span("Ottawa", "GPE", 0.9), span("Beijing", "GPE", 0.8)))
+    return entities.merge(Suggestions.of_frames([fact]))
+
+
+def article(project) -> int:
+    return project.add_articles([ArticleDraft(text=TEXT, title="T", origin="t", external_id="ext-1")]).added[0][0]
+
+
+def test_suggestions_are_stored_as_model_suggestions(project):
+    aid = article(project)
+    assert project.add_suggestions([(aid, sample_suggestions())], MODEL) == (6, 1)
+    spans = {TEXT[s.start:s.end]: s for s in project.spans(aid)}
+    assert spans["Beijing"].origin == "model" and spans["Beijing"].status == "suggested"
+    assert spans["Beijing"].model == MODEL and spans["Beijing"].score == 0.8
+    assert spans["Ottawa"].score == 0.9  # the first of the duplicates wins
+    (frame,) = project.frames(aid)
+    assert (frame.origin, frame.status, frame.score, frame.model) == ("model", "suggested", 0.7, MODEL)
+    assert [TEXT[spans_by_id.start:spans_by_id.end] for spans_by_id in
+            (next(s for s in project.spans(aid) if s.id == i) for i in frame.role("imposer"))] == ["Ottawa"]
+
+
+def test_running_again_adds_nothing_twice(project):
+    aid = article(project)
+    project.add_suggestions([(aid, sample_suggestions())], MODEL)
+    assert project.add_suggestions([(aid, sample_suggestions())], MODEL) == (0, 0)
+    assert len(project.spans(aid)) == 6 and len(project.frames(aid)) == 1
+
+
+def test_people_s_decisions_are_never_overridden(project):
+    aid = article(project)
+    project.add_suggestions([(aid, sample_suggestions())], MODEL)
+    spans = {TEXT[s.start:s.end]: s for s in project.spans(aid)}
+    project.update_span(spans["Beijing"].id, label="ORG")  # relabelled
+    project.review("rejected", span_ids=[spans["25 percent"].id])  # rejected
+    project.update_span(spans["steel"].id, start=spans["steel"].start - 8)  # boundaries fixed: "Chinese steel"
+    (frame,) = project.frames(aid)
+    project.delete_frame(frame.id)
+    tagged = project.add_span(aid, 0, 6, "ORG")  # a person's own overlapping tag elsewhere is kept too
+    assert project.add_suggestions([(aid, sample_suggestions())], MODEL)[0] == 0
+    labels = {(TEXT[s.start:s.end], s.label, s.status) for s in project.spans(aid, include_rejected=True)}
+    assert ("Beijing", "ORG", "suggested") in labels and ("Beijing", "GPE", "suggested") not in labels
+    assert ("25 percent", "RATE", "rejected") in labels
+    assert ("Chinese steel", "PRODUCT", "suggested") in labels and ("steel", "PRODUCT", "suggested") not in labels
+    assert tagged.id in {s.id for s in project.spans(aid)}
+    # the deleted frame came back, built on the spans that are there now
+    (again,) = project.frames(aid)
+    assert again.role("product") == [] and again.role("rate") == []
+
+
+def test_review_records_who_and_when_and_can_be_undone(project):
+    aid = article(project)
+    project.add_suggestions([(aid, sample_suggestions())], MODEL)
+    (frame,) = project.frames(aid)
+    before = project.review("accepted", frame_ids=[frame.id])
+    fillers = {i for slot in frame.slots for i in [slot.span_id]}
+    after = {s.id: s for s in project.spans(aid)}
+    for span_id in fillers:
+        assert after[span_id].status == "accepted"
+        assert after[span_id].reviewed_by == "alice" and after[span_id].layer == "alice"
+        assert after[span_id].reviewed_at is not None
+    beijing = next(s for s in after.values() if TEXT[s.start:s.end] == "Beijing")
+    assert beijing.status == "suggested"  # not a filler: untouched
+    assert project.frames(aid)[0].reviewed_by == "alice"
+    project.undo_review(before)
+    restored = {s.id: s for s in project.spans(aid)}
+    assert all(restored[i].status == "suggested" and restored[i].layer == "model"
+               and restored[i].reviewed_by is None for i in fillers)
+    assert [e["action"] for e in project.change_log(aid)].count("span.review") == 2 * len(fillers)
+
+
+def test_evaluation_against_decisions_counts_by_hand(project):
+    aid = article(project)
+    project.add_suggestions([(aid, sample_suggestions())], MODEL)
+    spans = {TEXT[s.start:s.end]: s for s in project.spans(aid)}
+    (frame,) = project.frames(aid)
+    # Beijing and 25 percent rejected, the rest accepted, and a person tags a cue the model missed
+    project.review("accepted", frame_ids=[frame.id], span_ids=[spans["Ottawa"].id])
+    project.review("rejected", span_ids=[spans["Beijing"].id, spans["25 percent"].id])
+    said = TEXT.index("said")
+    project.add_span(aid, said, said + 4, "CUE")
+    result = evaluate(project)
+    assert result["articles"] == 1
+    gpe = result["spans"]["GPE"]
+    assert (gpe["tp"], gpe["fp"], gpe["fn"]) == (1, 1, 0) and gpe["precision"] == 0.5 and gpe["recall"] == 1.0
+    cue = result["spans"]["CUE"]
+    assert (cue["tp"], cue["fp"], cue["fn"]) == (0, 0, 1)
+    overall = result["spans"]["overall"]  # 6 suggested: 4 accepted, 2 rejected; 1 missed
+    assert (overall["tp"], overall["fp"], overall["fn"]) == (4, 2, 1)
+    assert round(overall["f1"], 4) == round(2 * (4 / 6) * (4 / 5) / ((4 / 6) + (4 / 5)), 4)
+    roles = result["roles"]
+    assert roles["tariff_fact.imposer"]["tp"] == 1 and roles["tariff_fact.rate"]["tp"] == 1
+
+
+def test_unreviewed_articles_are_not_evaluated(project):
+    aid = article(project)
+    project.add_suggestions([(aid, sample_suggestions())], MODEL)
+    assert evaluate(project)["articles"] == 0
+
+
+def test_facts_export_record_shape(project):
+    aid = article(project)
+    project.add_suggestions([(aid, sample_suggestions())], MODEL)
+    assert list(frame_records(project, "facts-jsonl", "accepted")) == []
+    (record,) = frame_records(project, "facts-jsonl", "suggested")
+    assert record["article"] == "ext-1" and record["action"] == "imposed"
+    assert record["imposer"] == {"text": "Ottawa", "start": 0, "end": 6}
+    assert record["target"]["text"] == "Chinese" and [p["text"] for p in record["products"]] == ["steel"]
+    assert record["rate"]["text"] == "25 percent" and record["date"] is None
+    assert record["evidence"]["text"] == "Ottawa imposed 25 percent tariffs on Chinese steel."
+    assert (record["status"], record["origin"], record["annotator"]) == ("suggested", "model", None)
+    json.dumps(record)
