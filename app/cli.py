@@ -13,7 +13,8 @@ from app import __version__
 from app.core.errors import NewsGlossError
 from app.core.locations import DEFAULT_MODEL, ENV_ANNOTATOR, ENV_MODEL, ENV_PROJECT, open_project
 from app.core.project import Project
-from app.formats.facts import LAYOUTS, STATUSES, frame_records
+from app.core.interchange import POLICIES, Selection
+from app.formats.registry import EXPORT_FORMATS, FRAME_EXPORTS, IMPORT_FORMATS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -72,25 +73,25 @@ def init(ctx: click.Context, schema: Path | None) -> None:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="articles", show_default=True,
+              help="articles: .txt/.html/.jsonl articles; or annotations from another tool; or a native project file.")
 @click.option("--title", help="Title of the article (one .txt file only). Default: its first non-empty line.")
+@click.option("--unknown-labels", type=click.Choice(POLICIES), default="fail", show_default=True,
+              help="Labels or frame types the schema lacks: fail, skip them, or add them to the schema.")
 @click.pass_context
-def import_(ctx: click.Context, files: tuple[Path, ...], title: str | None) -> None:
-    """Import articles from .txt, .html and .jsonl files and folders of them.
+def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | None, unknown_labels: str) -> None:
+    """Import articles, or annotated documents from Prodigy, brat, CoNLL, doccano or native files.
 
     All or nothing: one bad file or line stops the import, names the file and line,
     and leaves the project as it was. Articles already in the project (same text)
-    are reported and not added again.
+    are reported and not added again; their imported annotations are added to them.
+    A native import needs a new, empty project.
     """
+    from app.formats.transfer import import_paths
+
     project = _open(ctx, create=True)
-    report = project.import_files(files, title=title)
-    for article_id, draft in report.added:
-        click.echo(f"added     #{article_id}  {draft.title}")
-    for draft, existing in report.duplicates:
-        where = draft.origin if draft.line is None else f"{draft.origin}:{draft.line}"
-        click.echo(f"duplicate #{existing}  {where} (already in the project; not added)")
-    for skipped in report.skipped:
-        click.echo(f"skipped   {skipped}")
-    click.echo(f"{len(report.added)} added, {len(report.duplicates)} already present")
+    for line in import_paths(project, fmt, files, unknown=unknown_labels, title=title):
+        click.echo(line)
 
 
 @cli.command()
@@ -171,27 +172,48 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
 
 
 @cli.command()
-@click.option("--format", "fmt", required=True, type=click.Choice(sorted(LAYOUTS)), help="What to write.")
-@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--status", type=click.Choice(sorted(STATUSES)), default="accepted", show_default=True,
-              help="Which frames: suggested, accepted, or all (rejected too).")
+@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS), help="What to write.")
+@click.argument("out", type=click.Path(allow_dash=True))
+@click.option("--status", "statuses", multiple=True, default=["accepted"], show_default=True,
+              type=click.Choice(["suggested", "accepted", "rejected", "all"]),
+              help="Which annotations, by status (repeatable); all: every status.")
+@click.option("--annotator", "annotators", multiple=True, metavar="NAME",
+              help="Only what these annotators made or decided (repeatable).")
+@click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only spans with these labels (repeatable).")
+@click.option("--layer", "layers", multiple=True, metavar="NAME", help="Only these layers, e.g. gold (repeatable).")
+@click.option("--article", "article_ids", multiple=True, type=int, metavar="ID", help="Only these articles.")
+@click.option("--dev-fraction", type=click.FloatRange(0, 0.9), default=0.0,
+              help="docbin: put this share of the articles in a dev set.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out: str, status: str) -> None:
-    """Export annotations to OUT ("-" for standard output).
+def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], annotators: tuple[str, ...],
+           labels: tuple[str, ...], layers: tuple[str, ...], article_ids: tuple[int, ...], dev_fraction: float) -> None:
+    """Export annotations to OUT (a file; a folder for brat; "-" for standard output with the JSONL formats).
 
-    facts-jsonl: one JSON object per tariff fact (article, fact, action, imposer,
-    target, products, rate, date, evidence, status, origin, annotator); each role
-    is {"text", "start", "end"} or null. claims-jsonl: the same for claims
-    (claimant, cue, content, stance).
+    Every format that can carry it says who annotated what (annotator, origin,
+    status). facts-jsonl writes one JSON object per tariff fact (article, fact,
+    action, imposer, target, products, rate, date, evidence, status, origin,
+    annotator), each role as {"text", "start", "end"} or null; claims-jsonl the same
+    for claims (claimant, cue, content, stance). native writes the whole project.
     """
-    records = frame_records(_open(ctx), fmt, status)
-    with click.open_file(out, "w", encoding="utf-8", atomic=out != "-") as stream:
-        count = 0
-        for record in records:
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
+    from tqdm import tqdm
+
+    from app.formats.transfer import export_path
+
+    wanted = {"suggested", "accepted", "rejected"} if "all" in statuses else set(statuses)
+    selection = Selection(statuses=frozenset(wanted), annotators=frozenset(annotators) or None,
+                          labels=frozenset(labels) or None, layers=frozenset(layers) or None,
+                          article_ids=frozenset(article_ids) or None)
+    if out == "-" and fmt not in FRAME_EXPORTS:
+        raise click.UsageError(f"{fmt} cannot go to standard output; name a file")
+    with tqdm(unit="article", file=sys.stderr, disable=None if out != "-" else True) as bar:
+        def progress(done: int, total: int) -> bool:
+            bar.total = total
+            bar.update(done - bar.n)
+            return True
+
+        message = export_path(_open(ctx), fmt, out, selection, dev_fraction=dev_fraction, progress=progress)
     if out != "-":
-        click.echo(f"wrote {count} records to {out}")
+        click.echo(message)
 
 
 @cli.command()

@@ -152,8 +152,8 @@ BROKEN = {
     "unknown top-level key": (shipped_with("version = 1", "verison = 1"), "verison", "version"),
     "labels not a table": (MINI.split("[labels.A]")[0] + 'labels = "A"\n', "labels", "table"),
     "no labels": ('name = "x"\n[labels]\n', "labels", "no labels"),
-    "lower-case label": (
-        shipped_with("[labels.PERSON]", "[labels.Person]"), "labels.Person", "upper case",
+    "label name with a backslash": (
+        shipped_with("[labels.PERSON]", '[labels."PER\\\\SON"]'), 'labels."PER\\SON"', "bad name",
     ),
     "label name with space": (
         shipped_with("[labels.PERSON]", '[labels."BIG PERSON"]'), 'labels."BIG PERSON"', "bad name",
@@ -185,8 +185,8 @@ BROKEN = {
     ),
     "spaCy as string": (shipped_with('spacy = ["LAW"]', 'spacy = "LAW"'), "labels.LAW.spacy", "array"),
     "spaCy item not a string": (shipped_with('spacy = ["LAW"]', "spacy = [1]"), "labels.LAW.spacy", "item 1"),
-    "upper-case frame": (
-        SHIPPED.replace("[frames.claim", "[frames.Claim"), "frames.Claim", "lower case",
+    "frame name with space": (
+        SHIPPED.replace("[frames.claim", '[frames."a claim"'), 'frames."a claim"', "no spaces",
     ),
     "frame field misspelt": (
         shipped_with('description = "Someone says', 'descripton = "Someone says'),
@@ -203,9 +203,9 @@ BROKEN = {
         MINI + '[frames.f]\ncolour = "#ffffff"\nroles = {}\n', "frames.f.roles", "at least one role",
     ),
     "bad role name": (
-        shipped_with("[frames.claim.roles.cue]", "[frames.claim.roles.Cue]"),
-        "frames.claim.roles.Cue",
-        "lower case",
+        shipped_with("[frames.claim.roles.cue]", '[frames.claim.roles."the cue"]'),
+        'frames.claim.roles."the cue"',
+        "no spaces",
     ),
     "role label unknown": (
         shipped_with('labels = ["PRODUCT"]', 'labels = ["PRODUCTS"]'),
@@ -241,9 +241,9 @@ BROKEN = {
         "unknown key",
     ),
     "bad attribute name": (
-        shipped_with("[frames.claim.attributes.stance]", "[frames.claim.attributes.1stance]"),
-        "frames.claim.attributes.1stance",
-        "lower case",
+        shipped_with("[frames.claim.attributes.stance]", '[frames.claim.attributes."the stance"]'),
+        'frames.claim.attributes."the stance"',
+        "no spaces",
     ),
     "attribute named like a role": (
         shipped_with("[frames.claim.attributes.stance]", "[frames.claim.attributes.cue]"),

@@ -125,8 +125,8 @@ def test_unreviewed_articles_are_not_evaluated(project):
 def test_facts_export_record_shape(project):
     aid = article(project)
     project.add_suggestions([(aid, sample_suggestions())], MODEL)
-    assert list(frame_records(project, "facts-jsonl", "accepted")) == []
-    (record,) = frame_records(project, "facts-jsonl", "suggested")
+    assert list(frame_records(project, "facts-jsonl", {"accepted"})) == []
+    (record,) = frame_records(project, "facts-jsonl", {"suggested"})
     assert record["article"] == "ext-1" and record["action"] == "imposed"
     assert record["imposer"] == {"text": "Ottawa", "start": 0, "end": 6}
     assert record["target"]["text"] == "Chinese" and [p["text"] for p in record["products"]] == ["steel"]

@@ -12,6 +12,14 @@ from typing import Any
 
 from app.core.articles import ArticleDraft
 
+# Frame attributes named "brat:..." carry another tool's data (notes, links between
+# events), not values of a schema attribute: schemas do not constrain them.
+TOOL_ATTRIBUTE_PREFIX = "brat:"
+
+
+def is_tool_attribute(name: str) -> bool:
+    return name.startswith(TOOL_ATTRIBUTE_PREFIX)
+
 
 @dataclass(frozen=True)
 class SpanData:

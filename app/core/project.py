@@ -16,15 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.annotations import DeletedSpan, FrameRecord, Review, ReviewState, SlotRecord, SpanRecord
 from app.core.articles import ArticleDraft, ArticleRecord, ArticleSummary, ImportReport
-from app.core.errors import NotFoundError, ProjectError, StaleEditError, ValidationError
+from app.core.documents import TOOL_ATTRIBUTE_PREFIX, AnnotatedDocument
+from app.core.errors import InputError, NotFoundError, ProjectError, StaleEditError, ValidationError
 from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
 from app.core.suggestion_store import Existing, anchor_role, plan_article
 from app.core.text import content_hash
 from app.store import migrate
+from app.store.dump import dump_tables, load_tables
 from app.store.engine import make_engine, project_url, sqlite_path, writer
 from app.store.models import (
     Annotator,
@@ -43,6 +46,7 @@ from app.store.models import (
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MODEL_LAYER = "model"
+FRAME_LINK_PREFIX = TOOL_ATTRIBUTE_PREFIX + "arg:"  # frame attributes whose values are keys of other frames
 
 
 def default_annotator() -> str:
@@ -188,6 +192,108 @@ class Project:
                           {"added": list(ids), "files": sorted({d.origin for d in new.values()})})
             report.duplicates.extend((draft, known[digest]) for digest, draft in repeats)
         return report
+
+    def add_documents(self, docs: Sequence[AnnotatedDocument], schema: Schema | None = None) -> tuple[int, int, int, int]:
+        """Add annotated documents in one transaction (see core.interchange, which checks them first).
+
+        A new `schema` (the project's, grown) is stored with them. Returns spans
+        added, frames added, articles added, articles that were already there.
+        """
+        now = utcnow()
+        counts = [0, 0, 0, 0]
+        with self._unit() as session:
+            if schema is not None:
+                session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
+            ids = {name: i for i, name in _names(session).items() if name is not None}
+            for doc in docs:
+                article_id = self._article_for(session, doc.article, counts)
+                text_length = len(doc.article.text)
+                existing = {(s, e, label, layer): i for i, s, e, label, layer in session.execute(
+                    select(Span.id, Span.start, Span.end, Span.label, Span.layer).where(Span.article_id == article_id))}
+                span_ids: dict[str, int] = {}
+                new_rows, new_keys = [], []
+                for span in doc.spans:
+                    if not 0 <= span.start < span.end <= text_length:
+                        raise InputError(doc.article.origin, f"span {span.key} at {span.start}-{span.end} lies outside "
+                                                             f"the text (0-{text_length})", line=doc.article.line)
+                    layer = span.layer or span.annotator or self.annotator
+                    found = existing.get((span.start, span.end, span.label, layer))
+                    if found is not None:
+                        span_ids[span.key] = found
+                        continue
+                    new_keys.append(span.key)
+                    new_rows.append({"article_id": article_id, "start": span.start, "end": span.end,
+                                     "label": span.label, "layer": layer,
+                                     "annotator_id": self._named(session, ids, span.annotator),
+                                     "origin": _choice(Origin, span.origin, "origin"),
+                                     "status": _choice(Status, span.status, "status"), "score": span.score,
+                                     "created_at": now, "updated_at": now, "version": 1})
+                    existing[(span.start, span.end, span.label, layer)] = -1
+                if new_rows:
+                    span_ids.update(zip(new_keys, session.scalars(
+                        insert(Span).returning(Span.id, sort_by_parameter_order=True), new_rows).all()))
+                counts[0] += len(new_rows)
+                known_frames = {_frame_signature(f.type, _roles_of(f)) for f in session.scalars(
+                    select(Frame).where(Frame.article_id == article_id).options(selectinload(Frame.slots)))}
+                frame_rows: dict[str, Frame] = {}
+                for frame in doc.frames:
+                    roles = {role: [span_ids[key] for key in keys] for role, keys in frame.roles.items()}
+                    if _frame_signature(frame.type, roles) in known_frames:
+                        continue
+                    known_frames.add(_frame_signature(frame.type, roles))
+                    row = frame_rows[frame.key] = Frame(article_id=article_id, type=frame.type, attributes=dict(frame.attributes),
+                                layer=frame.layer or frame.annotator or self.annotator,
+                                annotator_id=self._named(session, ids, frame.annotator),
+                                origin=_choice(Origin, frame.origin, "origin"),
+                                status=_choice(Status, frame.status, "status"), score=frame.score,
+                                created_at=now, updated_at=now)
+                    row.slots = [FrameSlot(role=role, span_id=span_id, position=position)
+                                 for role, fillers in roles.items() for position, span_id in enumerate(fillers)]
+                    session.add(row)
+                    counts[1] += 1
+                _relink_frame_references(session, frame_rows)
+                self._log(session, "import.annotations", article_id, "article", article_id,
+                          {"from": doc.article.origin, "spans": len(new_rows)})
+        if schema is not None:
+            self.schema = schema
+        return tuple(counts)
+
+    def _article_for(self, session: Session, draft: ArticleDraft, counts: list[int]) -> int:
+        digest = content_hash(draft.text)
+        found = session.scalar(select(Article.id).where(Article.content_hash == digest))
+        if found is not None:
+            counts[3] += 1
+            return found
+        counts[2] += 1
+        return session.scalar(insert(Article).values(**_article_row(digest, draft)).returning(Article.id))
+
+    def _named(self, session: Session, ids: dict[str, int], name: str | None) -> int | None:
+        """The id of annotator `name`, made on first mention."""
+        if name is None:
+            return None
+        if name not in ids:
+            annotator = Annotator(name=name)
+            session.add(annotator)
+            session.flush()
+            ids[name] = annotator.id
+        return ids[name]
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of the project (native export): schema copies, annotators, articles, spans,
+        frames and their slots, progress, the change log."""
+        with self._engine.connect() as conn:
+            return dump_tables(conn)
+
+    def restore(self, dumped: dict[str, list[dict[str, Any]]]) -> None:
+        """Fill an empty project with a dump, ids and all, in one transaction."""
+        try:
+            with self._writer.begin() as conn:
+                load_tables(conn, dumped)
+        except ValueError as err:
+            raise ValidationError(f"{self.url}: {err}; a native import needs a new, empty project") from None
+        except (KeyError, TypeError, SQLAlchemyError) as err:
+            raise ValidationError(f"the native file's rows do not fit this project: {err}") from None
+        self.schema = self._load_schema()
 
     def articles(self) -> list[ArticleSummary]:
         with Session(self._engine) as session:
@@ -626,6 +732,22 @@ def _existing(session: Session, article_id: int) -> Existing:
             start, end = by_id[_roles_of(frame)[role][0]]
             anchors.append((frame.type, start, end))
     return Existing(spans, anchors)
+
+
+def _relink_frame_references(session: Session, rows: dict[str, Frame]) -> None:
+    """Attributes that name other frames of the document by key (brat events whose arguments are
+    events, "brat:arg:ROLE" = "E4 E7") name them by their new key, F<id>, once they have ids."""
+    session.flush()
+    for row in rows.values():
+        links = {name: value for name, value in row.attributes.items() if name.startswith(FRAME_LINK_PREFIX)}
+        if links:
+            row.attributes = {**row.attributes, **{
+                name: " ".join(f"F{rows[key].id}" if key in rows else key for key in value.split())
+                for name, value in links.items()}}
+
+
+def _frame_signature(frame_type: str, roles: dict[str, list[int]]) -> tuple:
+    return frame_type, tuple(sorted((role, tuple(ids)) for role, ids in roles.items() if ids))
 
 
 def _existing_hashes(session: Session, digests: list[str]) -> dict[str, int]:

@@ -19,8 +19,10 @@ from app.core.errors import SchemaError, ValidationError
 
 LABEL_KINDS = ("entity", "evidence")
 
-_LABEL_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
-_LOWER_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# Names from other tools (brat's "Person", doccano's "12", "Org-Arg2") must fit too,
+# so any name without white space, control characters, quotes or backslashes goes.
+_NAME = re.compile(r"[^\s\x00-\x1f\"'\\]{1,100}")
+_NAME_RULE = "names have no spaces, quotes, backslashes or control characters (at most 100 characters)"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TYPE_NAMES = {
@@ -235,8 +237,7 @@ class _Parser:
         return Schema(name, version, labels, frames, text)
 
     def labels(self, value: Any) -> dict[str, Label]:
-        rule = "label names are upper case: a letter, then letters, digits or _"
-        table = self.names(value, "labels", _LABEL_NAME, rule)
+        table = self.names(value, "labels", _NAME, _NAME_RULE)
         if not table:
             raise self.error("labels", "no labels; add a [labels.NAME] table")
         labels: dict[str, Label] = {}
@@ -271,9 +272,8 @@ class _Parser:
         return labels
 
     def frames(self, value: Any, labels: dict[str, Label]) -> dict[str, FrameType]:
-        rule = "frame names are lower case: a letter, then letters, digits or _"
         frames: dict[str, FrameType] = {}
-        for name, body in self.names(value, "frames", _LOWER_NAME, rule).items():
+        for name, body in self.names(value, "frames", _NAME, _NAME_RULE).items():
             key = _join("frames", name)
             self.fields(body, key, ("colour", "roles"), ("description", "attributes"))
             colour = self.colour(body, key)
@@ -287,8 +287,7 @@ class _Parser:
         return frames
 
     def roles(self, value: Any, key: str, labels: dict[str, Label]) -> dict[str, Role]:
-        rule = "role names are lower case: a letter, then letters, digits or _"
-        table = self.names(value, key, _LOWER_NAME, rule)
+        table = self.names(value, key, _NAME, _NAME_RULE)
         if not table:
             raise self.error(key, "a frame needs at least one role")
         roles: dict[str, Role] = {}
@@ -308,9 +307,8 @@ class _Parser:
         return roles
 
     def attributes(self, value: Any, key: str) -> dict[str, Attribute]:
-        rule = "attribute names are lower case: a letter, then letters, digits or _"
         attributes: dict[str, Attribute] = {}
-        for name, body in self.names(value, key, _LOWER_NAME, rule).items():
+        for name, body in self.names(value, key, _NAME, _NAME_RULE).items():
             attr_key = _join(key, name)
             self.fields(body, attr_key, ("values",), ("default",))
             values = self.strings(body, attr_key, "values")

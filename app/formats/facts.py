@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from app.core.annotations import FrameRecord, SpanRecord
@@ -18,13 +18,12 @@ LAYOUTS = {
     "claims-jsonl": ("claim", [("claimant", "claimant", False), ("cue", "cue", False),
                                ("content", "content", False)], ("claim", "stance")),
 }
-STATUSES = {"suggested": {"suggested"}, "accepted": {"accepted"}, "all": {"suggested", "accepted", "rejected"}}
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
-def frame_records(project: Project, fmt: str, status: str = "accepted") -> Iterator[dict[str, Any]]:
+def frame_records(project: Project, fmt: str, statuses: Collection[str] = ("accepted",)) -> Iterator[dict[str, Any]]:
     frame_type, roles, (id_key, attribute) = LAYOUTS[fmt]
-    wanted = STATUSES[status]
+    wanted = set(statuses)
     for article in project.articles():
         frames = [f for f in project.frames(article.id, include_rejected=True)
                   if f.type == frame_type and f.status in wanted]

@@ -1,0 +1,187 @@
+"""Annotated documents in and out of a project: the bridge between interchange formats and the store.
+
+Import is all or nothing. Labels, frame types, roles and attribute values the
+project's schema lacks are handled by one policy: "fail" (the default: an error
+naming the file and line), "skip" (leave those annotations out) or "add" (grow the
+schema with new labels and frame types, stored with the project). Articles already
+in the project (same text) get the imported annotations; an annotation the article
+already has (same boundaries, label and layer) is not added twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from app.core.annotations import FrameRecord, SpanRecord
+from app.core.articles import ArticleDraft
+from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
+from app.core.errors import InputError, ValidationError
+from app.core.project import Project
+from app.core.schema import Schema
+from app.core.schema_additions import extend_schema
+
+POLICIES = ("fail", "skip", "add")
+
+
+@dataclass
+class ImportSummary:
+    articles_added: int = 0
+    articles_existing: int = 0
+    spans: int = 0
+    frames: int = 0
+    skipped: list[str] = field(default_factory=list)  # what the skip policy left out, and why
+    labels_added: list[str] = field(default_factory=list)
+    frames_added: list[str] = field(default_factory=list)
+
+
+def import_documents(project: Project, docs: Sequence[AnnotatedDocument], unknown: str = "fail") -> ImportSummary:
+    if unknown not in POLICIES:
+        raise ValidationError(f"unknown-label policy must be one of {', '.join(POLICIES)}, not {unknown!r}")
+    summary = ImportSummary()
+    schema = project.schema
+    if unknown == "add":
+        schema = _grown(schema, docs, summary)
+    checked = [_checked(schema, doc, unknown, summary) for doc in docs]
+    summary.spans, summary.frames, summary.articles_added, summary.articles_existing = project.add_documents(
+        checked, schema if schema is not project.schema else None)
+    return summary
+
+
+def _where(doc: AnnotatedDocument) -> tuple[str, int | None]:
+    return doc.article.origin, doc.article.line
+
+
+def _checked(schema: Schema, doc: AnnotatedDocument, unknown: str, summary: ImportSummary) -> AnnotatedDocument:
+    """The document with what the schema cannot hold refused (fail) or left out (skip)."""
+    path, line = _where(doc)
+
+    def refuse(message: str) -> None:
+        if unknown == "skip":
+            summary.skipped.append(f"{path}{'' if line is None else f':{line}'}: {message}")
+        else:
+            raise InputError(path, f"{message}; the project's schema lacks it "
+                                   "(choose --unknown-labels add or skip)", line=line)
+
+    spans = []
+    for span in doc.spans:
+        if span.label in schema.labels:
+            spans.append(span)
+        else:
+            refuse(f"label {span.label!r}")
+    labels = {s.key: s.label for s in spans}
+    frames = []
+    for frame in doc.frames:
+        ftype = schema.frames.get(frame.type)
+        if ftype is None:
+            refuse(f"frame type {frame.type!r}")
+            continue
+        problem = _frame_problem(ftype, frame, labels)
+        if problem:
+            refuse(problem)
+            continue
+        frames.append(frame)
+    return replace(doc, spans=spans, frames=frames)
+
+
+def _frame_problem(ftype, frame: FrameData, labels: dict[str, str]) -> str | None:
+    for role, keys in frame.roles.items():
+        if role not in ftype.roles:
+            return f"role {role!r} of frame type {frame.type!r}"
+        for key in keys:
+            if key not in labels:
+                return f"a {frame.type} whose {role} is a span left out"
+            if labels[key] not in ftype.roles[role].labels:
+                return f"a {labels[key]} span as {frame.type}.{role}"
+    for name, value in frame.attributes.items():
+        if is_tool_attribute(name):
+            continue
+        if name not in ftype.attributes or value not in ftype.attributes[name].values:
+            return f"attribute {name}={value!r} of frame type {frame.type!r}"
+    return None
+
+
+def _grown(schema: Schema, docs: Sequence[AnnotatedDocument], summary: ImportSummary) -> Schema:
+    """The schema with every new label and frame type the documents use."""
+    labels: dict[str, None] = {}
+    frames: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    attributes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for doc in docs:
+        by_key = {s.key: s.label for s in doc.spans}
+        for span in doc.spans:
+            if span.label not in schema.labels:
+                labels.setdefault(span.label)
+        for frame in doc.frames:
+            if frame.type in schema.frames:
+                continue
+            for role, keys in frame.roles.items():
+                frames[frame.type][role].extend(by_key[k] for k in keys if k in by_key)
+            for name, value in frame.attributes.items():
+                if not is_tool_attribute(name):
+                    attributes[frame.type][name].append(value)
+    for ftype, roles in frames.items():
+        for role, role_labels in roles.items():
+            if not role_labels:
+                raise ValidationError(f"frame type {ftype!r}: role {role!r} is never filled; cannot add it")
+    if not labels and not frames:
+        return schema
+    summary.labels_added = list(labels)
+    summary.frames_added = list(frames)
+    origin = ", ".join(sorted({d.article.origin for d in docs}))[:200]
+    return extend_schema(schema, list(labels), frames, attributes, origin)
+
+
+# ----------------------------------------------------------------------- export
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which annotations an export holds. None means no restriction."""
+
+    statuses: frozenset[str] = frozenset({"accepted"})
+    annotators: frozenset[str] | None = None
+    labels: frozenset[str] | None = None
+    layers: frozenset[str] | None = None
+    article_ids: frozenset[int] | None = None
+
+
+def documents(project: Project, selection: Selection = Selection()) -> Iterator[AnnotatedDocument]:
+    """The project's articles as annotated documents, one at a time, with the selected annotations."""
+    for summary in project.articles():
+        if selection.article_ids is not None and summary.id not in selection.article_ids:
+            continue
+        article = project.article(summary.id)
+        spans = [s for s in project.spans(article.id, include_rejected=True) if _selected(s, selection)]
+        if selection.labels is not None:
+            spans = [s for s in spans if s.label in selection.labels]
+        kept = {s.id for s in spans}
+        frames = [f for f in project.frames(article.id, include_rejected=True)
+                  if _selected(f, selection) and any(slot.span_id in kept for slot in f.slots)]
+        draft = ArticleDraft(text=article.text, title=article.title, origin=project.url,
+                             external_id=article.external_id or str(article.id), source=article.source,
+                             url=article.url, published=article.published, meta=dict(article.meta))
+        yield AnnotatedDocument(draft, [_span_data(s) for s in spans], [_frame_data(f, kept) for f in frames])
+
+
+def _selected(item: SpanRecord | FrameRecord, selection: Selection) -> bool:
+    who = item.reviewed_by or item.annotator
+    return (item.status in selection.statuses
+            and (selection.annotators is None or who in selection.annotators)
+            and (selection.layers is None or item.layer in selection.layers))
+
+
+def _span_data(span: SpanRecord) -> SpanData:
+    return SpanData(key=f"T{span.id}", start=span.start, end=span.end, label=span.label,
+                    annotator=span.reviewed_by or span.annotator, origin=span.origin, status=span.status,
+                    score=span.score, layer=span.layer)
+
+
+def _frame_data(frame: FrameRecord, kept: set[int]) -> FrameData:
+    roles: dict[str, list[str]] = {}
+    for slot in sorted(frame.slots, key=lambda s: (s.role, s.position)):
+        if slot.span_id in kept:
+            roles.setdefault(slot.role, []).append(f"T{slot.span_id}")
+    return FrameData(key=f"F{frame.id}", type=frame.type, roles=roles, attributes=dict(frame.attributes),
+                     annotator=frame.reviewed_by or frame.annotator, origin=frame.origin, status=frame.status,
+                     score=frame.score, layer=frame.layer)

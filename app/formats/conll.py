@@ -1,0 +1,141 @@
+"""CoNLL-2003 style NER files: one token a line, entities as IOB tags.
+
+A line is `TOKEN [COLUMNS ...] TAG`, columns separated by spaces or tabs; the
+first column is the token and the last its tag (O, B-TYPE or I-TYPE); any
+columns between (POS, chunk) are ignored. A blank line ends a sentence and a
+`-DOCSTART-` line a document (lines before the first one are a document too).
+
+Reading accepts IOB1 (CoNLL-2003: I- may start an entity; B- only starts one
+right after an entity of the same type) and BIO/IOB2 (every entity starts with
+B-). CoNLL keeps no whitespace, so a document's text is rebuilt: tokens joined
+by single spaces, sentences by "\\n". Offsets are into that text.
+
+Writing: BIO tags, 4 columns (`token _ _ TAG`), one `-DOCSTART- -X- O O` per
+document. Tokens come from spaCy's blank English tokenizer, cut at span
+boundaries and keeping hyphenated words whole (as CoNLL-2003 does); a line
+break ends a sentence, other whitespace is dropped. A text already in CoNLL
+form (tokens between single spaces) thus comes back unchanged. Only
+non-overlapping accepted spans can be tagged: selection.non_overlapping picks
+them. A span across a line break comes back as two spans.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.core.articles import ArticleDraft
+from app.core.documents import AnnotatedDocument, SpanData
+from app.core.errors import InputError, ValidationError
+from app.core.schema import Schema
+from app.core.text import first_line
+from app.formats.decoding import decode_bytes
+from app.formats.interop import aligned_doc, check_schema
+from app.formats.selection import non_overlapping
+
+_DOCSTART = "-DOCSTART-"
+_COLUMNS = re.compile(r"[ \t]+")
+_TAG = re.compile(r"O|([BI])-(\S+)")
+
+
+class _Builder:
+    """One document's text and spans, token by token."""
+
+    def __init__(self, line: int):
+        self.line = line
+        self.sentences: list[str] = []
+        self.tokens: list[str] = []
+        self.offset = 0  # where the next token starts
+        self.end = 0  # where the last token ended
+        self.spans: list[SpanData] = []
+        self.open: tuple[int, str] | None = None  # start and type of the entity being read
+
+    def token(self, token: str, tag: str) -> None:
+        match = _TAG.fullmatch(tag)
+        prefix, label = match.groups()
+        if self.tokens:
+            self.offset += 1  # the space before it
+        if prefix is None or prefix == "B" or self.open is None or self.open[1] != label:
+            self._close()
+        if prefix is not None and self.open is None:
+            self.open = (self.offset, label)
+        self.tokens.append(token)
+        self.offset += len(token)
+        self.end = self.offset
+
+    def sentence_break(self) -> None:
+        self._close()
+        if self.tokens:
+            self.sentences.append(" ".join(self.tokens))
+            self.tokens = []
+            self.offset += 1  # the "\n"
+
+    def _close(self) -> None:
+        if self.open is not None:
+            start, label = self.open
+            self.spans.append(SpanData(f"s{len(self.spans)}", start, self.end, label))
+            self.open = None
+
+    def document(self, path: Path) -> AnnotatedDocument | None:
+        self.sentence_break()
+        if not self.sentences:
+            return None
+        text = "\n".join(self.sentences)
+        article = ArticleDraft(text=text, title=first_line(text), origin=str(path), line=self.line)
+        return AnnotatedDocument(article, self.spans)
+
+
+def read_conll(path: Path) -> list[AnnotatedDocument]:
+    """Read a CoNLL file into documents; raises InputError naming the line at the first problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(path, f"cannot read the file: {err.strerror or err}") from err
+    builders = [_Builder(1)]
+    for number, line in enumerate(decode_bytes(data, path).split("\n"), start=1):
+        columns = _COLUMNS.split(line.strip(" \t"))
+        if columns == [""]:
+            builders[-1].sentence_break()
+        elif columns[0] == _DOCSTART:
+            builders.append(_Builder(number))
+        elif len(columns) < 2:
+            raise InputError(path, f"expected a token and a tag, found only {columns[0]!r}", line=number)
+        elif _TAG.fullmatch(columns[-1]) is None:
+            raise InputError(path, f"tag {columns[-1]!r} is not O, B-TYPE or I-TYPE", line=number)
+        else:
+            builders[-1].token(columns[0], columns[-1])
+    docs = [doc for builder in builders if (doc := builder.document(path)) is not None]
+    if not docs:
+        raise InputError(path, "the file holds no tokens")
+    return docs
+
+
+def write_conll(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """Write the documents as BIO-tagged CoNLL (see the module docstring); checked against `schema` if given."""
+    check_schema(docs, schema)
+    out: list[str] = []
+    for doc in docs:
+        out.append(f"{_DOCSTART} -X- O O\n\n")
+        tokens = aligned_doc(doc.article.text, doc.spans, keep_hyphenated=True)
+        tags = ["O"] * len(tokens)
+        for span in non_overlapping(doc.spans):
+            if not span.label or any(char.isspace() for char in span.label):
+                raise ValidationError(f"label {span.label!r} cannot be a CoNLL tag: it is empty or has a space")
+            words = [token.i for token in tokens.char_span(span.start, span.end) if not token.text.isspace()]
+            for i in words:
+                tags[i] = ("B-" if i == words[0] else "I-") + span.label
+        sentence: list[str] = []
+        for token, tag in zip(tokens, tags):
+            if not token.text.isspace():
+                if tag.startswith("I-") and not sentence:
+                    tag = "B-" + tag[2:]
+                sentence.append(f"{token.text} _ _ {tag}\n")
+            elif "\n" in token.text and sentence:
+                out.append("".join(sentence) + "\n")
+                sentence = []
+        if sentence:
+            out.append("".join(sentence) + "\n")
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text("".join(out), encoding="utf-8", newline="\n")

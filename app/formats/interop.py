@@ -1,0 +1,382 @@
+"""What the interchange formats (Prodigy, brat, CoNLL, doccano, DocBin) share.
+
+Reading: file bytes to text, JSON records with typed access whose errors name the
+file and line, source texts whose offsets are checked and mapped onto the
+normalised text, and the who-did-what fields. Writing: JSON lines, the schema
+check, frames as JSON, and spaCy tokens that line up with every span.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
+from app.core.errors import InputError, ValidationError
+from app.core.schema import Schema
+from app.formats.crlf import normalise_with_offsets
+
+ORIGINS = ("human", "model", "rule", "import")
+STATUSES = ("suggested", "accepted", "rejected")
+
+_HYPHENS = "-\u2010\u2011"
+_JSON_TYPES = {str: "a string", int: "a whole number", float: "a number", dict: "an object", list: "an array"}
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def read_utf8(path: Path) -> str:
+    """The file's text, strictly UTF-8 and otherwise untouched (a BOM stays: it may count in offsets)."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(path, f"cannot read the file: {err.strerror or err}") from err
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(path, "not valid UTF-8; save the file as UTF-8", line=line) from err
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    for kind, name in _JSON_TYPES.items():
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+class Record:
+    """A JSON object from a file: typed access whose errors name the file, line and place in the record."""
+
+    def __init__(self, data: Any, path: Path, line: int | None, where: str = ""):
+        self.path = path
+        self.line = line
+        self.where = where
+        if not isinstance(data, dict):
+            raise self.error(f"expected a JSON object, found {json_type(data)}")
+        self.data = data
+
+    def error(self, message: str) -> InputError:
+        return InputError(self.path, f"{self.where}: {message}" if self.where else message, line=self.line)
+
+    def get(self, key: str, *kinds: type, default: Any = None) -> Any:
+        """data[key] if it has one of `kinds` (true/false is never a number); `default` if absent or null."""
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            expected = " or ".join(_JSON_TYPES[kind] for kind in kinds)
+            raise self.error(f'"{key}" must be {expected}, not {json_type(value)}')
+        return value
+
+    def require(self, key: str, *kinds: type) -> Any:
+        value = self.get(key, *kinds)
+        if value is None:
+            raise self.error(f'missing "{key}"')
+        return value
+
+    def items(self, key: str) -> list[Record]:
+        """The objects in the array data[key] (none if absent or null)."""
+        return [self.child(item, f"{key}[{i}]") for i, item in enumerate(self.get(key, list, default=[]))]
+
+    def child(self, data: Any, where: str) -> Record:
+        return Record(data, self.path, self.line, f"{self.where}.{where}" if self.where else where)
+
+
+def json_records(path: Path, whole_documents: bool = False) -> list[Record]:
+    """The objects of a JSON Lines file, one per non-blank line.
+
+    With `whole_documents`, a file that is not JSON Lines may instead hold JSON
+    documents spread over several lines (pretty-printed objects, or arrays of
+    objects); each record then names the line its document starts on. A file
+    that is neither is reported at its first bad line.
+    """
+    text = read_utf8(path).removeprefix("\ufeff")
+    try:
+        records = [
+            Record(_parse_line(raw, path, number), path, number)
+            for number, raw in enumerate(text.split("\n"), start=1)
+            if raw.strip()
+        ]
+    except InputError:
+        if not whole_documents:
+            raise
+        records = _whole_documents(text, path)
+        if records is None:
+            raise
+    if not records:
+        raise InputError(path, "the file holds no records")
+    return records
+
+
+def _parse_line(raw: str, path: Path, line: int) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise InputError(path, f"invalid JSON: {err.msg} (column {err.colno})", line=line) from err
+
+
+def _whole_documents(text: str, path: Path) -> list[Record] | None:
+    """Records from consecutive JSON documents, or None if the text is not that."""
+    decoder = json.JSONDecoder()
+    records: list[Record] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position == len(text):
+            return records
+        line = text.count("\n", 0, position) + 1
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            return None
+        for item in value if isinstance(value, list) else [value]:
+            records.append(Record(item, path, line))
+
+
+class SourceText:
+    """A text as a file gave it, and its normalised form, with offsets checked and mapped."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.text, self.map = normalise_with_offsets(raw)
+
+    def offsets(self, start: Any, end: Any, error: Callable[[str], InputError]) -> tuple[int, int]:
+        """(start, end) in the normalised text, for offsets into the raw one; checked first."""
+        for name, value in (("start", start), ("end", end)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise error(f"{name} offset must be a whole number, not {json_type(value)}")
+        if not 0 <= start < end <= len(self.raw):
+            raise error(f"offsets {start}-{end} are not a span inside the text (0-{len(self.raw)})")
+        return self.map(start), self.map(end)
+
+    def check_text(self, start: int, end: int, given: str, error: Callable[[str], InputError]) -> None:
+        """Raise unless `given` is the raw text at start-end."""
+        actual = self.raw[start:end]
+        if given != actual:
+            raise error(f"text {given!r} does not match the text at {start}-{end}: {actual!r}")
+
+
+def provenance(record: Record, default_status: str) -> dict[str, Any]:
+    """annotator, origin, status, score and layer, as keyword arguments for SpanData or FrameData."""
+    annotator = record.get("annotator", str, int)
+    origin = record.get("origin", str, default="import")
+    status = record.get("status", str, default=default_status)
+    if origin not in ORIGINS:
+        raise record.error(f'"origin" must be one of {", ".join(ORIGINS)}, not {origin!r}')
+    if status not in STATUSES:
+        raise record.error(f'"status" must be one of {", ".join(STATUSES)}, not {status!r}')
+    score = record.get("score", int, float)
+    return {
+        "annotator": None if annotator is None else str(annotator),
+        "origin": origin,
+        "status": status,
+        "score": None if score is None else float(score),
+        "layer": record.get("layer", str),
+    }
+
+
+def frame_from_json(record: Record, resolve: Callable[[Any], str], default_status: str) -> FrameData:
+    """A frame from the JSON form frame_json writes; `resolve` turns a span reference into a span key."""
+    roles = record.require("roles", dict)
+    for role, refs in roles.items():
+        if not isinstance(refs, list):
+            raise record.error(f'role "{role}" must be an array, not {json_type(refs)}')
+    return FrameData(
+        key=str(record.require("key", str, int)),
+        type=record.require("type", str),
+        roles={role: [resolve(ref) for ref in refs] for role, refs in roles.items()},
+        attributes=_attributes(record),
+        **provenance(record, default_status),
+    )
+
+
+def relation_fields(
+    record: Record, ends: tuple[str, str], default_roles: tuple[str, str], default_status: str
+) -> dict[str, Any]:
+    """FrameData keyword arguments for a relation between the spans `ends`: roles, attributes, who-did-what.
+
+    The roles are `default_roles` unless the record names its own in "roles", as relation_json writes them.
+    """
+    roles = record.get("roles", list, default=list(default_roles))
+    if len(roles) != 2 or not all(isinstance(role, str) for role in roles) or roles[0] == roles[1]:
+        raise record.error('"roles" must be an array of two different role names')
+    return {
+        "roles": {roles[0]: [ends[0]], roles[1]: [ends[1]]},
+        "attributes": _attributes(record),
+        **provenance(record, default_status),
+    }
+
+
+def _attributes(record: Record) -> dict[str, str]:
+    attributes = record.get("attributes", dict, default={})
+    for name, value in attributes.items():
+        if not isinstance(value, str):
+            raise record.error(f'attribute "{name}" must be a string, not {json_type(value)}')
+    return dict(attributes)
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def provenance_json(item: SpanData | FrameData) -> dict[str, Any]:
+    """The who-did-what fields of a span or frame as JSON keys (score and layer only when set)."""
+    out: dict[str, Any] = {"annotator": item.annotator, "origin": item.origin, "status": item.status}
+    if item.score is not None:
+        out["score"] = item.score
+    if item.layer is not None:
+        out["layer"] = item.layer
+    return out
+
+
+def frame_json(frame: FrameData, ref: Callable[[str], Any]) -> dict[str, Any]:
+    """A frame as JSON: key, type, roles (span references made by `ref`), attributes, who-did-what."""
+    out: dict[str, Any] = {
+        "key": frame.key,
+        "type": frame.type,
+        "roles": {role: [ref(key) for key in keys] for role, keys in frame.roles.items()},
+    }
+    if frame.attributes:
+        out["attributes"] = dict(frame.attributes)
+    return out | provenance_json(frame)
+
+
+def relation_json(frame: FrameData, default_roles: tuple[str, str]) -> dict[str, Any]:
+    """A relation's keys beyond its ends and type: "roles" (unless the default), "attributes", who-did-what."""
+    (first, _), (second, _) = binary_roles(frame)
+    out: dict[str, Any] = {} if (first, second) == default_roles else {"roles": [first, second]}
+    if frame.attributes:
+        out["attributes"] = dict(frame.attributes)
+    return out | provenance_json(frame)
+
+
+def binary_roles(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """((role, span key), (role, span key)) if the frame has exactly two roles of one span each."""
+    filled = [(role, keys) for role, keys in frame.roles.items() if keys]
+    if len(filled) != 2 or any(len(keys) != 1 for _, keys in filled):
+        return None
+    (first, [a]), (second, [b]) = filled
+    return (first, a), (second, b)
+
+
+def write_json_lines(out_path: Path, records: Iterable[dict[str, Any]]) -> None:
+    """One JSON object a line, UTF-8, LF line ends."""
+    lines = [json.dumps(record, ensure_ascii=False) + "\n" for record in records]
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text("".join(lines), encoding="utf-8", newline="\n")
+
+
+def check_schema(docs: Iterable[AnnotatedDocument], schema: Schema | None) -> None:
+    """Raise ValidationError unless every label, frame type, role and attribute is in `schema` (if given)."""
+    if schema is None:
+        return
+    for doc in docs:
+        where = doc.article.external_id or doc.article.title
+        for span in doc.spans:
+            if span.label not in schema.labels:
+                raise ValidationError(f"{where}: label {span.label!r} is not in schema {schema.name!r}")
+        for frame in doc.frames:
+            frame_type = schema.frames.get(frame.type)
+            if frame_type is None:
+                raise ValidationError(f"{where}: frame type {frame.type!r} is not in schema {schema.name!r}")
+            for role in frame.roles:
+                if role not in frame_type.roles:
+                    raise ValidationError(f"{where}: {frame.type} has no role {role!r}")
+            for name, value in frame.attributes.items():
+                if is_tool_attribute(name):
+                    continue
+                attribute = frame_type.attributes.get(name)
+                if attribute is None or value not in attribute.values:
+                    message = f"{frame.type} attribute {name}={value!r} is not in the schema"
+                    raise ValidationError(f"{where}: {message}")
+
+
+# -- tokens --------------------------------------------------------------------
+
+
+@functools.cache
+def blank_english() -> Language:
+    """spaCy's blank English pipeline: its tokenizer and vocab, no model."""
+    return spacy.blank("en")
+
+
+def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = False) -> Doc:
+    """spaCy blank-English tokens of `text`, cut at every span boundary, as a Doc whose text is `text`.
+
+    Every span is then a whole number of tokens (doc.char_span finds it exactly).
+    Tokenizer cuts inside a user-perceived character (an emoji with a skin tone,
+    a flag, a letter with a combining accent) are undone, and with
+    `keep_hyphenated` those around a hyphen between letters or digits too
+    (CoNLL-2003 keeps "re-engineered" and "1996-12-06" whole); span boundaries
+    always cut. A single space becomes a token of its own where a span starts on
+    it or ends after it.
+    """
+    nlp = blank_english()
+    spans = list(spans)
+    starts = {span.start for span in spans}
+    ends = {span.end for span in spans}
+    cuts = {0, len(text)} | starts | ends
+    for token in nlp.make_doc(text):
+        for cut in (token.idx, token.idx + len(token.text)):
+            if not _inside_cluster(text, cut) and not (keep_hyphenated and _inside_hyphenated(text, cut)):
+                cuts.add(cut)
+    points = sorted(cuts)
+    words: list[str] = []
+    spaces: list[bool] = []
+    for a, b in zip(points, points[1:]):
+        piece = text[a:b]
+        trailing = piece == " " and words and not spaces[-1] and not words[-1].isspace()
+        if trailing and a not in starts and b not in ends:
+            spaces[-1] = True
+        else:
+            words.append(piece)
+            spaces.append(False)
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
+def _inside_hyphenated(text: str, i: int) -> bool:
+    """Whether `i` is next to a hyphen that joins two letters or digits."""
+    for hyphen in (i - 1, i):
+        if 0 < hyphen < len(text) - 1 and text[hyphen] in _HYPHENS:
+            if text[hyphen - 1].isalnum() and text[hyphen + 1].isalnum():
+                return True
+    return False
+
+
+def _inside_cluster(text: str, i: int) -> bool:
+    """Whether cutting `text` at `i` would split a user-perceived character (a simplified grapheme rule)."""
+    if i <= 0 or i >= len(text):
+        return False
+    before, after = text[i - 1], text[i]
+    if before.isspace() or after.isspace():
+        return False  # whitespace is never joined to what is next to it
+    if "\u200d" in (before, after) or unicodedata.category(after) in ("Mn", "Me", "Mc"):
+        return True
+    if "\U0001f3fb" <= after <= "\U0001f3ff" or "\U000e0020" <= after <= "\U000e007f":
+        return True  # skin-tone modifier; tag characters of a subdivision flag
+    if _regional(before) and _regional(after):
+        run = 0
+        while i - run - 1 >= 0 and _regional(text[i - run - 1]):
+            run += 1
+        return run % 2 == 1
+    return False
+
+
+def _regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"

@@ -1,0 +1,218 @@
+"""Prodigy JSONL: ner / spans tasks and relations tasks, one task a line.
+
+Reading. A task needs "text"; "spans" (start, end, label; token_start/token_end
+are not needed) and "relations" are optional. The answer sets the status of
+its spans and relations: "accept" -> accepted, "reject" -> rejected, no answer
+-> suggested. A task answered "ignore" is skipped: it is returned nowhere.
+A span's "text", when given, must match the task text at its offsets. Offsets
+count code points of the text as given; a text with CRLF line ends is normalised
+and its offsets moved to match.
+
+A relation {head, child, head_span, child_span, label} becomes FrameData(type=label,
+roles={"head": [k], "child": [k]}). Its head_span and child_span name their
+spans by offsets and label; one not among "spans" is added as a span.
+
+"meta": "title", "source", "id", "url" and "published" fill the article;
+"frames" holds frames of other shapes (below); "article_meta" is the article's
+own meta; any other key is kept in the article meta too. _input_hash and
+_task_hash are not kept.
+
+Writing: one task per document with "text", spaCy blank-English "tokens" (cut at
+span boundaries, so every span has token_start/token_end), "spans" and, per
+span, "annotator", "origin", "status" (plus "score", "layer", "meta" when set),
+which Prodigy ignores. A frame of two roles with one span each is a relation
+("head" and "child" are its first and second role; other role names go in
+"roles": [first, second]; "attributes" and the who-did-what keys ride along).
+Every other frame (claims, tariff facts) goes in meta["frames"] as
+{"key", "type", "roles": {role: [index into "spans", ...]}, "attributes",
+"annotator", "origin", "status"}. "answer" is "reject" when the task has spans
+and every one is rejected, else "accept". _input_hash is a signed 32-bit CRC of
+the text, _task_hash one of the text and the spans, as Prodigy's are signed
+32-bit ints.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
+
+from app.core.articles import ArticleDraft
+from app.core.documents import AnnotatedDocument, FrameData, SpanData
+from app.core.schema import Schema
+from app.core.text import first_line
+from app.formats.interop import (
+    Record,
+    SourceText,
+    aligned_doc,
+    binary_roles,
+    check_schema,
+    frame_from_json,
+    frame_json,
+    json_records,
+    provenance,
+    provenance_json,
+    relation_fields,
+    relation_json,
+    write_json_lines,
+)
+
+_ANSWERS = {"accept": "accepted", "reject": "rejected", None: "suggested"}
+_ROLES = ("head", "child")
+_SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
+_ARTICLE_KEYS = ("title", "source", "id", "url", "published", "frames", "article_meta")
+
+
+def read_prodigy(path: Path) -> list[AnnotatedDocument]:
+    """Read a Prodigy JSONL file; tasks answered "ignore" are left out. InputError at the first problem."""
+    path = Path(path)
+    docs = []
+    for record in json_records(path):
+        answer = record.get("answer", str)
+        if answer == "ignore":
+            continue
+        if answer not in _ANSWERS:
+            raise record.error(f'"answer" must be accept, reject or ignore, not {answer!r}')
+        docs.append(_document(record, _ANSWERS[answer]))
+    return docs
+
+
+def _document(record: Record, status: str) -> AnnotatedDocument:
+    source = SourceText(record.require("text", str))
+    if not source.text.strip():
+        raise record.error('"text" is empty')
+    spans: list[SpanData] = []
+    by_place: dict[tuple[int, int, str], str] = {}  # raw start, end, label -> key
+
+    def add_span(item: Record) -> str:
+        start, end = item.data.get("start"), item.data.get("end")
+        mapped = source.offsets(start, end, item.error)
+        label = item.require("label", str)
+        given = item.get("text", str)
+        if given is not None:
+            source.check_text(start, end, given, item.error)
+        key = f"s{len(spans)}"
+        meta = item.get("meta", dict, default={})
+        spans.append(SpanData(key, *mapped, label, meta=dict(meta), **provenance(item, status)))
+        by_place.setdefault((start, end, label), key)
+        return key
+
+    listed = [add_span(item) for item in record.items("spans")]
+
+    def endpoint(item: Record) -> str:
+        place = (item.data.get("start"), item.data.get("end"), item.require("label", str))
+        return by_place.get(place) or add_span(item)
+
+    frames = []
+    for i, item in enumerate(record.items("relations")):
+        head = endpoint(item.child(item.require("head_span", dict), "head_span"))
+        child = endpoint(item.child(item.require("child_span", dict), "child_span"))
+        fields = relation_fields(item, (head, child), _ROLES, status)
+        frames.append(FrameData(key=f"r{i}", type=item.require("label", str), **fields))
+
+    meta = record.child(record.get("meta", dict, default={}), "meta")
+
+    def resolve(index: Any) -> str:
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(listed):
+            raise meta.error(f"frame role filler {index!r} is not the index of one of the task's spans")
+        return listed[index]
+
+    frames += [frame_from_json(item, resolve, status) for item in meta.items("frames")]
+    return AnnotatedDocument(_article(record, meta, source.text), spans, frames)
+
+
+def _article(record: Record, meta: Record, text: str) -> ArticleDraft:
+    external_id = meta.get("id", str, int)
+    extra = {key: value for key, value in meta.data.items() if key not in _ARTICLE_KEYS}
+    return ArticleDraft(
+        text=text,
+        title=(meta.get("title", str) or "").strip() or first_line(text),
+        origin=str(record.path),
+        line=record.line,
+        external_id=None if external_id is None else str(external_id),
+        source=meta.get("source", str),
+        url=meta.get("url", str),
+        published=meta.get("published", str),
+        meta=meta.get("article_meta", dict, default={}) | extra,
+    )
+
+
+def write_prodigy(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """Write one Prodigy task a line (see the module docstring); checks the docs against `schema` if given."""
+    check_schema(docs, schema)
+    write_json_lines(Path(out_path), [_task(doc) for doc in docs])
+
+
+def _task(doc: AnnotatedDocument) -> dict[str, Any]:
+    text = doc.article.text
+    tokens = aligned_doc(text, doc.spans)
+    index = {span.key: i for i, span in enumerate(doc.spans)}
+    spans = [_span_json(span, tokens) for span in doc.spans]
+    relations, frames = [], []
+    for frame in doc.frames:
+        if binary_roles(frame) is None:
+            frames.append(frame_json(frame, index.__getitem__))
+        else:
+            relations.append(_relation_json(frame, spans, index))
+    meta = {
+        key: value
+        for key, value in (
+            ("title", doc.article.title),
+            ("source", doc.article.source),
+            ("id", doc.article.external_id),
+            ("url", doc.article.url),
+            ("published", doc.article.published),
+            ("frames", frames),
+            ("article_meta", doc.article.meta),
+        )
+        if value
+    }
+    answer = "reject" if spans and all(span.status == "rejected" for span in doc.spans) else "accept"
+    return {
+        "text": text,
+        "tokens": [
+            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+            for t in tokens
+        ],
+        "spans": spans,
+        "relations": relations,
+        "answer": answer,
+        "meta": meta,
+        "_input_hash": _hash(text),
+        "_task_hash": _hash(json.dumps([text, [[s["start"], s["end"], s["label"]] for s in spans]])),
+    }
+
+
+def _span_json(span: SpanData, tokens: Doc) -> dict[str, Any]:
+    tokened = tokens.char_span(span.start, span.end)
+    out = {
+        "start": span.start,
+        "end": span.end,
+        "token_start": tokened.start,
+        "token_end": tokened.end - 1,
+        "label": span.label,
+    } | provenance_json(span)
+    if span.meta:
+        out["meta"] = span.meta
+    return out
+
+
+def _relation_json(frame: FrameData, spans: list[dict], index: dict[str, int]) -> dict[str, Any]:
+    (_, head), (_, child) = binary_roles(frame)
+    head_span, child_span = spans[index[head]], spans[index[child]]
+    return {
+        "head": head_span["token_end"],
+        "child": child_span["token_end"],
+        "head_span": {key: head_span[key] for key in _SPAN_KEYS},
+        "child_span": {key: child_span[key] for key in _SPAN_KEYS},
+        "label": frame.type,
+    } | relation_json(frame, _ROLES)
+
+
+def _hash(text: str) -> int:
+    """A stable signed 32-bit hash, like Prodigy's."""
+    value = zlib.crc32(text.encode("utf-8"))
+    return value - (1 << 32) if value >= 1 << 31 else value

@@ -1,0 +1,44 @@
+"""Which interchange formats NewsGloss reads and writes, by name.
+
+Readers and writers are named, not imported, so that listing the formats (for
+the command line's --help, a file dialog) does not load spaCy.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Callable
+
+READERS = {
+    "prodigy": "app.formats.prodigy:read_prodigy",
+    "brat": "app.formats.brat:read_brat",
+    "conll": "app.formats.conll:read_conll",
+    "doccano": "app.formats.doccano:read_doccano",
+}
+WRITERS = {
+    "prodigy": "app.formats.prodigy:write_prodigy",
+    "brat": "app.formats.brat:write_brat",
+    "conll": "app.formats.conll:write_conll",
+    "doccano": "app.formats.doccano:write_doccano",
+    "docbin": "app.formats.docbin:write_docbin",
+}
+FRAME_EXPORTS = ("facts-jsonl", "claims-jsonl")
+IMPORT_FORMATS = ("articles", *READERS, "native")
+EXPORT_FORMATS = (*WRITERS, "native", *FRAME_EXPORTS)
+# What a file dialog offers for each format: its description and file patterns; brat is a folder.
+FILE_FILTERS = {
+    "articles": "Articles (*.txt *.html *.htm *.jsonl)",
+    "prodigy": "Prodigy JSONL (*.jsonl)",
+    "brat": "brat standoff folder",
+    "conll": "CoNLL IOB (*.conll *.iob *.txt)",
+    "doccano": "doccano JSONL (*.jsonl *.json)",
+    "docbin": "spaCy DocBin (*.spacy)",
+    "native": "NewsGloss project (*.json)",
+    "facts-jsonl": "Tariff facts JSONL (*.jsonl)",
+    "claims-jsonl": "Claims JSONL (*.jsonl)",
+}
+
+
+def resolve(name: str) -> Callable:
+    module, function = name.split(":")
+    return getattr(import_module(module), function)

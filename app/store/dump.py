@@ -1,0 +1,58 @@
+"""Every row of a project as plain JSON-ready data, and back: the lossless native format's core."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, DateTime, delete, func, insert, select
+
+from app.store.models import (
+    Annotator,
+    Article,
+    ArticleProgress,
+    ChangeLog,
+    Frame,
+    FrameSlot,
+    SchemaCopy,
+    Span,
+)
+
+# In the order rows can be inserted: whatever a row points at comes first.
+TABLES = (SchemaCopy, Annotator, Article, Span, Frame, FrameSlot, ArticleProgress, ChangeLog)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def dump_tables(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    dumped = {}
+    for model in TABLES:
+        table = model.__table__
+        rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+        dumped[table.name] = [{key: _plain(value) for key, value in row.items()} for row in rows]
+    return dumped
+
+
+def load_tables(conn: Connection, dumped: dict[str, list[dict[str, Any]]]) -> None:
+    """Insert dumped rows, ids and all, into a project with no articles or annotators yet."""
+    for model in (Annotator, Article):
+        if conn.scalar(select(func.count()).select_from(model.__table__)):
+            raise ValueError("the project is not empty")
+    conn.execute(delete(SchemaCopy.__table__))  # the dump carries the schema copies it was made with
+    for model in TABLES:
+        table = model.__table__
+        rows = dumped.get(table.name, [])
+        dates = [c.name for c in table.columns if isinstance(c.type, DateTime)]
+        for row in rows:
+            for name in dates:
+                if row.get(name) is not None:
+                    row[name] = datetime.fromisoformat(row[name])
+        if rows:
+            conn.execute(insert(table), rows)

@@ -1,0 +1,233 @@
+"""Interchange through a project: real files in, the same offsets and labels out; who did what kept;
+bad input leaves the project as it was."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import InputError, ValidationError
+from app.core.interchange import Selection, import_documents
+from app.core.project import Project
+from app.formats.brat import read_brat
+from app.formats.transfer import export_path, import_paths
+from conftest import REPO
+from test_cli import newsgloss
+
+INTEROP = REPO.parent / "shared" / "fixtures" / "interop"
+
+
+def t_lines(ann: Path) -> set[tuple[str, int, int, str]]:
+    """(label, start, end, text) of every contiguous T line."""
+    found = set()
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"T\d+\t(\S+) (\d+) (\d+)\t(.*)", line)
+        if match:
+            found.add((match[1], int(match[2]), int(match[3]), match[4]))
+    return found
+
+
+def counts(project: Project) -> tuple[int, int]:
+    stats = project.stats()
+    return stats["articles"], stats["spans"]["total"]
+
+
+def test_brat_round_trip_through_a_project(project, tmp_path):
+    folder = INTEROP / "brat"
+    with pytest.raises(InputError, match=r"000-introduction.txt: label 'Organization'.*unknown-labels"):
+        import_paths(project, "brat", [folder])
+    assert counts(project) == (0, 0)
+    lines = import_paths(project, "brat", [folder], unknown="add")
+    assert "schema grew" in " ".join(lines)
+    assert "Person" in project.schema.labels
+    reopened = Project.open(project.url.removeprefix("sqlite:///"), "alice")
+    assert "Person" in reopened.schema.labels  # the grown schema is stored with the project
+    reopened.close()
+    out = tmp_path / "brat-out"
+    export_path(project, "brat", out)
+    for name in ("000-introduction", "060-relation_annotation", "100-attribute_annotation"):
+        exported = {p for p in out.glob("*.ann") if (out / p.name).read_text() and
+                    (p.with_suffix(".txt").read_text() == (folder / f"{name}.txt").read_text())}
+        assert len(exported) == 1, name
+        assert t_lines(next(iter(exported))) >= t_lines(folder / f"{name}.ann")
+    assert (out / "annotation.conf").exists()
+    # events and relations survive: the re-read export has the same frames
+    again = {d.article.text: d for d in read_brat(out)}
+    for doc in read_brat(folder):
+        types = sorted(f.type for f in doc.frames if not f.key.startswith("*"))
+        assert sorted(f.type for f in again[doc.article.text].frames if not f.key.startswith("*")) == types
+
+
+@pytest.mark.parametrize("fmt, name", [
+    ("prodigy", "prodigy/news_headlines_ner.jsonl"),
+    ("prodigy", "prodigy/rel_component_annotations.jsonl"),
+    ("doccano", "doccano/doccano_export_sequence_labeling_example.jsonl"),
+    ("conll", "conll/spacy_ner-token-per-line-conll2003.iob"),
+])
+def test_import_then_export_keeps_offsets_and_labels(project, tmp_path, fmt, name):
+    from app.formats.registry import READERS, resolve
+
+    source = INTEROP / name
+    import_paths(project, fmt, [source], unknown="add")
+    statuses = frozenset({"accepted", "rejected", "suggested"})
+    out = tmp_path / f"out.{fmt}"
+    export_path(project, fmt, out, Selection(statuses=statuses))
+    read = resolve(READERS[fmt])
+
+    def keyed(docs):
+        return {d.article.text: sorted((s.start, s.end, s.label) for s in d.spans) for d in docs}
+
+    original, exported = keyed(read(source)), keyed(read(out))
+    assert exported == {text: spans for text, spans in original.items() if text in exported}
+    assert len(exported) == len(original)
+
+
+def test_who_did_what_survives_prodigy(project, tmp_path):
+    aid = project.add_articles([__import__("app.core.articles", fromlist=["ArticleDraft"]).ArticleDraft(
+        text="Ottawa taxed steel. 🇨🇦 Canada too.", title="t", origin="t")]).added[0][0]
+    text = project.article(aid).text
+    canada = text.index("Canada")
+    project.add_span(aid, 0, 6, "GPE")
+    project.add_span(aid, canada, canada + 6, "GPE", origin="model", status="suggested", score=0.5)
+    out = tmp_path / "p.jsonl"
+    export_path(project, "prodigy", out, Selection(statuses=frozenset({"accepted", "suggested"})))
+    (task,) = [json.loads(line) for line in out.read_text().splitlines()]
+    spans = {task["text"][s["start"]:s["end"]]: s for s in task["spans"]}
+    assert spans["Ottawa"]["annotator"] == "alice" and spans["Ottawa"]["origin"] == "human"
+    assert spans["Canada"]["status"] == "suggested" and spans["Canada"]["start"] == canada
+
+
+def test_filters_by_annotator_label_and_status(project, tmp_path):
+    from app.core.articles import ArticleDraft
+
+    aid = project.add_articles([ArticleDraft(text="Ottawa and Beijing met in Paris.", title="t", origin="t")]).added[0][0]
+    project.add_span(aid, 0, 6, "GPE")
+    project.add_span(aid, 11, 18, "ORG", status="rejected")
+    project.annotator = "bob"
+    project.add_span(aid, 26, 31, "GPE")
+    out = tmp_path / "d.jsonl"
+    export_path(project, "doccano", out, Selection(annotators=frozenset({"alice"})))
+    (doc,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(e["start_offset"], e["label"]) for e in doc["entities"]] == [(0, "GPE")]
+    export_path(project, "doccano", out, Selection(statuses=frozenset({"rejected"})))
+    (doc,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(e["label"], e["status"]) for e in doc["entities"]] == [("ORG", "rejected")]
+    export_path(project, "doccano", out, Selection(statuses=frozenset({"accepted"}), labels=frozenset({"GPE"})))
+    (doc,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(e["annotator"] for e in doc["entities"]) == ["alice", "bob"]
+
+
+def test_native_round_trip_is_exact(sample_project, tmp_path):
+    project = sample_project
+    aid = project.articles()[0].id
+    text = project.article(aid).text
+    start = text.index("Ottawa")
+    ottawa = project.add_span(aid, start, start + 6, "GPE")
+    project.add_frame(aid, "tariff_fact", {"imposer": [ottawa.id]}, {"action": "raised"})
+    project.set_progress(aid, "done")
+    project.delete_span(project.add_span(aid, 0, 4, "ORG").id)  # ids with a gap, and log entries
+    first = tmp_path / "one.json"
+    export_path(project, "native", first)
+    with Project.open(tmp_path / "copy.db", "carol", create=True) as copy:
+        import_paths(copy, "native", [first])
+        second = tmp_path / "two.json"
+        export_path(copy, "native", second)
+        assert copy.spans(aid)[0].id == ottawa.id and copy.progress(aid) == "todo"  # carol has not started
+        with pytest.raises(ValidationError, match="new, empty project"):
+            import_paths(copy, "native", [first])
+    one, two = json.loads(first.read_text()), json.loads(second.read_text())
+    assert one == two
+
+
+def test_docbin_export_from_a_project(sample_project, tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    project = sample_project
+    aid = project.articles()[0].id
+    text = project.article(aid).text
+    long = text.index("Canadian Prime Minister Mark Carney")
+    nested = long + len("Canadian Prime Minister ")
+    beijing = text.index("Beijing")
+    for start, end, label in ((nested, nested + 11, "PERSON"), (beijing, beijing + 7, "GPE"), (long, nested + 11, "PERSON")):
+        project.add_span(aid, start, end, label)
+    out = tmp_path / "train.spacy"
+    export_path(project, "docbin", out)
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+    assert sorted(s.text for s in doc.spans["sc"]) == sorted(["Beijing", "Canadian Prime Minister Mark Carney",
+                                                              "Mark Carney"])
+    assert [e.text for e in doc.ents] == ["Beijing", "Canadian Prime Minister Mark Carney"]  # the longer of the nested
+
+
+def test_bad_input_imports_nothing(project, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Ottawa", "label": [[0, 6, "GPE"]]}\n{"text": "Paris", "label": [[0, 60, "GPE"]]}\n')
+    with pytest.raises(InputError, match="line 2"):
+        import_paths(project, "doccano", [bad])
+    assert counts(project) == (0, 0)
+    skipped = tmp_path / "skip.jsonl"
+    skipped.write_text('{"text": "Ottawa met Bob", "label": [[0, 6, "GPE"], [11, 14, "WIZARD"]]}\n')
+    lines = import_paths(project, "doccano", [skipped], unknown="skip")
+    assert any("WIZARD" in line for line in lines)
+    assert counts(project) == (1, 1)
+
+
+def test_mixed_good_and_bad_files_import_nothing(project, tmp_path):
+    good = INTEROP / "doccano" / "doccano_export_sequence_labeling_example.jsonl"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "label": [[0, 1, "ORG"]]}\nnot json\n')
+    with pytest.raises(InputError, match=r"bad.jsonl, line 2"):
+        import_paths(project, "doccano", [good, bad], unknown="add")
+    assert counts(project) == (0, 0)
+
+
+def test_crlf_and_emoji_offsets_through_import_and_export(project, tmp_path):
+    text = "Héllo 👍🏽 e\u0301cole\r\nOttawa 🇨🇦 taxed steel.\r\n"
+    source = tmp_path / "in.jsonl"
+    ottawa = text.index("Ottawa")
+    source.write_text(json.dumps({"text": text, "label": [[ottawa, ottawa + 6, "GPE"],
+                                                          [text.index("steel"), text.index("steel") + 5, "PRODUCT"]]})
+                      + "\n", encoding="utf-8")
+    import_paths(project, "doccano", [source])
+    (article,) = project.articles()
+    stored = project.article(article.id).text
+    assert "\r" not in stored
+    assert [stored[s.start:s.end] for s in project.spans(article.id)] == ["Ottawa", "steel"]
+    for fmt in ("prodigy", "doccano", "brat", "conll"):
+        out = tmp_path / f"out-{fmt}"
+        export_path(project, fmt, out)
+        from app.formats.registry import READERS, resolve
+
+        (doc,) = resolve(READERS[fmt])(out)
+        assert [doc.article.text[s.start:s.end] for s in doc.spans] == ["Ottawa", "steel"], fmt
+
+
+def test_cli_import_and_export_formats(tmp_path):
+    db = str(tmp_path / "c.db")
+    source = INTEROP / "prodigy" / "news_headlines_ner.jsonl"
+    failed = newsgloss("--project", db, "import", "--format", "prodigy", str(source), check=False)
+    assert failed.returncode == 1 and "news_headlines_ner.jsonl, line 1" in failed.stderr
+    assert "--unknown-labels" in failed.stderr
+    done = newsgloss("--project", db, "import", "--format", "prodigy", "--unknown-labels", "add", str(source))
+    assert "articles added" in done.stdout
+    out = tmp_path / "ner.jsonl"
+    newsgloss("--project", db, "export", "--format", "prodigy", str(out), "--status", "all")
+    texts = {json.loads(line)["text"] for line in source.read_text().splitlines()
+             if json.loads(line).get("answer") != "ignore"}
+    assert {json.loads(line)["text"] for line in out.read_text().splitlines()} == texts
+    assert newsgloss("--project", db, "export", "--format", "brat", "-", check=False).returncode == 2
+
+
+def test_import_documents_checks_role_labels(project):
+    from app.core.articles import ArticleDraft
+    from app.core.documents import AnnotatedDocument, FrameData, SpanData
+
+    doc = AnnotatedDocument(ArticleDraft(text="Ottawa taxes steel.", title="t", origin="x.json", line=4),
+                            [SpanData("a", 13, 18, "PRODUCT")],
+                            [FrameData("f", "tariff_fact", {"imposer": ["a"]})])
+    with pytest.raises(InputError, match=r"x.json, line 4: a PRODUCT span as tariff_fact.imposer"):
+        import_documents(project, [doc])
+    assert counts(project) == (0, 0)
