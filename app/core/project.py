@@ -326,6 +326,10 @@ class Project:
                                  published=a.published, text=a.text, content_hash=a.content_hash,
                                  meta=dict(a.meta), imported_from=a.imported_from)
 
+    def annotators(self) -> list[str]:
+        with Session(self._engine) as session:
+            return list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
+
     def article_texts(self, article_ids: Sequence[int]) -> dict[int, str]:
         with Session(self._engine) as session:
             found = dict(session.execute(select(Article.id, Article.text).where(Article.id.in_(article_ids))).tuples().all())

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.annotations import SpanRecord
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
+from app.core.suggesting import suggest_articles
+from app.formats.transfer import export_path, import_paths
 from app.core.project import Project
 from app.gui import commands
 from app.gui.annotation_table import AnnotationPanel
@@ -28,7 +30,8 @@ from app.gui.article_state import ArticleState
 from app.gui.frame_editor import FrameEditor
 from app.gui.review_queue import ReviewQueue
 from app.gui.shortcuts import ShortcutsDialog
-from app.gui.suggest_worker import SuggestWorker
+from app.gui.task_worker import TaskWorker
+from app.gui.transfer_dialogs import ExportDialog, ImportDialog
 from app.gui.theme import THEMES, apply_theme
 from app.gui.text_view import AnnotatedTextView, Highlight
 
@@ -72,6 +75,7 @@ class MainWindow(QMainWindow):
         review_dock = self._dock("Review", "reviewDock", self.review_queue, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(docks[2], review_dock)
         docks[2].raise_()
+        self.frames_dock = docks[1]
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
         self.resizeDocks(docks[1:], [480, 400], Qt.Orientation.Vertical)
 
@@ -79,12 +83,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_label_bar()
         self._engine = None
-        self._worker: SuggestWorker | None = None
+        self._worker: TaskWorker | None = None
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(220)
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_suggesting)
+        self.cancel_button.clicked.connect(self.cancel_task)
         self.who = QLabel(f"Annotator: {project.annotator}")
         for widget in (self.progress_bar, self.cancel_button, self.who):
             self.statusBar().addPermanentWidget(widget)
@@ -92,6 +96,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self._connect()
 
+        self.setAcceptDrops(True)
         self.resize(*DEFAULT_SIZE)
         if keep_layout and settings.value("geometry") is not None:
             self.restoreGeometry(settings.value("geometry"))
@@ -149,13 +154,10 @@ class MainWindow(QMainWindow):
             self._action(f"Fill role {n} of the chosen frame", lambda n=n: self.fill_role_number(n), str(n))
             for n in range(1, 10)
         ]
-        self.label_actions: dict[str, QAction] = {}
-        for label in self.schema.labels.values():
-            action = self._action(f"Tag {label.name}", lambda n=label.name: self.tag(n),
-                                  label.hotkey.upper() if label.hotkey else None, label.description)
-            action.setIcon(colour_icon(label.colour))
-            action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
-            self.label_actions[label.name] = action
+        self._make_label_actions()
+        self.import_action = self._action("Import…", self.import_dialog, "Ctrl+I",
+                                          "Import articles or annotations from other tools")
+        self.export_action = self._action("Export…", self.export_dialog, "Ctrl+E", "Export annotations")
         self.suggest_action = self._action("Suggest for this article", self.suggest_current, "Ctrl+G",
                                            "Run the spaCy suggesters on this article")
         self.suggest_selected_action = self._action("Suggest for selected articles", self.suggest_selected)
@@ -170,9 +172,21 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("About NewsGloss", self._about)
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
 
+    def _make_label_actions(self) -> None:
+        self.label_actions: dict[str, QAction] = {}
+        for label in self.schema.labels.values():
+            action = self._action(f"Tag {label.name}", lambda n=label.name: self.tag(n),
+                                  label.hotkey.upper() if label.hotkey else None, label.description)
+            action.setIcon(colour_icon(label.colour))
+            action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
+            self.label_actions[label.name] = action
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit = bar.addMenu("&Edit")
         edit.addAction(self.undo_action)
@@ -182,10 +196,10 @@ class MainWindow(QMainWindow):
         edit.addAction(self.next_span_action)
         edit.addAction(self.prev_span_action)
         edit.addAction(self.clear_action)
-        annotate = bar.addMenu("&Annotate")
+        annotate = self.annotate_menu = bar.addMenu("&Annotate")
         for action in self.label_actions.values():
             annotate.addAction(action)
-        annotate.addSeparator()
+        self._frames_separator = annotate.addSeparator()
         for action in self.frame_actions.values():
             annotate.addAction(action)
         review = bar.addMenu("Re&view")
@@ -214,7 +228,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
 
     def _build_label_bar(self) -> None:
-        bar = QToolBar("Labels")
+        bar = self.label_bar = QToolBar("Labels")
         bar.setObjectName("labelBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in self.label_actions.values():
@@ -233,13 +247,7 @@ class MainWindow(QMainWindow):
         self.state.failed.connect(self._refused)
         self.text_view.spanClicked.connect(self._span_clicked)
         self.annotations.spanActivated.connect(self.text_view.select_span)
-        self.frame_editor.createRequested.connect(self.create_frame)
-        self.frame_editor.fillRequested.connect(self.fill_role)
-        self.frame_editor.clearRequested.connect(self.clear_role)
-        self.frame_editor.attributeChosen.connect(self.set_attribute)
-        self.frame_editor.deleteRequested.connect(
-            lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
-        self.frame_editor.jumpRequested.connect(self.jump_to_frame)
+        self._connect_frame_editor()
         self.review_queue.currentChanged.connect(self._review_current_changed)
         self.review_queue.decided.connect(self.decide)
         self.review_queue.fixBoundariesRequested.connect(self.fix_boundaries)
@@ -247,6 +255,15 @@ class MainWindow(QMainWindow):
         for signal in (self.state.articleOpened, self.state.spanAdded, self.state.spanChanged,
                        self.state.spanRemoved, self.state.framesChanged):
             signal.connect(self._refresh_queue)
+
+    def _connect_frame_editor(self) -> None:
+        self.frame_editor.createRequested.connect(self.create_frame)
+        self.frame_editor.fillRequested.connect(self.fill_role)
+        self.frame_editor.clearRequested.connect(self.clear_role)
+        self.frame_editor.attributeChosen.connect(self.set_attribute)
+        self.frame_editor.deleteRequested.connect(
+            lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
+        self.frame_editor.jumpRequested.connect(self.jump_to_frame)
 
     # --------------------------------------------------------------- articles
 
@@ -475,55 +492,141 @@ class MainWindow(QMainWindow):
     def _start_suggesting(self, article_ids: list[int]) -> None:
         if not article_ids:
             return
-        if self._worker is not None:
-            self.statusBar().showMessage("Suggestions are already running", 4000)
-            return
         if self._engine is None:
             from app.nlp.engine import SuggestionEngine
 
             model = os.environ.get(ENV_MODEL) or self.settings.value("model", DEFAULT_MODEL)
             self._engine = SuggestionEngine(self.schema, model)
-        self._worker = SuggestWorker(self.project, self._engine, article_ids, parent=self)
-        self._worker.progressed.connect(self._suggest_progress)
-        self._worker.completed.connect(self._suggest_completed)
-        self._worker.failed.connect(self._suggest_failed)
-        self.progress_bar.setRange(0, 0)  # busy until the first batch (the model loads then)
+        project, engine = self.project, self._engine
+
+        def job(progress):
+            last = None
+            for last in suggest_articles(project, engine, article_ids, batch_size=8):
+                if not progress(last.done, last.total):
+                    break
+            return last
+
+        def done(result) -> None:
+            count = 0 if result is None else result.done
+            verb = "Stopped after" if count < len(article_ids) else "Suggested for"
+            spans, frames = (0, 0) if result is None else (result.spans_added, result.frames_added)
+            self.statusBar().showMessage(
+                f"{verb} {count} article(s): {spans} spans, {frames} frames with {engine.model_id}", 8000)
+
+        self._run_task(f"Suggesting for {len(article_ids)} article(s)…", job, done)
+
+    def _run_task(self, message: str, job, on_success) -> None:
+        """Run `job` in a worker thread with progress and Cancel in the status bar; one at a time."""
+        if self._worker is not None:
+            self.statusBar().showMessage("Wait for the running task, or cancel it", 4000)
+            return
+        self._worker = TaskWorker(job, self)
+        self._worker.progressed.connect(self._task_progress)
+        self._worker.succeeded.connect(lambda result: (self._task_finished(), on_success(result)))
+        self._worker.failed.connect(lambda error: (self._task_finished(), self._refused(error)))
+        self.progress_bar.setRange(0, 0)  # busy until the first report (a model may be loading)
         self.progress_bar.show()
         self.cancel_button.show()
-        self.statusBar().showMessage(f"Suggesting for {len(article_ids)} article(s)…")
+        self.statusBar().showMessage(message)
         self._worker.start()
 
-    def cancel_suggesting(self) -> None:
+    def cancel_task(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
-            self.statusBar().showMessage("Stopping after this batch…")
+            self.statusBar().showMessage("Stopping at the next safe point…")
 
-    def _suggest_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, total)
+    def _task_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
 
-    def _suggest_completed(self, done: int, spans: int, frames: int, cancelled: bool) -> None:
-        self._suggest_finished()
-        self.statusBar().showMessage(
-            f"{'Stopped after' if cancelled else 'Suggested for'} {done} article(s): {spans} spans, {frames} frames "
-            f"with {self._engine.model_id}", 8000)
-
-    def _suggest_failed(self, message: str) -> None:
-        self._suggest_finished()
-        self._refused(message)
-
-    def _suggest_finished(self) -> None:
+    def _task_finished(self) -> None:
         self._worker.wait()
         self._worker = None
         self.progress_bar.hide()
         self.cancel_button.hide()
+        if self.project.schema is not self.schema:
+            self._schema_changed()
         self.state.refresh()
-        self._reload_counts()
+        self._reload_articles_keeping_current()
 
-    def _reload_counts(self) -> None:
-        for summary in self.project.articles():
-            self.articles.model.update_article(summary.id, spans=summary.spans, frames=summary.frames,
-                                               progress=summary.progress)
+    def _reload_articles_keeping_current(self) -> None:
+        current = self.state.article_id
+        self.articles.model.set_articles(self.project.articles())
+        if current is not None:
+            self.articles.select_article(current)
+        elif self.articles.model.rowCount():
+            self.articles.select_article(self.articles.model.article(0).id)
+
+    # --------------------------------------------------------- import, export
+
+    def import_dialog(self) -> None:
+        dialog = ImportDialog(self)
+        if dialog.exec():
+            fmt, paths, policy = dialog.choice()
+            self.import_files(fmt, paths, policy)
+
+    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail") -> None:
+        if not paths:
+            return
+        project = self.project
+
+        def job(progress):
+            return import_paths(project, fmt, paths, unknown=policy, progress=progress)
+
+        def done(lines: list[str]) -> None:
+            self.statusBar().showMessage(lines[-1] if fmt == "articles" else lines[0], 8000)
+            if any(line.startswith("skipped") for line in lines):
+                box = QMessageBox(QMessageBox.Icon.Information, "Import", "\n".join(lines), parent=self)
+                box.setTextFormat(Qt.TextFormat.PlainText)
+                box.exec()
+
+        self._run_task(f"Importing {len(paths)} file(s)…", job, done)
+
+    def export_dialog(self) -> None:
+        dialog = ExportDialog(self.project.annotators(), self)
+        if dialog.exec():
+            fmt, target, selection = dialog.choice(self.state.article_id)
+            if str(target) in ("", "."):
+                self._refused("Choose where to export to")
+                return
+            project = self.project
+            self._run_task(f"Exporting {fmt}…",
+                           lambda progress: export_path(project, fmt, target, selection, progress=progress),
+                           lambda message: self.statusBar().showMessage(message, 8000))
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        """Dropped articles (.txt, .html, .jsonl, folders of them) and brat folders are imported."""
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        brat = [p for p in paths if p.is_dir() and any(p.glob("*.ann"))]
+        if brat:
+            self.import_files("brat", brat)
+        else:
+            self.import_files("articles", paths)
+
+    def _schema_changed(self) -> None:
+        """An import grew the schema: new labels get actions, new frame types get buttons."""
+        self.schema = self.project.schema
+        for action in self.label_actions.values():
+            self.label_bar.removeAction(action)
+            self.annotate_menu.removeAction(action)
+            self.removeAction(action)
+        self._make_label_actions()
+        self.annotate_menu.insertActions(self._frames_separator, list(self.label_actions.values()))
+        self.label_bar.addActions(list(self.label_actions.values()))
+        editor = FrameEditor(self.schema)
+        self.frames_dock.setWidget(editor)
+        self.frame_editor.deleteLater()
+        self.frame_editor = editor
+        self._connect_frame_editor()
+        if self.state.article_id is not None:
+            self._show_article()
 
     def decide(self, status: str, kind: str, item_id: int) -> None:
         ids = {"span_ids": [item_id]} if kind == "span" else {"frame_ids": [item_id]}
@@ -609,7 +712,7 @@ class MainWindow(QMainWindow):
 
     def _shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
-        actions = [self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
+        actions = [self.import_action, self.export_action, self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
                    self.prev_span_action, self.clear_action, *self.label_actions.values(),
                    *self.frame_actions.values(), self.suggest_action, self.suggest_all_action,
                    self.accept_action, self.reject_action, self.skip_action, self.fix_action,

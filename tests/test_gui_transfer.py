@@ -1,0 +1,96 @@
+"""File > Import and Export in the app: off the GUI thread, with progress and cancel; dropped files import."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from app.core.project import Project
+from app.core.interchange import Selection
+from app.gui.main_window import MainWindow
+from conftest import REPO, SAMPLE_ARTICLE
+from test_gui_window import show
+
+INTEROP = REPO.parent / "shared" / "fixtures" / "interop"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    project = Project.open(tmp_path / "t.db", "alice", create=True)
+    win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    show(qtbot, win)
+    yield win
+    win.close()
+    project.close()
+
+
+def wait_idle(qtbot, win) -> None:
+    qtbot.waitUntil(lambda: win._worker is None, timeout=30_000)
+
+
+def test_import_grows_the_schema_and_the_label_bar(qtbot, window):
+    window.import_files("prodigy", [INTEROP / "prodigy" / "news_headlines_ner.jsonl"], "add")
+    wait_idle(qtbot, window)
+    assert window.articles.model.rowCount() > 30
+    assert "LOCATION" in window.label_actions  # a label the news schema lacked
+    assert window.state.article is not None and window.text_view.highlights()
+
+
+def test_a_refused_import_says_why_and_changes_nothing(qtbot, window, monkeypatch):
+    messages = []
+    monkeypatch.setattr(window, "_refused", messages.append)
+    window.import_files("prodigy", [INTEROP / "prodigy" / "news_headlines_ner.jsonl"], "fail")
+    wait_idle(qtbot, window)
+    assert messages and "news_headlines_ner.jsonl, line 1" in messages[0]
+    assert window.project.articles() == []
+
+
+def test_export_runs_in_the_background(qtbot, window, tmp_path):
+    window.import_files("articles", [SAMPLE_ARTICLE])
+    wait_idle(qtbot, window)
+    article = window.state.article
+    start = article.text.index("Ottawa")
+    window.project.add_span(article.id, start, start + 6, "GPE")
+    out = tmp_path / "out.jsonl"
+    project = window.project
+    from app.formats.transfer import export_path
+
+    window._run_task("Exporting", lambda progress: export_path(project, "doccano", out, Selection(), progress=progress),
+                     lambda message: window.statusBar().showMessage(message))
+    wait_idle(qtbot, window)
+    (doc,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(e["start_offset"], e["label"], e["annotator"]) for e in doc["entities"]] == [(start, "GPE", "alice")]
+
+
+def test_cancel_stops_a_running_task(qtbot, window):
+    seen = []
+
+    def job(progress):
+        for done in range(1000):
+            seen.append(done)
+            if not progress(done, 1000):
+                return "stopped"
+            time.sleep(0.01)
+        return "finished"
+
+    results = []
+    window._run_task("Working", job, results.append)
+    qtbot.waitUntil(lambda: window.cancel_button.isVisible() and len(seen) > 3)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert results == ["stopped"] and len(seen) < 1000
+    assert not window.progress_bar.isVisible()
+
+
+def test_dropped_files_are_imported(qtbot, window):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SAMPLE_ARTICLE))])
+    event = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    wait_idle(qtbot, window)
+    assert [a.title for a in window.project.articles()] == ["ASIA PACIFIC"]
