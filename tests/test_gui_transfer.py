@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
@@ -94,3 +95,24 @@ def test_dropped_files_are_imported(qtbot, window):
     window.dropEvent(event)
     wait_idle(qtbot, window)
     assert [a.title for a in window.project.articles()] == ["ASIA PACIFIC"]
+
+
+def test_export_dialog_choice(qtbot, window):
+    from app.gui.transfer_dialogs import ExportDialog, ImportDialog
+
+    dialog = ExportDialog(["alice", "bob"], window)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("brat"))
+    dialog.path.setText("/tmp/out")
+    dialog.statuses["suggested"].setChecked(True)
+    dialog.annotator.setCurrentIndex(dialog.annotator.findData("bob"))
+    dialog.current_only.setChecked(True)
+    fmt, target, selection = dialog.choice(7)
+    assert (fmt, str(target)) == ("brat", "/tmp/out")
+    assert selection.statuses == {"accepted", "suggested"} and selection.annotators == {"bob"}
+    assert selection.article_ids == {7}
+    importing = ImportDialog(window)
+    qtbot.addWidget(importing)
+    importing.path.setText("a.jsonl; b.jsonl")
+    importing.policy.setCurrentIndex(importing.policy.findData("skip"))
+    assert importing.choice() == ("articles", [Path("a.jsonl"), Path("b.jsonl")], "skip")

@@ -2,69 +2,55 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.core.annotations import SpanRecord
+from app.gui.record_model import RecordTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class AnnotationModel(QAbstractTableModel):
+class AnnotationModel(RecordTableModel):
     COLUMNS = ("Label", "Text", "Start", "End", "Origin", "Status", "Annotator")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._spans: list[SpanRecord] = []
         self._text = ""
         self._colours: dict[str, str] = {}
 
     def set_spans(self, text: str, spans: list[SpanRecord], colours: dict[str, str]) -> None:
         self.beginResetModel()
         self._text = text
-        self._spans = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        self._rows = sorted(spans, key=lambda s: (s.start, s.end, s.id))
         self._colours = colours
         self.endResetModel()
 
     def add_span(self, span: SpanRecord) -> None:
-        row = len(self._spans)
+        row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._spans.append(span)
+        self._rows.append(span)
         self.endInsertRows()
 
     def change_span(self, span: SpanRecord) -> None:
         row = self.row_of(span.id)
         if row >= 0:
-            self._spans[row] = span
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            self._rows[row] = span
+            self._row_changed(row)
 
     def remove_span(self, span_id: int) -> None:
         row = self.row_of(span_id)
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._spans[row]
+            del self._rows[row]
             self.endRemoveRows()
-
-    def row_of(self, span_id: int) -> int:
-        return next((i for i, s in enumerate(self._spans) if s.id == span_id), -1)
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        span = self._spans[index.row()]
+        span = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             values = (span.label, self._text[span.start:span.end].replace("\n", " "), span.start, span.end,

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.core.articles import ArticleSummary
+from app.gui.record_model import RecordTableModel
 
 STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class ArticleListModel(QAbstractTableModel):
+class ArticleListModel(RecordTableModel):
     COLUMNS = ("Article", "Status", "Spans", "Frames")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[ArticleSummary] = []
 
     def set_articles(self, rows: list[ArticleSummary]) -> None:
         self.beginResetModel()
@@ -29,25 +26,11 @@ class ArticleListModel(QAbstractTableModel):
         for i, row in enumerate(self._rows):
             if row.id == article_id:
                 self._rows[i] = replace(row, **changes)
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+                self._row_changed(i)
                 return
 
     def article(self, row: int) -> ArticleSummary:
         return self._rows[row]
-
-    def row_of(self, article_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == article_id), -1)
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -24,39 +24,47 @@ FOLDER_FORMATS = {"brat"}
 POLICY_TEXT = {"fail": "Stop with an error", "skip": "Leave them out", "add": "Add them to the schema"}
 
 
-def _format_combo(formats) -> QComboBox:
-    combo = QComboBox()
-    for fmt in formats:
-        combo.addItem(FILE_FILTERS[fmt], fmt)
-    return combo
+class _TransferDialog(QDialog):
+    """A format, a path with a Browse… button, then the subclass's own rows, then OK/Cancel."""
 
-
-class ImportDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, title: str, formats, path_label: str, parent: QWidget | None):
         super().__init__(parent)
-        self.setWindowTitle("Import")
-        self.format = _format_combo(IMPORT_FORMATS)
-        self.format.setObjectName("importFormat")
-        self.paths = QLineEdit()
-        self.paths.setObjectName("importPaths")
-        self.paths.setPlaceholderText("Files or a folder; several separated by ;")
+        self.setWindowTitle(title)
+        self.format = QComboBox()
+        self.format.setObjectName(f"{title.lower()}Format")
+        for fmt in formats:
+            self.format.addItem(FILE_FILTERS[fmt], fmt)
+        self.path = QLineEdit()
+        self.path.setObjectName(f"{title.lower()}Path")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
-        self.policy = QComboBox()
-        for policy in POLICIES:
-            self.policy.addItem(POLICY_TEXT[policy], policy)
         row = QHBoxLayout()
-        row.addWidget(self.paths, 1)
+        row.addWidget(self.path, 1)
         row.addWidget(browse)
-        form = QFormLayout(self)
-        form.addRow("Format", self.format)
-        form.addRow("From", row)
-        form.addRow("Labels the schema lacks", self.policy)
+        self.form = QFormLayout(self)
+        self.form.addRow("Format", self.format)
+        self.form.addRow(path_label, row)
+        self.resize(560, 0)
+
+    def _finish(self) -> None:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(560, 0)
+        self.form.addRow(buttons)
+
+    def _browse(self) -> None:
+        raise NotImplementedError
+
+
+class ImportDialog(_TransferDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Import", IMPORT_FORMATS, "From", parent)
+        self.path.setPlaceholderText("Files or a folder; several separated by ;")
+        self.policy = QComboBox()
+        for policy in POLICIES:
+            self.policy.addItem(POLICY_TEXT[policy], policy)
+        self.form.addRow("Labels the schema lacks", self.policy)
+        self._finish()
 
     def _browse(self) -> None:
         fmt = self.format.currentData()
@@ -66,47 +74,30 @@ class ImportDialog(QDialog):
         else:
             chosen, _ = QFileDialog.getOpenFileNames(self, "Import files", "", f"{FILE_FILTERS[fmt]};;All files (*)")
         if chosen:
-            self.paths.setText(";".join(chosen))
+            self.path.setText(";".join(chosen))
 
     def choice(self) -> tuple[str, list[Path], str]:
-        paths = [Path(p.strip()) for p in self.paths.text().split(";") if p.strip()]
+        paths = [Path(p.strip()) for p in self.path.text().split(";") if p.strip()]
         return self.format.currentData(), paths, self.policy.currentData()
 
 
-class ExportDialog(QDialog):
+class ExportDialog(_TransferDialog):
     def __init__(self, annotators: list[str], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Export")
-        self.format = _format_combo(EXPORT_FORMATS)
-        self.format.setObjectName("exportFormat")
-        self.target = QLineEdit()
-        self.target.setObjectName("exportTarget")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
+        super().__init__("Export", EXPORT_FORMATS, "To", parent)
         self.statuses = {status: QCheckBox(status) for status in ("accepted", "suggested", "rejected")}
         self.statuses["accepted"].setChecked(True)
+        status_row = QHBoxLayout()
+        for box in self.statuses.values():
+            status_row.addWidget(box)
         self.annotator = QComboBox()
         self.annotator.addItem("Everyone", None)
         for name in annotators:
             self.annotator.addItem(name, name)
         self.current_only = QCheckBox("Only the current article")
-        row = QHBoxLayout()
-        row.addWidget(self.target, 1)
-        row.addWidget(browse)
-        status_row = QHBoxLayout()
-        for box in self.statuses.values():
-            status_row.addWidget(box)
-        form = QFormLayout(self)
-        form.addRow("Format", self.format)
-        form.addRow("To", row)
-        form.addRow("Status", status_row)
-        form.addRow("Annotator", self.annotator)
-        form.addRow("", self.current_only)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(560, 0)
+        self.form.addRow("Status", status_row)
+        self.form.addRow("Annotator", self.annotator)
+        self.form.addRow("", self.current_only)
+        self._finish()
 
     def _browse(self) -> None:
         fmt = self.format.currentData()
@@ -115,7 +106,7 @@ class ExportDialog(QDialog):
         else:
             chosen, _ = QFileDialog.getSaveFileName(self, "Export to", "", FILE_FILTERS[fmt])
         if chosen:
-            self.target.setText(chosen)
+            self.path.setText(chosen)
 
     def choice(self, current_article: int | None) -> tuple[str, Path, Selection]:
         statuses = frozenset(s for s, box in self.statuses.items() if box.isChecked()) or frozenset({"accepted"})
@@ -124,4 +115,4 @@ class ExportDialog(QDialog):
             statuses=statuses,
             annotators=None if annotator is None else frozenset({annotator}),
             article_ids=frozenset({current_article}) if self.current_only.isChecked() and current_article else None)
-        return self.format.currentData(), Path(self.target.text().strip()), selection
+        return self.format.currentData(), Path(self.path.text().strip()), selection
