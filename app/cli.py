@@ -134,7 +134,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.argument("article_ids", nargs=-1, type=int)
 @click.option("--all", "all_articles", is_flag=True, help="Every article in the project.")
 @click.option("--model", metavar="NAME|PATH",
-              help=f"spaCy pipeline: an installed package or a folder. Default: ${ENV_MODEL}, else {DEFAULT_MODEL}.")
+              help=f"spaCy pipeline: a model trained here (by name), an installed package or a folder. "
+                   f"Default: ${ENV_MODEL}, else {DEFAULT_MODEL}.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per nlp.pipe batch and per commit.")
 @click.pass_context
 def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool, model: str | None,
@@ -155,7 +156,8 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
     project = _open(ctx)
     ids = [a.id for a in project.articles()] if all_articles else list(article_ids)
     project.article_texts(ids)  # unknown ids fail here, before the model loads
-    engine = SuggestionEngine(project.schema, model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL)
+    engine = SuggestionEngine(project.schema,
+                              project.resolve_model(model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL))
     progress = None
     with tqdm(total=len(ids), unit="article", file=sys.stderr, disable=None) as bar:
         try:
@@ -234,6 +236,51 @@ def evaluate(ctx: click.Context, layer: str | None, as_json: bool) -> None:
         for name, r in rows.items():
             click.echo(f"{name:<24} {r['precision']:>6.2f} {r['recall']:>6.2f} {r['f1']:>6.2f} "
                        f"{r['tp']:>5} {r['fp']:>5} {r['fn']:>5}")
+
+
+@cli.command()
+@click.option("--labels", "labels", multiple=True, metavar="LABEL", help="Labels to learn (repeatable). Default: all.")
+@click.option("--base", metavar="NAME|PATH", default=DEFAULT_MODEL, show_default=True,
+              help="Pipeline whose parser and tagger the new model keeps; also the one it is compared with.")
+@click.option("--epochs", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("--layer", metavar="NAME", help="Learn from this layer (e.g. gold) instead of all accepted annotations.")
+@click.option("--name", help="Name to register the model under. Default: trained-<date and time>.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for models. Default: <project>.models beside the project file.")
+@click.pass_context
+def train(ctx: click.Context, labels: tuple[str, ...], base: str, epochs: int, layer: str | None, name: str | None,
+          output: Path | None) -> None:
+    """Train an NER model (and a span categorizer where spans overlap) on accepted annotations.
+
+    Uses spaCy's own training on the CPU, on an 80/20 train/dev split of the
+    articles; registers the model with the project so that `suggest --model NAME`
+    and the app can use it, and prints precision, recall and F1 per label on the
+    dev set beside the base model's. Ctrl+C stops; nothing is registered then.
+    """
+    from tqdm import tqdm
+
+    from app.nlp.training import models_folder, train_model
+
+    project = _open(ctx)
+    with tqdm(total=epochs, unit="epoch", file=sys.stderr, disable=None) as bar:
+        def progress(done: int, total: int) -> bool:
+            bar.update(done - bar.n)
+            return True
+
+        try:
+            result = train_model(project, output or models_folder(project), labels=labels or None,
+                                 base=project.resolve_model(base), epochs=epochs, layer=layer, name=name,
+                                 progress=progress)
+        except KeyboardInterrupt:
+            click.echo("training stopped; no model was registered", err=True)
+            ctx.exit(130)
+    click.echo(f"model {result.name!r} saved to {result.path} and registered "
+               f"({result.metrics['train_docs']} train, {result.metrics['dev_docs']} dev articles)")
+    click.echo(f"{'label':<12} {'F1 new':>7} {'F1 base':>8} {'P new':>6} {'R new':>6} {'support':>8}")
+    for label, new in result.metrics["trained"].items():
+        old = result.metrics["base"][label]
+        click.echo(f"{label:<12} {new['f1']:>7.2f} {old['f1']:>8.2f} {new['precision']:>6.2f} {new['recall']:>6.2f} "
+                   f"{new['support']:>8}")
 
 
 @cli.command()

@@ -41,6 +41,7 @@ from app.store.models import (
     SchemaCopy,
     Span,
     Status,
+    TrainedModel,
     utcnow,
 )
 
@@ -646,6 +647,29 @@ class Project:
         if status == Status.ACCEPTED and row.layer == MODEL_LAYER:
             row.layer = self.annotator
 
+    # ----------------------------------------------------------- trained models
+
+    def register_model(self, name: str, path: str, base: str, labels: dict[str, Any],
+                       metrics: dict[str, Any]) -> None:
+        with self._unit() as session:
+            if session.scalar(select(TrainedModel.id).where(TrainedModel.name == name)) is not None:
+                raise ValidationError(f"a model named {name!r} is registered already")
+            session.add(TrainedModel(name=name, path=path, base=base, labels=labels, metrics=metrics,
+                                     trained_by=self.annotator))
+            self._log(session, "model.register", None, "model", None, {"name": name, "path": path, "base": base})
+
+    def resolve_model(self, model: str) -> str:
+        """A registered model's folder, for its name; anything else (a package name, a path) as given."""
+        with Session(self._engine) as session:
+            return session.scalar(select(TrainedModel.path).where(TrainedModel.name == model)) or model
+
+    def models(self) -> list[dict[str, Any]]:
+        """Registered models, newest first: name, path, base, labels, metrics, trained_by, created_at."""
+        with Session(self._engine) as session:
+            return [{"name": m.name, "path": m.path, "base": m.base, "labels": m.labels, "metrics": m.metrics,
+                     "trained_by": m.trained_by, "created_at": m.created_at.isoformat()}
+                    for m in session.scalars(select(TrainedModel).order_by(TrainedModel.id.desc()))]
+
     # --------------------------------------------------------------- reporting
 
     def change_log(self, article_id: int | None = None, action: str | None = None) -> list[dict[str, Any]]:
@@ -698,6 +722,26 @@ class Project:
                 },
                 "progress": {name: dict(sorted(by.items())) for name, by in sorted(progress.items())},
             }
+
+    def span_counts(self) -> dict[tuple[str, str, str], int]:
+        """Spans by (label, origin, status), in one query."""
+        with Session(self._engine) as session:
+            return {(label, origin.value, status.value): n for label, origin, status, n in session.execute(
+                select(Span.label, Span.origin, Span.status, func.count())
+                .group_by(Span.label, Span.origin, Span.status))}
+
+    def filler_texts(self, frame_type: str, status: str | Status = Status.ACCEPTED) -> list[tuple[int, str, str]]:
+        """(frame id, role, filler text) of every `frame_type` frame with `status`, in article, frame,
+        role and position order, in one query."""
+        status = _choice(Status, status, "status")
+        with Session(self._engine) as session:
+            return list(session.execute(
+                select(Frame.id, FrameSlot.role, func.substr(Article.text, Span.start + 1, Span.end - Span.start))
+                .join(FrameSlot, FrameSlot.frame_id == Frame.id)
+                .join(Span, Span.id == FrameSlot.span_id)
+                .join(Article, Article.id == Frame.article_id)
+                .where(Frame.type == frame_type, Frame.status == status)
+                .order_by(Frame.article_id, Frame.id, FrameSlot.role, FrameSlot.position)).tuples())
 
 
 # ---------------------------------------------------------------------- helpers

@@ -105,6 +105,11 @@ class Schema:
         """spaCy NER label -> schema label name."""
         return {ent: label.name for label in self.labels.values() for ent in label.spacy}
 
+    def model_labels(self) -> dict[str, str]:
+        """A pipeline's entity label -> schema label: the spaCy mapping, and the schema's own
+        names (a pipeline trained by NewsGloss predicts those)."""
+        return {name: name for name in self.labels} | self.spacy_map()
+
     def hotkeys(self) -> dict[str, str]:
         """Hotkey (lower case) -> label name, for labels that have one."""
         return {label.hotkey: label.name for label in self.labels.values() if label.hotkey}

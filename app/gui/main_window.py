@@ -28,6 +28,7 @@ from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
 from app.gui.frame_editor import FrameEditor
+from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
 from app.gui.review_queue import ReviewQueue
 from app.gui.shortcuts import ShortcutsDialog
 from app.gui.task_worker import TaskWorker
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
                                            "Run the spaCy suggesters on this article")
         self.suggest_selected_action = self._action("Suggest for selected articles", self.suggest_selected)
         self.suggest_all_action = self._action("Suggest for all articles", self.suggest_all, "Ctrl+Shift+G")
+        self.train_action = self._action("Train a model…", self.train_dialog, tip="Train NER on the accepted annotations")
+        self.models_action = self._action("Trained models…", self.show_models)
         self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide("accepted"), "A")
         self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide("rejected"), "X")
         self.skip_action = self._action("Skip suggestion", self.review_queue.skip, "S")
@@ -206,6 +209,9 @@ class MainWindow(QMainWindow):
         for action in (self.suggest_action, self.suggest_selected_action, self.suggest_all_action):
             review.addAction(action)
         review.addSeparator()
+        review.addAction(self.train_action)
+        review.addAction(self.models_action)
+        review.addSeparator()
         for action in (self.accept_action, self.reject_action, self.skip_action, self.fix_action):
             review.addAction(action)
         article = bar.addMenu("A&rticle")
@@ -234,6 +240,14 @@ class MainWindow(QMainWindow):
         for action in self.label_actions.values():
             bar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        models = QToolBar("Model")
+        models.setObjectName("modelBar")
+        models.addWidget(QLabel(" Suggest with: "))
+        self.model_picker = ModelPicker()
+        self.model_picker.modelChosen.connect(self._choose_model)
+        models.addWidget(self.model_picker)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, models)
+        self._refresh_models()
 
     def _connect(self) -> None:
         self.articles.articleChosen.connect(self.open_article)
@@ -495,8 +509,7 @@ class MainWindow(QMainWindow):
         if self._engine is None:
             from app.nlp.engine import SuggestionEngine
 
-            model = os.environ.get(ENV_MODEL) or self.settings.value("model", DEFAULT_MODEL)
-            self._engine = SuggestionEngine(self.schema, model)
+            self._engine = SuggestionEngine(self.schema, self.project.resolve_model(self._model()))
         project, engine = self.project, self._engine
 
         def job(progress):
@@ -514,6 +527,46 @@ class MainWindow(QMainWindow):
                 f"{verb} {count} article(s): {spans} spans, {frames} frames with {engine.model_id}", 8000)
 
         self._run_task(f"Suggesting for {len(article_ids)} article(s)…", job, done)
+
+    def _model(self) -> str:
+        return os.environ.get(ENV_MODEL) or self.settings.value("model", DEFAULT_MODEL)
+
+    def _choose_model(self, model: str) -> None:
+        self.settings.setValue("model", model)
+        self._engine = None  # loaded on the next Suggest
+        self.statusBar().showMessage(f"Suggestions will come from {model}", 4000)
+
+    def _refresh_models(self) -> None:
+        self.model_picker.set_models(DEFAULT_MODEL, self.project.models(), self._model())
+
+    def train_dialog(self) -> None:
+        from app.nlp.training import models_folder, train_model
+
+        by_label = self.project.stats()["spans"]["by_label"]
+        used = sorted(label for label, by_status in by_label.items() if by_status.get("accepted"))
+        if not used:
+            self._refused("There are no accepted annotations to learn from yet")
+            return
+        dialog = TrainDialog(used, self)
+        if not dialog.exec():
+            return
+        labels, epochs = dialog.choice()
+        project, folder = self.project, models_folder(self.project)
+
+        def done(result) -> None:
+            if result.cancelled:
+                self.statusBar().showMessage("Training stopped; no model was registered", 6000)
+                return
+            self._refresh_models()
+            self.statusBar().showMessage(f"Trained {result.name}; choose it in the model picker", 8000)
+            self.show_models()
+
+        self._run_task(f"Training on {len(labels)} label(s) for {epochs} epochs…",
+                       lambda progress: train_model(project, folder, labels=labels, base=DEFAULT_MODEL,
+                                                    epochs=epochs, progress=progress), done)
+
+    def show_models(self) -> None:
+        ModelsDialog(self.project.models(), self).exec()
 
     def _run_task(self, message: str, job, on_success) -> None:
         """Run `job` in a worker thread with progress and Cancel in the status bar; one at a time."""
@@ -715,7 +768,7 @@ class MainWindow(QMainWindow):
         actions = [self.import_action, self.export_action, self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
                    self.prev_span_action, self.clear_action, *self.label_actions.values(),
                    *self.frame_actions.values(), self.suggest_action, self.suggest_all_action,
-                   self.accept_action, self.reject_action, self.skip_action, self.fix_action,
+                   self.accept_action, self.reject_action, self.skip_action, self.fix_action, self.train_action,
                    self.next_article_action, self.prev_article_action,
                    self.done_action, self.search_action, self.snap_action, self.bigger_action,
                    self.smaller_action, self.shortcuts_action, self.quit_action]

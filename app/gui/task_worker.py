@@ -7,6 +7,7 @@ its next safe point. Workers get plain data and core services, never a widget.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -41,5 +42,9 @@ class TaskWorker(QThread):
             result = self.job(self._progress)
         except NewsGlossError as err:
             self.failed.emit(str(err))
+            return
+        except Exception as err:  # a bug must not leave the window waiting for ever
+            traceback.print_exc()
+            self.failed.emit(f"Something went wrong: {err!r}")
             return
         self.succeeded.emit(result)

@@ -27,13 +27,19 @@ from app.nlp.types import FrameSuggestion, SpanSuggestion, Suggestions
 
 @suggesters.register("entities.v1")
 def suggest_entities(doc: Doc, schema: Schema, lexicon: Lexicon) -> Suggestions:
-    """spaCy's entities under their schema labels (Schema.spacy_map); unmapped ones dropped."""
-    spacy_map = schema.spacy_map()
-    spans = (
-        SpanSuggestion(ent.start_char, ent.end_char, spacy_map[ent.label_])
-        for ent in doc.ents
-        if ent.label_ in spacy_map
-    )
+    """The pipeline's entities under their schema labels (Schema.model_labels); unmapped ones
+    dropped. A pipeline with a span categorizer (trained by NewsGloss) adds its scored spans."""
+    model_labels = schema.model_labels()
+    spans = []
+    group = doc.spans.get("sc")
+    if group is not None:  # first, so that a scored span wins over the same entity unscored
+        scores = group.attrs.get("scores")
+        for i, span in enumerate(group):
+            if span.label_ in model_labels:
+                score = None if scores is None else round(float(scores[i]), 4)
+                spans.append(SpanSuggestion(span.start_char, span.end_char, model_labels[span.label_], score))
+    spans += [SpanSuggestion(ent.start_char, ent.end_char, model_labels[ent.label_])
+              for ent in doc.ents if ent.label_ in model_labels]
     return Suggestions(tuple(spans)).merge()  # merge sorts and de-duplicates
 
 
@@ -454,12 +460,12 @@ class _DocInfo:
         # Tokens holding a line break (whitespace other than one space is a token of its own).
         spaces = numpy.flatnonzero(doc.to_array("IS_SPACE"))
         self._breaks = [int(i) for i in spaces if "\n" in doc[i].text]
-        spacy_map = schema.spacy_map()
+        model_labels = schema.model_labels()
         self._at: dict[int, tuple[Span, str]] = {}
         for ent in doc.ents:
-            if ent.label_ in spacy_map:
+            if ent.label_ in model_labels:
                 for i in range(ent.start, ent.end):
-                    self._at[i] = (ent, spacy_map[ent.label_])
+                    self._at[i] = (ent, model_labels[ent.label_])
 
     def at(self, token: Token) -> tuple[Span, str] | None:
         """(entity, schema label) of the entity `token` is in, or None."""

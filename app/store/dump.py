@@ -17,10 +17,11 @@ from app.store.models import (
     FrameSlot,
     SchemaCopy,
     Span,
+    TrainedModel,
 )
 
 # In the order rows can be inserted: whatever a row points at comes first.
-TABLES = (SchemaCopy, Annotator, Article, Span, Frame, FrameSlot, ArticleProgress, ChangeLog)
+TABLES = (SchemaCopy, Annotator, Article, Span, Frame, FrameSlot, ArticleProgress, ChangeLog, TrainedModel)
 
 
 def _plain(value: Any) -> Any:

@@ -213,3 +213,18 @@ class ChangeLog(Base):
     subject: Mapped[str | None] = mapped_column(String(20))
     subject_id: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TrainedModel(Base):
+    """A spaCy pipeline trained on the project's annotations: where it is, and how well it did."""
+
+    __tablename__ = "trained_model"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    path: Mapped[str] = mapped_column(String(2000))
+    base: Mapped[str] = mapped_column(String(200))
+    labels: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"ner": [...], "spancat": [...]}
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)  # dev-set scores, trained and base
+    trained_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,182 @@
+"""Training a spaCy pipeline on a project's annotations, on the CPU, with spaCy's own training.
+
+The data are the project's accepted spans (or a layer such as gold), exported as
+DocBins with a train/dev split. A fresh NER (and, where accepted spans overlap, a
+span categorizer) is trained with `python -m spacy train` on a config made by
+`spacy init config`, in a subprocess whose progress is read from its output and
+which Cancel stops. The new components then replace the NER of the base pipeline,
+so the result still parses (the claim and tariff suggesters need the parse) and
+names entities with the schema's own labels. Both the base and the trained
+pipeline are scored on the same dev set, per label.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import NewsGlossError, ValidationError
+from app.core.interchange import Selection, documents
+from app.core.project import Project
+from app.formats.docbin import write_docbin
+
+Progress = Callable[[int, int], bool]
+# A row of spaCy's training table starts with the epoch and the step: "  3     200   ...".
+TABLE_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+\d")
+
+
+class TrainingError(NewsGlossError):
+    """Training could not run or did not finish."""
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    name: str
+    path: Path
+    labels: dict[str, list[str]]
+    metrics: dict[str, Any]  # {"trained": scores, "base": scores, "dev_docs": n, "train_docs": n}
+    cancelled: bool = False
+
+
+def train_model(project: Project, models_dir: Path, *, labels: Iterable[str] | None = None, base: str,
+                epochs: int = 10, layer: str | None = None, dev_fraction: float = 0.2, name: str | None = None,
+                progress: Progress | None = None) -> TrainingResult:
+    """Train, assemble, score and register a pipeline; returns where it is and how it scored."""
+    import spacy
+
+    name = name or f"trained-{datetime.now():%Y%m%d-%H%M%S}"
+    work = models_dir / f".{name}-work"
+    target = models_dir / name
+    if target.exists():
+        raise ValidationError(f"{target} exists already; choose another --output or name")
+    wanted = None if not labels else frozenset(labels)
+    selection = Selection(statuses=frozenset({"accepted"}), labels=wanted,
+                          layers=None if layer is None else frozenset({layer}))
+    docs = [d for d in documents(project, selection) if d.spans]
+    if len(docs) < 2:
+        raise TrainingError("training needs at least two articles with accepted annotations of the chosen labels")
+    work.mkdir(parents=True, exist_ok=True)
+    counts = write_docbin(docs, work, dev_fraction=dev_fraction)
+    overlapping = any(_overlaps(d.spans) for d in docs)
+    components = ["ner", "spancat"] if overlapping else ["ner"]
+    config = _config(components, work, epochs)
+    if not _run_training(config, work / "output", epochs, progress):
+        return TrainingResult(name, target, {}, {}, cancelled=True)
+
+    trained = spacy.load(work / "output" / "model-best")
+    pipeline = spacy.load(base)
+    for component in components:
+        trained.replace_listeners("tok2vec", component, ["model.tok2vec"])
+    if "ner" in pipeline.pipe_names:
+        pipeline.remove_pipe("ner")
+    for component in components:
+        pipeline.add_pipe(component, source=trained)
+    pipeline.meta["name"] = f"newsgloss_{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
+    pipeline.meta["version"] = "1.0.0"
+    pipeline.meta["description"] = f"NER trained by NewsGloss on {project.url}, on top of {base}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pipeline.to_disk(target)
+
+    dev = _read_docs(work / "dev.spacy", pipeline.vocab)
+    spacy_map = project.schema.spacy_map()
+    label_list = {c: list(trained.get_pipe(c).labels) for c in components}
+    scored = set(label_list["ner"]) | set(label_list.get("spancat", []))
+    metrics = {
+        "trained": score(dev, spacy.load(target), lambda label: label, scored),
+        "base": score(dev, spacy.load(base), spacy_map.get, scored),
+        "train_docs": counts["train"], "dev_docs": counts["dev"], "epochs": epochs,
+    }
+    project.register_model(name, str(target), base, label_list, metrics)
+    return TrainingResult(name, target, label_list, metrics)
+
+
+def score(gold_docs, nlp, to_schema: Callable[[str], str | None], labels: set[str]) -> dict[str, dict[str, float]]:
+    """Exact-match precision, recall and F1 per schema label of `nlp` on `gold_docs`.
+
+    Gold is every span in the dev docs' "sc" group; predictions are the pipeline's
+    entities (and "sc" spans, where it has a span categorizer), their labels mapped
+    onto the schema by `to_schema` (None: not a schema label).
+    """
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for gold_doc in gold_docs:
+        gold = {(s.start_char, s.end_char, s.label_) for s in gold_doc.spans.get("sc", []) if s.label_ in labels}
+        doc = nlp(gold_doc.text)
+        found = list(doc.ents) + list(doc.spans.get("sc", []))
+        predicted = {(s.start_char, s.end_char, to_schema(s.label_)) for s in found}
+        predicted = {p for p in predicted if p[2] in labels}
+        for item in predicted & gold:
+            tp[item[2]] += 1
+        for item in predicted - gold:
+            fp[item[2]] += 1
+        for item in gold - predicted:
+            fn[item[2]] += 1
+    result = {}
+    for label in sorted(labels):
+        p = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
+        r = tp[label] / (tp[label] + fn[label]) if tp[label] + fn[label] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        result[label] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+                         "support": tp[label] + fn[label]}
+    return result
+
+
+def _overlaps(spans) -> bool:
+    ordered = sorted((s.start, s.end) for s in spans if s.status == "accepted")
+    return any(b[0] < a[1] for a, b in zip(ordered, ordered[1:]))
+
+
+def _config(components: list[str], work: Path, epochs: int) -> Path:
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang="en", pipeline=components, optimize="efficiency", gpu=False)
+    config["paths"]["train"] = str(work / "train.spacy")
+    config["paths"]["dev"] = str(work / "dev.spacy")
+    config["training"]["max_epochs"] = epochs
+    config["training"]["max_steps"] = 0  # epochs decide
+    config["training"]["eval_frequency"] = 50
+    path = work / "config.cfg"
+    config.to_disk(path)
+    return path
+
+
+def _run_training(config: Path, output: Path, epochs: int, progress: Progress | None) -> bool:
+    """spaCy's training in a subprocess; False when Cancel stopped it."""
+    command = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(output)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = []
+    for line in process.stdout:
+        log.append(line)
+        row = TABLE_ROW.match(line)
+        if row and progress is not None and progress(min(int(row[1]), epochs), epochs) is False:
+            process.terminate()
+            process.wait()
+            return False
+    if process.wait() != 0:
+        raise TrainingError("spaCy training failed:\n" + "".join(log[-15:]))
+    if progress is not None:
+        progress(epochs, epochs)
+    return True
+
+
+def _read_docs(path: Path, vocab):
+    from spacy.tokens import DocBin
+
+    return list(DocBin().from_disk(path).get_docs(vocab))
+
+
+def models_folder(project: Project) -> Path:
+    """Where a project's trained models live: beside a SQLite project file, else in the user's data folder."""
+    from app.core.locations import default_project_path
+    from app.store.engine import sqlite_path
+
+    path = sqlite_path(project.url)
+    if path is not None:
+        return path.with_name(f"{path.stem}.models")
+    return default_project_path().with_name("models")
