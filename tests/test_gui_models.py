@@ -46,3 +46,30 @@ def test_train_with_nothing_accepted_says_so(qtbot, tmp_path, monkeypatch):
     assert messages == ["There are no accepted annotations to learn from yet"]
     win.close()
     project.close()
+
+
+def test_statistics_window_shows_the_project(qtbot, tmp_path):
+    from app.core.articles import ArticleDraft
+
+    project = Project.open(tmp_path / "d.db", "alice", create=True)
+    aid = project.add_articles([ArticleDraft(text="Ottawa and Beijing.", title="t", origin="t")]).added[0][0]
+    project.add_span(aid, 0, 6, "GPE")
+    win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    show(qtbot, win)
+    win.dashboard_action.trigger()
+    dashboard = win._dashboard
+    qtbot.waitExposed(dashboard)
+    assert dashboard.objectName() == "dashboard" and dashboard.isVisible()
+    project.add_span(aid, 11, 18, "GPE")
+    dashboard.refreshRequested.emit()
+    assert bar_widths(dashboard, "labels") == [[2]]  # the refreshed chart: one GPE bar, two spans
+    assert dashboard.export_png("labels", tmp_path / "labels.png") and (tmp_path / "labels.png").stat().st_size > 0
+    win.close()
+    project.close()
+
+
+def bar_widths(dashboard, chart: str) -> list[list[int]]:
+    import pyqtgraph as pg
+
+    return [list(item.opts["width"]) for item in dashboard.charts[chart].plot.items
+            if isinstance(item, pg.BarGraphItem)]

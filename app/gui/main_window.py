@@ -27,6 +27,8 @@ from app.gui import commands
 from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
+from app.core.statistics import dashboard_figures
+from app.gui.dashboard import Dashboard
 from app.gui.frame_editor import FrameEditor
 from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
 from app.gui.review_queue import ReviewQueue
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_label_bar()
         self._engine = None
+        self._dashboard: Dashboard | None = None
         self._worker: TaskWorker | None = None
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(220)
@@ -165,6 +168,8 @@ class MainWindow(QMainWindow):
         self.suggest_all_action = self._action("Suggest for all articles", self.suggest_all, "Ctrl+Shift+G")
         self.train_action = self._action("Train a model…", self.train_dialog, tip="Train NER on the accepted annotations")
         self.models_action = self._action("Trained models…", self.show_models)
+        self.dashboard_action = self._action("Statistics", self.show_dashboard, "F9",
+                                             "Progress, labels, review decisions and tariff facts, as charts")
         self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide("accepted"), "A")
         self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide("rejected"), "X")
         self.skip_action = self._action("Skip suggestion", self.review_queue.skip, "S")
@@ -218,6 +223,7 @@ class MainWindow(QMainWindow):
         for action in (self.next_article_action, self.prev_article_action, self.done_action, self.search_action):
             article.addAction(action)
         view = bar.addMenu("&View")
+        view.addAction(self.dashboard_action)
         view.addAction(self.snap_action)
         view.addAction(self.show_rejected_action)
         view.addAction(self.bigger_action)
@@ -565,6 +571,22 @@ class MainWindow(QMainWindow):
                        lambda progress: train_model(project, folder, labels=labels, base=DEFAULT_MODEL,
                                                     epochs=epochs, progress=progress), done)
 
+    def show_dashboard(self) -> None:
+        """The statistics window; one per main window, brought up to date each time it is shown."""
+        if self._dashboard is None:
+            self._dashboard = Dashboard({name: label.colour for name, label in self.schema.labels.items()})
+            self._dashboard.setWindowTitle("NewsGloss — Statistics")
+            self._dashboard.setWindowFlag(Qt.WindowType.Window)
+            self._dashboard.setParent(self, Qt.WindowType.Window)
+            self._dashboard.resize(1100, 760)
+            self._dashboard.refreshRequested.connect(self._refresh_dashboard)
+        self._refresh_dashboard()
+        self._dashboard.show()
+        self._dashboard.raise_()
+
+    def _refresh_dashboard(self) -> None:
+        self._dashboard.set_figures(dashboard_figures(self.project))
+
     def show_models(self) -> None:
         ModelsDialog(self.project.models(), self).exec()
 
@@ -770,7 +792,7 @@ class MainWindow(QMainWindow):
                    *self.frame_actions.values(), self.suggest_action, self.suggest_all_action,
                    self.accept_action, self.reject_action, self.skip_action, self.fix_action, self.train_action,
                    self.next_article_action, self.prev_article_action,
-                   self.done_action, self.search_action, self.snap_action, self.bigger_action,
+                   self.done_action, self.search_action, self.dashboard_action, self.snap_action, self.bigger_action,
                    self.smaller_action, self.shortcuts_action, self.quit_action]
         for action in actions:
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
