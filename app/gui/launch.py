@@ -1,4 +1,4 @@
-"""Start the desktop app: Qt application, settings, project, main window (or a screenshot)."""
+"""Start the desktop app: Qt application, settings, then a project window, a welcome page, or a screenshot."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from app.core.locations import chosen_location, open_project
-    from app.gui.main_window import DEFAULT_SIZE, MainWindow
+    from app.core.locations import ENV_ANNOTATOR, chosen_location, default_project_path
     from app.gui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -27,35 +26,123 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     settings = QSettings()
     apply_theme(settings.value("theme", "system"))
     location = chosen_location(project_option) or settings.value("last_project") or None
-    annotator = annotator or os.environ.get("NEWSGLOSS_ANNOTATOR") or settings.value("annotator") or None
+    annotator = annotator or os.environ.get(ENV_ANNOTATOR) or settings.value("annotator") or None
+    if screenshot is not None:
+        return _screenshot(settings, location, annotator, screenshot, article_id)
+    controller = AppController(settings, annotator)
+    if location is None and not default_project_path().exists():
+        controller.welcome()
+    elif not controller.open(location):
+        return 1
+    code = app.exec()
+    controller.close_all()
+    return code
+
+
+def _screenshot(settings, location, annotator, path: Path, article_id: int | None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.locations import open_project
+    from app.gui.main_window import DEFAULT_SIZE, MainWindow
+
     try:
         project = open_project(location, annotator)
     except NewsGlossError as err:
-        if screenshot is not None:
-            print(f"newsgloss: error: {err}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "NewsGloss", str(err))
+        print(f"newsgloss: error: {err}", file=sys.stderr)
         return 1
-    if location is not None:
-        settings.setValue("last_project", location)
-    settings.setValue("annotator", project.annotator)
-
-    window = MainWindow(project, settings, keep_layout=screenshot is None)
+    window = MainWindow(project, settings, keep_layout=False)
     if article_id is not None:
         window.open_article(article_id)
-    if screenshot is not None:
-        window.resize(*DEFAULT_SIZE)
-        window.show()
-        for _ in range(5):
-            app.processEvents()
-        saved = window.grab().save(str(screenshot), "PNG")
-        window.close()
-        project.close()
-        if not saved:
-            print(f"newsgloss: error: could not write {screenshot}", file=sys.stderr)
-            return 1
-        return 0
+    window.resize(*DEFAULT_SIZE)
     window.show()
-    code = app.exec()
+    for _ in range(5):
+        QApplication.processEvents()
+    saved = window.grab().save(str(path), "PNG")
+    window.close()
     project.close()
-    return code
+    if not saved:
+        print(f"newsgloss: error: could not write {path}", file=sys.stderr)
+        return 1
+    return 0
+
+
+class AppController:
+    """Keeps one project window open at a time; opens projects, recent ones, and the welcome page."""
+
+    def __init__(self, settings, annotator: str | None):
+        from app.gui.recent import RecentProjects
+
+        self.settings = settings
+        self.annotator = annotator
+        self.recent = RecentProjects(settings)
+        self.window = None
+        self.welcome_window = None
+
+    def open(self, location: str | None, *, create: bool = False) -> bool:
+        """Open a project (None: the default one, made with the samples) in a new window."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from app.core.locations import default_project_path, open_project
+        from app.core.project import Project
+        from app.gui.main_window import MainWindow
+
+        try:
+            project = Project.create(location, self.annotator) if create else open_project(location, self.annotator)
+        except NewsGlossError as err:
+            QMessageBox.critical(self.window or self.welcome_window, "NewsGloss", str(err))
+            if location is not None and not create:
+                self.recent.remove(location)
+            return False
+        shown = location or str(default_project_path())
+        self.settings.setValue("last_project", shown)
+        self.settings.setValue("annotator", project.annotator)
+        self.recent.add(shown)
+        previous = self.window
+        self.window = MainWindow(project, self.settings, recent=self.recent)
+        self.window.projectRequested.connect(self.open)
+        self.window.newProjectRequested.connect(lambda path: self.open(path, create=True))
+        self.window.show()
+        for old in (previous, self.welcome_window):
+            if old is not None:
+                old.close()
+        self.welcome_window = None
+        return True
+
+    def welcome(self) -> None:
+        """First run: a page that offers the sample project, an import, a new project or a recent one."""
+        from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+        from app.gui.main_window import DEFAULT_SIZE
+        from app.gui.welcome import WelcomePage
+
+        page = WelcomePage()
+        page.set_recent(self.recent.items())
+        window = QMainWindow()
+        window.setWindowTitle("Welcome to NewsGloss")
+        window.setCentralWidget(page)
+        window.resize(*DEFAULT_SIZE)
+
+        def create() -> None:
+            path, _ = QFileDialog.getSaveFileName(window, "New project", "project.db", "NewsGloss project (*.db)")
+            if path:
+                self.open(path, create=True)
+
+        def import_files() -> None:
+            if self.open(None):
+                self.window.import_dialog()
+
+        def clear() -> None:
+            self.recent.clear()
+            page.set_recent([])
+
+        page.openSampleRequested.connect(lambda: self.open(None))
+        page.createRequested.connect(create)
+        page.importRequested.connect(import_files)
+        page.openProjectRequested.connect(self.open)
+        page.clearRecentRequested.connect(clear)
+        self.welcome_window = window
+        window.show()
+
+    def close_all(self) -> None:
+        if self.window is not None:
+            self.window.project.close()

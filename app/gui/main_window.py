@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core.annotations import SpanRecord
+from app.core.guidelines import load_guidelines
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.suggesting import suggest_articles
 from app.formats.transfer import export_path, import_paths
@@ -30,7 +32,10 @@ from app.gui.article_state import ArticleState
 from app.core.statistics import dashboard_figures
 from app.gui.dashboard import Dashboard
 from app.gui.frame_editor import FrameEditor
+from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
+from app.gui.preferences import PreferencesDialog
+from app.gui.recent import RecentProjects, display_name
 from app.gui.review_queue import ReviewQueue
 from app.gui.shortcuts import ShortcutsDialog
 from app.gui.task_worker import TaskWorker
@@ -48,10 +53,15 @@ def colour_icon(colour: str) -> QIcon:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, settings: QSettings, *, keep_layout: bool = True):
+    projectRequested = Signal(str)  # open this project (a path or URL) instead
+    newProjectRequested = Signal(str)  # create a project at this path and open it
+
+    def __init__(self, project: Project, settings: QSettings, *, keep_layout: bool = True,
+                 recent: RecentProjects | None = None):
         """With keep_layout off (screenshots), the saved window layout is neither used nor changed."""
         super().__init__()
         self._keep_layout = keep_layout
+        self.recent = recent or RecentProjects(settings)
         self.project = project
         self.schema = project.schema
         self.settings = settings
@@ -63,7 +73,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"NewsGloss — {Path(project.url.split('///')[-1]).name}")
         self.text_view = AnnotatedTextView()
         self.text_view.snap_to_tokens = settings.value("snap_to_tokens", True, type=bool)
-        self.text_view.set_font_size(settings.value("font_size", 13, type=int))
+        self._apply_font()
         self.setCentralWidget(self.text_view)
 
         self.articles = ArticlePanel()
@@ -77,6 +87,12 @@ class MainWindow(QMainWindow):
         ]
         review_dock = self._dock("Review", "reviewDock", self.review_queue, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(docks[2], review_dock)
+        self.guidelines = GuidelinesView()
+        self.guidelines.set_markdown(load_guidelines(self.schema))
+        self.guidelines.linkActivated.connect(open_web_link)  # only on a click
+        self.guidelines_dock = self._dock("Guidelines", "guidelinesDock", self.guidelines,
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(review_dock, self.guidelines_dock)
         docks[2].raise_()
         self.frames_dock = docks[1]
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
@@ -177,6 +193,11 @@ class MainWindow(QMainWindow):
         self.show_rejected_action = self._action("Show rejected suggestions", self._toggle_rejected)
         self.show_rejected_action.setCheckable(True)
         self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.guidelines_action = self._action("Annotation guidelines", self.show_guidelines, "Shift+F1")
+        self.preferences_action = self._action("Preferences…", self.show_preferences, "Ctrl+,")
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.open_action = self._action("Open project…", self._open_project_dialog, QKeySequence.StandardKey.Open)
+        self.new_action = self._action("New project…", self._new_project_dialog, QKeySequence.StandardKey.New)
         self.about_action = self._action("About NewsGloss", self._about)
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -192,6 +213,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
@@ -204,6 +231,8 @@ class MainWindow(QMainWindow):
         edit.addAction(self.next_span_action)
         edit.addAction(self.prev_span_action)
         edit.addAction(self.clear_action)
+        edit.addSeparator()
+        edit.addAction(self.preferences_action)
         annotate = self.annotate_menu = bar.addMenu("&Annotate")
         for action in self.label_actions.values():
             annotate.addAction(action)
@@ -228,7 +257,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.show_rejected_action)
         view.addAction(self.bigger_action)
         view.addAction(self.smaller_action)
-        theme_menu = view.addMenu("Theme")
+        theme_menu = self.theme_menu = view.addMenu("Theme")
         current = self.settings.value("theme", "system")
         for name in THEMES:
             action = theme_menu.addAction(name.capitalize())
@@ -237,6 +266,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name, m=theme_menu: self._set_theme(n, m))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.guidelines_action)
         help_menu.addAction(self.about_action)
 
     def _build_label_bar(self) -> None:
@@ -700,6 +730,7 @@ class MainWindow(QMainWindow):
         self.frame_editor.deleteLater()
         self.frame_editor = editor
         self._connect_frame_editor()
+        self.guidelines.set_markdown(load_guidelines(self.schema))
         if self.state.article_id is not None:
             self._show_article()
 
@@ -782,18 +813,76 @@ class MainWindow(QMainWindow):
         self.settings.setValue("theme", name)
         apply_theme(name)
 
+    def _apply_font(self) -> None:
+        family = self.settings.value("font_family")
+        if family:
+            font = self.text_view.font()
+            font.setFamily(family)
+            self.text_view.setFont(font)
+        self.text_view.set_font_size(self.settings.value("font_size", 13, type=int))
+
+    def show_preferences(self) -> None:
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.applied.connect(self.apply_preferences)
+        dialog.exec()
+
+    def apply_preferences(self, changed: dict) -> None:
+        """Put changed preferences into effect at once."""
+        if "annotator" in changed:
+            self.project.annotator = changed["annotator"]
+            self.who.setText(f"Annotator: {self.project.annotator}")
+            for stack in self._stacks.values():
+                stack.clear()  # earlier actions were someone else's
+            self.state.refresh()
+            self._reload_articles_keeping_current()
+        if "font_family" in changed or "font_size" in changed:
+            self._apply_font()
+        if "theme" in changed:
+            self._set_theme(changed["theme"], self.theme_menu)
+        if "snap_to_tokens" in changed:
+            self.text_view.snap_to_tokens = bool(changed["snap_to_tokens"])
+            self.snap_action.setChecked(self.text_view.snap_to_tokens)
+        if "model" in changed:
+            self._engine = None
+            self._refresh_models()
+
+    def show_guidelines(self) -> None:
+        self.guidelines_dock.show()
+        self.guidelines_dock.raise_()
+        self.guidelines.find_box.setFocus()
+
+    def _open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "NewsGloss project (*.db);;All files (*)")
+        if path:
+            self.projectRequested.emit(path)
+
+    def _new_project_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "project.db", "NewsGloss project (*.db)")
+        if path:
+            self.newProjectRequested.emit(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for location in self.recent.items():
+            action = self.recent_menu.addAction(display_name(location))
+            action.setToolTip(location)
+            action.triggered.connect(lambda _=False, loc=location: self.projectRequested.emit(loc))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self._shortcut_rows(), self).exec()
 
     def _shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
-        actions = [self.import_action, self.export_action, self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
+        actions = [self.new_action, self.open_action, self.import_action, self.export_action, self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
                    self.prev_span_action, self.clear_action, *self.label_actions.values(),
                    *self.frame_actions.values(), self.suggest_action, self.suggest_all_action,
                    self.accept_action, self.reject_action, self.skip_action, self.fix_action, self.train_action,
                    self.next_article_action, self.prev_article_action,
                    self.done_action, self.search_action, self.dashboard_action, self.snap_action, self.bigger_action,
-                   self.smaller_action, self.shortcuts_action, self.quit_action]
+                   self.smaller_action, self.preferences_action, self.shortcuts_action, self.guidelines_action,
+                   self.quit_action]
         for action in actions:
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             rows.append((action.text().replace("&", ""), keys))
