@@ -134,3 +134,12 @@ def test_facts_export_record_shape(project):
     assert record["evidence"]["text"] == "Ottawa imposed 25 percent tariffs on Chinese steel."
     assert (record["status"], record["origin"], record["annotator"]) == ("suggested", "model", None)
     json.dumps(record)
+
+
+def test_a_frame_uses_a_person_s_span_at_the_same_place_when_its_label_fits(project):
+    aid = article(project)
+    ottawa = project.add_span(aid, 0, 6, "ORG")  # a person chose ORG where the model says GPE
+    project.add_suggestions([(aid, sample_suggestions())], MODEL)
+    (frame,) = project.frames(aid)
+    assert frame.role("imposer") == [ottawa.id]  # ORG may be an imposer
+    assert [s.label for s in project.spans(aid) if s.start == 0] == ["ORG"]

@@ -9,7 +9,8 @@ A suggested span is left out when the article already has
 A suggested frame is left out when a frame of the same type has an anchor (its
 trigger or cue, else its first role) overlapping the suggestion's anchor. Role
 fillers left out for the first reason fill the role with the span that is there
-when its label suits the role and no one rejected it.
+(whatever label a person gave it) when that label suits the role and no one
+rejected the span.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def plan_article(existing: Existing, suggestions, schema: Schema) -> Plan:
         target: tuple[int, int, str] | int | None = key
         for span_id, start, end, label, origin, status in existing.spans:
             if (start, end) == (s.start, s.end):
-                target = span_id if label == s.label and status != "rejected" else None
+                target = None if status == "rejected" else span_id
                 break
             if _overlaps(start, end, s.start, s.end) and (origin == "model" or label == s.label):
                 target = None

@@ -110,7 +110,11 @@ class MainWindow(QMainWindow):
         self.cancel_button.setText("Cancel")
         self.cancel_button.clicked.connect(self.cancel_task)
         self.who = QLabel(f"Annotator: {project.annotator}")
-        for widget in (self.progress_bar, self.cancel_button, self.who):
+        self.model_picker = ModelPicker()
+        self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
+        self.model_picker.modelChosen.connect(self._choose_model)
+        self._refresh_models()
+        for widget in (self.progress_bar, self.cancel_button, QLabel("Suggest with:"), self.model_picker, self.who):
             self.statusBar().addPermanentWidget(widget)
         self.progress_bar.hide()
         self.cancel_button.hide()
@@ -276,14 +280,7 @@ class MainWindow(QMainWindow):
         for action in self.label_actions.values():
             bar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        models = QToolBar("Model")
-        models.setObjectName("modelBar")
-        models.addWidget(QLabel(" Suggest with: "))
-        self.model_picker = ModelPicker()
-        self.model_picker.modelChosen.connect(self._choose_model)
-        models.addWidget(self.model_picker)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, models)
-        self._refresh_models()
+
 
     def _connect(self) -> None:
         self.articles.articleChosen.connect(self.open_article)
