@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 from app.core.errors import NewsGlossError
@@ -14,6 +15,7 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from app.core.locations import ENV_ANNOTATOR, chosen_location, default_project_path
@@ -22,6 +24,8 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("NewsGloss")
     app.setApplicationName("NewsGloss")
+    app.setDesktopFileName("newsgloss")  # matches packaging/newsgloss.desktop
+    app.setWindowIcon(QIcon(str(files("app.resources") / "icons" / "newsgloss.png")))
     app.setStyle("Fusion")
     settings = QSettings()
     apply_theme(settings.value("theme", "system"))
