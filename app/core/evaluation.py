@@ -59,12 +59,13 @@ def _tally(counter: Counter, guesses: set[Key], truth: set[Key], group) -> None:
 
 def _scores(counter: Counter) -> dict[str, dict[str, float]]:
     groups = sorted({g for g, _ in counter})
-    rows = {g: _prf(counter[g, "tp"], counter[g, "fp"], counter[g, "fn"]) for g in groups}
-    rows["overall"] = _prf(*(sum(counter[g, k] for g in groups) for k in ("tp", "fp", "fn")))
+    rows = {g: prf(counter[g, "tp"], counter[g, "fp"], counter[g, "fn"]) for g in groups}
+    rows["overall"] = prf(*(sum(counter[g, k] for g in groups) for k in ("tp", "fp", "fn")))
     return rows
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall and F1 (rounded to 4 places) with the counts they come from."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -205,7 +205,7 @@ class Project:
         with self._unit() as session:
             if schema is not None:
                 session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
-            ids = {name: i for i, name in _names(session).items() if name is not None}
+            ids = _ids(session)
             for doc in docs:
                 article_id = self._article_for(session, doc.article, counts)
                 text_length = len(doc.article.text)
@@ -440,7 +440,7 @@ class Project:
                 raise ValidationError(f"span {record.id} exists already")
             article = _get(session, Article, record.article_id)
             _check_offsets(article, record.start, record.end)
-            ids = {name: i for i, name in _names(session).items()}
+            ids = _ids(session)
             span = Span(id=record.id, article_id=record.article_id, start=record.start, end=record.end,
                         label=record.label, layer=record.layer, annotator_id=ids.get(record.annotator),
                         origin=Origin(record.origin), status=Status(record.status), score=record.score,
@@ -532,7 +532,7 @@ class Project:
             if session.get(Frame, record.id) is not None:
                 raise ValidationError(f"frame {record.id} exists already")
             _get(session, Article, record.article_id)
-            ids = {name: i for i, name in _names(session).items()}
+            ids = _ids(session)
             frame = Frame(id=record.id, article_id=record.article_id, type=record.type,
                           attributes=dict(record.attributes), layer=record.layer,
                           annotator_id=ids.get(record.annotator), origin=Origin(record.origin),
@@ -627,7 +627,7 @@ class Project:
     def undo_review(self, review: Review) -> None:
         """Put spans and frames back as they were before a review."""
         with self._unit() as session:
-            ids = {name: i for i, name in _names(session).items()}
+            ids = _ids(session)
             for model, states in ((Span, review.spans), (Frame, review.frames)):
                 for state in states:
                     row = _get(session, model, state.id)
@@ -902,6 +902,11 @@ def _names(session: Session) -> dict[int | None, str | None]:
     names: dict[int | None, str | None] = dict(session.execute(select(Annotator.id, Annotator.name)).tuples().all())
     names[None] = None
     return names
+
+
+def _ids(session: Session) -> dict[str | None, int | None]:
+    """Annotator ids by name: _names turned round."""
+    return {name: i for i, name in _names(session).items()}
 
 
 def _span_record(span: Span, names: dict[int | None, str | None]) -> SpanRecord:

@@ -52,6 +52,7 @@ def anchor_role(frame_type: str, roles: dict) -> str | None:
 
 def plan_article(existing: Existing, suggestions, schema: Schema) -> Plan:
     plan = Plan()
+    labels = {row[0]: row[3] for row in existing.spans}  # span id -> label
     resolved: dict[tuple[int, int, str], tuple[int, int, str] | int | None] = {}
 
     def resolve(s) -> tuple[int, int, str] | int | None:
@@ -84,13 +85,10 @@ def plan_article(existing: Existing, suggestions, schema: Schema) -> Plan:
         ftype = schema.frame(frame.type)
         for role, fillers in frame.roles.items():
             targets = [t for t in (resolve(s) for s in fillers) if t is not None]
-            targets = [t for t in targets if not isinstance(t, int) or _label_of(existing, t) in ftype.roles[role].labels]
+            targets = [t for t in targets if not isinstance(t, int) or labels[t] in ftype.roles[role].labels]
             if targets:
                 roles[role] = targets
         if roles:
             plan.frames.append((frame, roles))
     return plan
 
-
-def _label_of(existing: Existing, span_id: int) -> str | None:
-    return next((label for i, _s, _e, label, _o, _st in existing.spans if i == span_id), None)

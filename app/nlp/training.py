@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import NewsGlossError, ValidationError
+from app.core.evaluation import prf
 from app.core.interchange import Selection, documents
 from app.core.project import Project
 from app.formats.docbin import write_docbin
@@ -119,11 +120,9 @@ def score(gold_docs, nlp, to_schema: Callable[[str], str | None], labels: set[st
             fn[item[2]] += 1
     result = {}
     for label in sorted(labels):
-        p = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
-        r = tp[label] / (tp[label] + fn[label]) if tp[label] + fn[label] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        result[label] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                         "support": tp[label] + fn[label]}
+        scores = prf(tp[label], fp[label], fn[label])
+        result[label] = {key: scores[key] for key in ("precision", "recall", "f1")} | {
+            "support": tp[label] + fn[label]}
     return result
 
 
