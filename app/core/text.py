@@ -6,12 +6,13 @@ import hashlib
 
 
 def normalize_text(text: str) -> str:
-    """CRLF and lone CR become LF, and a leading byte-order mark goes.
+    """CRLF and lone CR become LF, and byte-order marks at the start go (all of them).
 
     Runs before any offset into the text exists. Qt would make both changes
-    itself when it shows the text, and every offset after them would shift.
+    itself when it shows the text, and every offset after them would shift: it
+    drops one leading mark each time text is set, so none may be left for it.
     """
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def content_hash(text: str) -> str:

@@ -163,7 +163,11 @@ class SourceText:
                 raise error(f"{name} offset must be a whole number, not {json_type(value)}")
         if not 0 <= start < end <= len(self.raw):
             raise error(f"offsets {start}-{end} are not a span inside the text (0-{len(self.raw)})")
-        return self.map(start), self.map(end)
+        mapped = self.map(start), self.map(end)
+        if mapped[0] == mapped[1]:
+            raise error(f"offsets {start}-{end} hold only what NewsGloss drops from a text "
+                        "(the CR of a CRLF line end, a byte-order mark)")
+        return mapped
 
     def check_text(self, start: int, end: int, given: str, error: Callable[[str], InputError]) -> None:
         """Raise unless `given` is the raw text at start-end."""

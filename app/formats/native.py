@@ -14,6 +14,7 @@ from typing import Any
 from app import __version__
 from app.core.errors import InputError
 from app.core.project import Project
+from app.core.text import normalize_text
 from app.store.dump import TABLES
 
 FORMAT = "newsgloss-native"
@@ -44,4 +45,30 @@ def read_native(path: Path) -> dict[str, list[dict[str, Any]]]:
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise InputError(path, f"{model.__table__.name!r} must be a list of objects")
         tables[model.__table__.name] = rows
+    _check_texts(path, tables)
     return tables
+
+
+def _check_texts(path: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """What the database cannot check: article texts as NewsGloss stores them (what Qt shows unchanged),
+    and every span inside its article's text."""
+    lengths = {}
+    for row in tables["article"]:
+        key, text = row.get("id"), row.get("text")
+        if not _whole(key) or key in lengths or not isinstance(text, str):
+            raise InputError(path, f"article {key!r}: every article needs its own whole-number id and a text")
+        if text != normalize_text(text):
+            raise InputError(path, f"article {key!r}: its text has CR line ends or begins with a "
+                                   "byte-order mark, which NewsGloss never stores")
+        lengths[key] = len(text)
+    for row in tables["span"]:
+        start, end, article = row.get("start"), row.get("end"), row.get("article_id")
+        if not (_whole(article) and article in lengths):
+            raise InputError(path, f"span {row.get('id')!r} names article {article!r}, which the file does not hold")
+        if not (_whole(start) and _whole(end) and 0 <= start < end <= lengths[article]):
+            raise InputError(path, f"span {row.get('id')!r} at {start!r}-{end!r} does not fit the text of "
+                                   f"article {article!r} (0-{lengths[article]})")
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

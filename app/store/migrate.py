@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 
 def alembic_config() -> Config:
@@ -31,10 +31,50 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate in one transaction. On SQLite, foreign keys are off meanwhile (as SQLite's own recipe for
+    changing a table has it): a batch migration drops the table it rebuilds, and with them on, that drop
+    would cascade into the rows that point at it (every frame's role fillers, for the span table)."""
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with engine.connect() as conn:
+        sqlite = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+        if sqlite is not None:
+            sqlite.execute("PRAGMA foreign_keys = OFF")  # outside the transaction, or it does nothing
+        try:
+            with conn.begin():
+                marks, start = _autoincrement_marks(conn), MigrationContext.configure(conn).get_current_revision()
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                _restore_autoincrement_marks(conn, marks)
+                if sqlite is not None and MigrationContext.configure(conn).get_current_revision() != start:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration to {revision} left rows pointing at nothing: {broken[:5]}")
+        finally:
+            if sqlite is not None:
+                sqlite.execute("PRAGMA foreign_keys = ON")
+
+
+def _autoincrement_marks(conn: Connection) -> dict[str, int]:
+    """SQLite's AUTOINCREMENT high-water marks, by table.
+
+    A batch migration rebuilds a table (copy, drop, rename) and the copy's mark is
+    only its highest remaining id: ids of rows deleted before it would be handed
+    out again, though undo and the change log count on ids never being reused.
+    """
+    if conn.dialect.name != "sqlite" or conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first() is None:
+        return {}
+    return dict(conn.exec_driver_sql("SELECT name, seq FROM sqlite_sequence").tuples().all())
+
+
+def _restore_autoincrement_marks(conn: Connection, marks: dict[str, int]) -> None:
+    now = _autoincrement_marks(conn)
+    for table, mark in marks.items():
+        if table not in now:  # a table rebuilt empty has no mark yet
+            conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE EXISTS (SELECT 1 "
+                                 "FROM sqlite_master WHERE type = 'table' AND name = ?)", (table, mark, table))
+        elif now[table] < mark:
+            conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (mark, table))
 
 
 def backup_sqlite(engine: Engine, path: Path) -> Path:
