@@ -61,13 +61,14 @@ def _open(ctx: click.Context, create: bool = False) -> Project:
 def init(ctx: click.Context, schema: Path | None) -> None:
     """Create a new, empty project (at --project)."""
     from app.core.locations import chosen_location
+    from app.store.engine import shown_location
 
     location = chosen_location(ctx.obj["project"])
     if location is None:
         raise click.UsageError("init needs --project PATH|URL (or $NEWSGLOSS_PROJECT)")
     project = Project.create(location, ctx.obj["annotator"], schema_path=schema)
     ctx.call_on_close(project.close)
-    click.echo(f"Created project {location} with schema {project.schema.name!r} "
+    click.echo(f"Created project {shown_location(location)} with schema {project.schema.name!r} "
                f"({len(project.schema.labels)} labels, {len(project.schema.frames)} frame types)")
 
 
@@ -128,6 +129,24 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"    {attr}: " + ", ".join(f"{v} {n}" for v, n in values.items()))
     for name, by_status in figures["progress"].items():
         click.echo(f"progress of {name}: " + ", ".join(f"{s} {n}" for s, n in by_status.items()))
+
+
+@cli.command()
+@click.option("--role", "roles", nargs=2, multiple=True, metavar="NAME ROLE",
+              help="Give NAME the role annotator or reviewer (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+@click.pass_context
+def team(ctx: click.Context, roles: tuple[tuple[str, str], ...], as_json: bool) -> None:
+    """List the people who work on the project and their roles; set roles with --role."""
+    project = _open(ctx)
+    for name, role in roles:
+        project.set_role(name, role)
+    members = project.team()
+    if as_json:
+        click.echo(json.dumps(members, ensure_ascii=False, indent=2))
+        return
+    for name, role in members.items():
+        click.echo(f"{name:<24} {role}")
 
 
 @cli.command()
@@ -236,6 +255,26 @@ def evaluate(ctx: click.Context, layer: str | None, as_json: bool) -> None:
         for name, r in rows.items():
             click.echo(f"{name:<24} {r['precision']:>6.2f} {r['recall']:>6.2f} {r['f1']:>6.2f} "
                        f"{r['tp']:>5} {r['fp']:>5} {r['fn']:>5}")
+
+
+@cli.command()
+@click.option("--article", "article_ids", multiple=True, type=int, metavar="ID", help="Only these articles (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+@click.pass_context
+def agree(ctx: click.Context, article_ids: tuple[int, ...], as_json: bool) -> None:
+    """Agreement between annotators: span F1, Cohen's kappa, Krippendorff's alpha, frame roles.
+
+    Compares the people's layers (not model or gold), accepted work only, each pair
+    on the articles both covered. The README's Agreement section defines each figure.
+    """
+    from app.core.agreement import project_agreement, text_tables
+
+    report = project_agreement(_open(ctx), article_ids)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in text_tables(report):
+        click.echo(line)
 
 
 @cli.command()

@@ -47,6 +47,26 @@ def grab(app: QApplication, widget, name: str) -> None:
     print("wrote", DOCS / name)
 
 
+def grab_adjudication(app: QApplication, window: MainWindow, path: Path, article: int, text: str) -> None:
+    """bob tags the article too, partly differently; alice (the reviewer) adjudicates the agreed spans."""
+    with Project.open(path, "bob") as bob:
+        for phrase, label in [("Canadian Prime Minister Mark Carney", "PERSON"), ("China’s state media", "ORG"),
+                              ("Ottawa", "GPE"), ("25 percent", "RATE"), ("steel", "PRODUCT"), ("Beijing", "GPE")]:
+            start = text.index(phrase) if phrase != "Ottawa" else text.index("Ottawa’s")
+            bob.add_span(article, start, start + len(phrase), label)
+    window.poll_changes()
+    window.adjudicate_action.trigger()
+    window.adjudication.adopt_agreed()
+    settle(app)
+    grab(app, window, "adjudication.png")
+    window.adjudicate_action.trigger()
+    window.show_agreement()
+    window._agreement.stop()
+    settle(app)
+    window._agreement.hide()
+    grab(app, window._agreement, "agreement.png")
+
+
 def main() -> None:
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
@@ -81,6 +101,8 @@ def main() -> None:
     settle(app)
     grab(app, window, "annotation-window-dark.png")
     apply_theme("light")
+    settle(app)
+    grab_adjudication(app, window, folder / "docs.db", article, text)
     welcome = WelcomePage()
     welcome.set_recent([str(folder / "docs.db")])
     grab(app, welcome, "welcome.png")

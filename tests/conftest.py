@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SAMPLE_ARTICLE = REPO / "resources" / "samples" / "carney-china-visit.txt"
+# A PostgreSQL URL whose role may create databases (.ci/postgres.sh starts such a server and sets it);
+# without it the PostgreSQL tests skip, unless the second variable says the server must be there (CI).
+POSTGRES_ENV = "NEWSGLOSS_TEST_POSTGRES"
+POSTGRES_REQUIRED_ENV = "NEWSGLOSS_TEST_POSTGRES_REQUIRED"
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +45,46 @@ def sample_project(project):
 
     add_samples(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def _postgres_admin():
+    """An engine on the test server's own database, for creating and dropping test databases."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        if os.environ.get(POSTGRES_REQUIRED_ENV):
+            pytest.fail(f"${POSTGRES_REQUIRED_ENV} is set but ${POSTGRES_ENV} is not: no PostgreSQL server to test")
+        pytest.skip(f"no PostgreSQL server (set ${POSTGRES_ENV}, e.g. with .ci/postgres.sh)")
+    from sqlalchemy import create_engine, make_url
+
+    engine = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_url(_postgres_admin):
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    name = f"newsgloss_test_{uuid.uuid4().hex[:12]}"
+    with _postgres_admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield _postgres_admin.url.set(database=name).render_as_string(hide_password=False)
+    with _postgres_admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")  # FORCE: whatever a failed test left open
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request, tmp_path):
+    """Where a new project goes, once for each database: a SQLite file's URL, an empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'project.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def any_project(backend_url):
+    """A fresh project (annotator alice) on SQLite, then on PostgreSQL."""
+    from app.core.project import Project
+
+    with Project.open(backend_url, "alice", create=True) as p:
+        yield p

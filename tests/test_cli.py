@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_ARTICLE
+from conftest import SAMPLE_ARTICLE, SHARED
 
 
 def newsgloss(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
@@ -95,3 +95,29 @@ def test_bad_text_files_are_refused_by_name(tmp_path, payload):
     result = newsgloss("--project", db, "import", str(SAMPLE_ARTICLE), str(bad), check=False)
     assert result.returncode == 1 and "junk.txt" in result.stderr
     assert json.loads(newsgloss("--project", db, "stats", "--json").stdout)["articles"] == 0
+
+
+def test_a_shared_project_on_postgresql_from_init_to_export(postgres_url, tmp_path):
+    from sqlalchemy import make_url
+
+    url = make_url(postgres_url)
+    created = newsgloss("--project", postgres_url, "init")
+    assert f"Created project {url.render_as_string(hide_password=True)}" in created.stdout
+    assert url.password not in created.stdout
+    newsgloss("--project", postgres_url, "import", str(SAMPLE_ARTICLE))
+    brat = SHARED / "fixtures" / "interop" / "brat"
+    added = newsgloss("--project", postgres_url, "import", "--format", "brat", "--unknown-labels", "add", str(brat))
+    assert "6 articles added" in added.stdout
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)  # psycopg, not psycopg2
+    stats = json.loads(newsgloss("--project", plain, "stats", "--json").stdout)
+    assert stats["articles"] == 7 and stats["spans"]["total"] == 100
+    out = tmp_path / "shared.jsonl"
+    newsgloss("--project", postgres_url, "--annotator", "bob", "export", "--format", "prodigy", str(out))
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 7
+
+    wrong = url.set(password="wrong-password").render_as_string(hide_password=False)
+    refused = newsgloss("--project", wrong, "stats", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith(f"newsgloss: error: cannot connect to {url.render_as_string(hide_password=True)}: ")
+    assert "password authentication failed" in line and "wrong-password" not in line

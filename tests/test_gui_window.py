@@ -266,3 +266,15 @@ def test_dark_and_light_themes_switch_the_palette(qtbot, window):
     assert base.lightness() < 60 and text.lightness() > 200
     apply_theme("light")
     assert QApplication.palette().color(QPalette.ColorRole.Base).lightness() > 200
+
+
+def test_a_shared_project_window_names_its_database_but_never_its_password(qtbot, postgres_url, tmp_path):
+    from sqlalchemy import make_url
+
+    url = make_url(postgres_url)
+    with Project.open(postgres_url, "alice", create=True) as project:
+        win = MainWindow(project, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(win)
+        assert win.windowTitle() == f"NewsGloss — {url.render_as_string(hide_password=True)}"
+        assert url.password not in win.windowTitle()
+        win.close()

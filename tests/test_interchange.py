@@ -231,3 +231,69 @@ def test_import_documents_checks_role_labels(project):
     with pytest.raises(InputError, match=r"x.json, line 4: a PRODUCT span as tariff_fact.imposer"):
         import_documents(project, [doc])
     assert counts(project) == (0, 0)
+
+
+def test_brat_event_arguments_name_the_imported_events_and_a_second_import_adds_nothing(project):
+    source = INTEROP / "brat" / "090-event_structures.txt"
+    import_paths(project, "brat", [source], unknown="add")
+    (article,) = project.articles()
+    text = project.article(article.id).text
+    spans = {s.id: text[s.start:s.end] for s in project.spans(article.id)}
+    frames = {f"F{f.id}": f for f in project.frames(article.id)}
+    trigger = {key: spans[f.role("trigger")[0]] for key, f in frames.items()}
+    # E2 reported -> E1 merged, E3 told -> E4 posted, E4 -> E5 reported (defined later), E5 -> E6 merged
+    links = sorted((trigger[key], trigger[f.attributes["brat:arg:Event-Arg"]]) for key, f in frames.items()
+                   if "brat:arg:Event-Arg" in f.attributes)
+    assert links == [("posted", "reported"), ("reported", "merged"), ("reported", "merged"), ("told", "posted")]
+    before = (counts(project), len(frames))
+    lines = import_paths(project, "brat", [source], unknown="add")
+    assert lines[0] == "0 articles added, 1 already present; 0 spans and 0 frames added"
+    assert (counts(project), len(project.frames(article.id))) == before
+    assert len(project.change_log(article.id, "import.annotations")) == 2
+
+
+def test_a_text_twice_in_one_import_is_one_article_with_each_annotation_once(project):
+    from app.core.articles import ArticleDraft
+    from app.core.documents import AnnotatedDocument, FrameData, SpanData
+
+    text = "Ottawa taxes Chinese steel."
+    first = AnnotatedDocument(ArticleDraft(text=text, title="t", origin="a.jsonl", line=1),
+                              [SpanData("a", 0, 6, "GPE", "bob"), SpanData("b", 21, 26, "PRODUCT", "bob")],
+                              [FrameData("f", "tariff_fact", {"imposer": ["a"], "product": ["b"]}, annotator="bob")])
+    second = AnnotatedDocument(ArticleDraft(text=text, title="t", origin="a.jsonl", line=2),
+                               [SpanData("x", 21, 26, "PRODUCT", "bob"), SpanData("y", 0, 6, "GPE", "bob"),
+                                SpanData("z", 13, 20, "NORP", "carol")],
+                               [FrameData("g", "tariff_fact", {"product": ["x"], "imposer": ["y"]}, annotator="bob"),
+                                FrameData("h", "tariff_fact", {"target": ["z"], "product": ["x"]}, annotator="dave")])
+    summary = import_documents(project, [first, second])
+    assert (summary.articles_added, summary.articles_existing, summary.spans, summary.frames) == (1, 1, 3, 2)
+    (article,) = project.articles()
+    assert [(s.start, s.end, s.label, s.layer) for s in project.spans(article.id)] == [
+        (0, 6, "GPE", "bob"), (13, 20, "NORP", "carol"), (21, 26, "PRODUCT", "bob")]
+    ids = {text[s.start:s.end]: s.id for s in project.spans(article.id)}
+    assert [(f.annotator, f.role("imposer"), f.role("target"), f.role("product"))
+            for f in project.frames(article.id)] == [
+        ("bob", [ids["Ottawa"]], [], [ids["steel"]]), ("dave", [], [ids["Chinese"]], [ids["steel"]])]
+    assert {"bob", "carol", "dave"} <= set(project.annotators())  # everyone named in the files
+    assert [entry["data"] for entry in project.change_log(article.id, "import.annotations")] == [
+        {"from": "a.jsonl", "spans": 2}, {"from": "a.jsonl", "spans": 1}]
+
+
+def test_the_bulk_read_in_chunks_gives_what_each_article_gives(project):
+    from app.core.articles import ArticleDraft
+    from app.core.documents import AnnotatedDocument, FrameData, SpanData
+
+    docs = [AnnotatedDocument(ArticleDraft(text=f"Ottawa taxes steel, day {n}.", title=f"t{n}", origin="a.jsonl",
+                                           external_id=f"n{n}", url=None if n % 2 else f"https://x/{n}"),
+                              [SpanData("a", 0, 6, "GPE", "bob", status=("accepted", "rejected", "suggested")[n % 3]),
+                               SpanData("b", 13, 18, "PRODUCT", "bob", score=0.5 if n % 2 else None)],
+                              [FrameData("f", "tariff_fact", {"imposer": ["a"], "product": ["b"]},
+                                         {"action": "imposed"}, annotator="bob")] if n % 4 else [])
+            for n in range(7)]
+    import_documents(project, docs)
+    project.add_articles([ArticleDraft(text="Nothing here.", title="empty", origin="b.txt")])
+    ids = [a.id for a in project.articles()]
+    expected = [(project.article(i), project.spans(i, include_rejected=True), project.frames(i, include_rejected=True))
+                for i in ids]
+    assert list(project.annotated(chunk=3)) == expected
+    assert list(project.annotated(article_ids=[ids[-1], ids[0], 10**6], chunk=1)) == [expected[0], expected[-1]]

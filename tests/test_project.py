@@ -1,12 +1,27 @@
-"""Core services: each call validates, commits, logs; what was done survives reopening."""
+"""Core services: each call validates, commits, logs; what was done survives reopening.
+
+Every test runs on SQLite and on PostgreSQL (see `backend_url` in conftest.py).
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from sqlalchemy import insert, text
 
 from app.core.articles import ArticleDraft
 from app.core.errors import NotFoundError, StaleEditError, ValidationError
 from app.core.project import Project
+from app.store.engine import make_engine, writer
+from app.store.models import ChangeLog
+
+@pytest.fixture
+def project(any_project):
+    """This module's tests, and `sample_project`, use a project on each database."""
+    return any_project
+
 
 TEXT = "China retaliated with tariffs on Canadian canola and pork. 🇨🇦 Ottawa imposed 25 percent tariffs."
 
@@ -21,8 +36,8 @@ def _find(text, needle):
     return start, start + len(needle)
 
 
-def test_spans_and_frames_round_trip_through_the_store(tmp_path):
-    path = tmp_path / "p.db"
+def test_spans_and_frames_round_trip_through_the_store(backend_url):
+    path = backend_url
     with Project.open(path, "alice", create=True) as project:
         aid = _article(project)
         china = project.add_span(aid, *_find(TEXT, "China"), "GPE")
@@ -93,9 +108,88 @@ def test_a_stale_edit_is_refused(project):
     aid = _article(project)
     span = project.add_span(aid, 0, 5, "GPE")
     project.update_span(span.id, label="ORG", expected_version=span.version)
-    with pytest.raises(StaleEditError, match="changed by someone else"):
+    with pytest.raises(StaleEditError, match="changed by alice"):
         project.update_span(span.id, label="NORP", expected_version=span.version)
     assert project.spans(aid)[0].label == "ORG"
+
+
+def test_an_edit_on_what_another_annotator_changed_since_is_refused_saying_who_and_what(backend_url):
+    with Project.open(backend_url, "alice", create=True) as alice, Project.open(backend_url, "bob") as bob:
+        aid = _article(alice)
+        china = alice.add_span(aid, 0, 5, "GPE", origin="model", status="suggested", layer="model")
+        seen_by_bob = bob.spans(aid)[0]
+        alice.update_span(china.id, label="ORG", expected_version=china.version)
+        with pytest.raises(StaleEditError) as refused:
+            bob.update_span(china.id, label="NORP", expected_version=seen_by_bob.version)
+        message = str(refused.value)
+        assert f"span {china.id} was changed by alice" in message
+        assert "label GPE → ORG" in message and "reload" in message
+        with pytest.raises(StaleEditError, match="changed by alice"):
+            bob.delete_span(china.id, expected_version=seen_by_bob.version)
+        assert [(s.label, s.version) for s in alice.spans(aid)] == [("ORG", 2)]
+        fresh = bob.spans(aid)[0]
+        assert bob.update_span(china.id, label="NORP", expected_version=fresh.version).label == "NORP"
+
+
+def test_an_edit_racing_an_uncommitted_change_waits_for_it_then_is_refused(backend_url):
+    """The version check reads the row under a lock, so it cannot pass on a version that is being replaced."""
+    with Project.open(backend_url, "alice", create=True) as alice, Project.open(backend_url, "bob") as bob:
+        aid = _article(alice)
+        span = alice.add_span(aid, 0, 5, "GPE", origin="model", status="suggested", layer="model")
+        outcome = []
+
+        def bob_edits():
+            try:
+                outcome.append(bob.update_span(span.id, label="NORP", expected_version=span.version))
+            except StaleEditError as err:
+                outcome.append(err)
+
+        other = writer(make_engine(backend_url))  # alice's edit, caught between its write and its commit
+        with other.begin() as conn:
+            conn.execute(text("UPDATE span SET label = 'ORG', version = version + 1 WHERE id = :id"), {"id": span.id})
+            conn.execute(insert(ChangeLog).values(annotator="alice", action="span.update", subject="span",
+                                                  subject_id=span.id, data={"label": ["GPE", "ORG"]}))
+            racer = threading.Thread(target=bob_edits)
+            racer.start()
+            time.sleep(0.5)
+            assert racer.is_alive(), "bob's edit did not wait for alice's"
+        other.dispose()
+        racer.join(20)
+        (result,) = outcome
+        assert isinstance(result, StaleEditError) and "changed by alice" in str(result)
+        assert [s.label for s in bob.spans(aid)] == ["ORG"]
+
+
+def test_two_annotators_adding_at_once_lose_nothing(backend_url):
+    with Project.open(backend_url, "alice", create=True) as first:
+        aid = _article(first)
+    projects = [Project.open(backend_url, name) for name in ("alice", "bob")]
+    start = threading.Barrier(len(projects))
+    failures = []
+
+    def annotate(project):
+        start.wait()
+        try:
+            for i in range(20):
+                project.add_span(aid, i, i + 1, "GPE")
+        except Exception as err:  # reported below: a thread's exception would otherwise vanish
+            failures.append(err)
+
+    threads = [threading.Thread(target=annotate, args=(p,)) for p in projects]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert failures == []
+        spans = projects[0].spans(aid)
+        assert len(spans) == 40 and len({s.id for s in spans}) == 40
+        assert sorted((s.annotator, s.start) for s in spans) == sorted(
+            (name, i) for name in ("alice", "bob") for i in range(20))
+        assert len(projects[1].change_log(aid, action="span.add")) == 40
+    finally:
+        for project in projects:
+            project.close()
 
 
 def test_a_deleted_span_comes_back_with_its_id_and_roles(project):
@@ -144,9 +238,12 @@ def test_every_action_is_logged_with_who_and_what(project):
     project.update_span(span.id, label="ORG")
     project.delete_span(span.id)
     log = project.change_log(aid)
-    assert [entry["action"] for entry in log] == ["span.add", "span.update", "span.delete"]
+    # the first annotation also moves the article to in progress, in the same unit of work
+    assert [entry["action"] for entry in log] == ["span.add", "progress.set", "span.update", "span.delete"]
     assert {entry["annotator"] for entry in log} == {"alice"}
-    assert log[1]["data"] == {"label": ["GPE", "ORG"]}
+    assert log[1]["data"] == {"from": "todo", "to": "in_progress"}
+    assert log[2]["data"] == {"label": ["GPE", "ORG"]}
+    assert project.progress(aid) == "in_progress"
 
 
 def test_duplicate_articles_are_reported_not_added(project):

@@ -1,26 +1,30 @@
-"""The project database: made by the migrations, matching the models, with SQLite set up safely."""
+"""The project database: made by the migrations, matching the models, with SQLite set up safely.
+
+Tests that take `backend_url` or `any_project` run on SQLite and on PostgreSQL (conftest.py).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, make_url, text
 
 from app.core.errors import ProjectError
 from app.core.project import Project
+from app.core.samples import add_samples
 from app.store import migrate
 from app.core.schema import default_schema_path
 from app.store.engine import make_engine, project_url, writer
 from app.store.models import Base
 
 
-def test_new_project_is_made_by_the_migrations_and_matches_the_models(tmp_path):
-    path = tmp_path / "new.db"
-    Project.open(path, create=True).close()
-    engine = make_engine(project_url(path))
+def test_new_project_is_made_by_the_migrations_and_matches_the_models(backend_url):
+    Project.open(backend_url, create=True).close()
+    engine = make_engine(backend_url)
     assert migrate.current_revision(engine) == migrate.head_revision()
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -35,17 +39,20 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(project):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_project_carries_its_schema(tmp_path):
-    path = tmp_path / "p.db"
-    Project.open(path, create=True).close()
-    with sqlite3.connect(path) as db:
-        (source,) = db.execute("SELECT source_text FROM label_schema").fetchone()
+def test_project_carries_its_schema(backend_url):
+    Project.open(backend_url, create=True).close()
+    engine = make_engine(backend_url)
+    with engine.connect() as conn:
+        source = conn.execute(text("SELECT source_text FROM label_schema")).scalar_one()
+    engine.dispose()
     assert "tariff_fact" in source
-    with Project.open(path) as reopened:
+    with Project.open(backend_url) as reopened:
         assert "tariff_fact" in reopened.schema.frames
 
 
-def test_change_log_is_append_only(project, sample_project):
+def test_change_log_is_append_only(any_project):
+    project = any_project
+    add_samples(project)
     project.set_progress(1, "done")
     with pytest.raises(Exception, match="append-only"):
         with project._writer.begin() as conn:
@@ -79,11 +86,79 @@ def test_a_file_that_is_not_a_project_is_refused_and_left_alone(tmp_path):
     assert tables == ["recipes"]
 
 
-def test_create_refuses_to_overwrite(tmp_path):
-    path = tmp_path / "p.db"
-    Project.create(path).close()
+def test_create_refuses_to_overwrite(backend_url):
+    Project.create(backend_url).close()
     with pytest.raises(ProjectError, match="already there"):
-        Project.create(path)
+        Project.create(backend_url)
+
+
+def test_a_database_with_no_project_or_another_application_is_refused_and_left_alone(backend_url):
+    with pytest.raises(ProjectError, match="no NewsGloss project"):
+        Project.open(backend_url)
+    engine = make_engine(backend_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE recipes (name VARCHAR(50))"))
+    with pytest.raises(ProjectError, match="not a NewsGloss project"):
+        Project.open(backend_url, create=True)
+    with engine.connect() as conn:
+        assert inspect(conn).get_table_names() == ["recipes"]
+    engine.dispose()
+
+
+def test_wrong_server_password_or_database_is_one_clear_error_without_the_password(postgres_url):
+    url = make_url(postgres_url)
+    for wrong, reason in [(url.set(password="not-the-password"), "password authentication failed"),
+                          (url.set(database="no_such_database"), 'database "no_such_database" does not exist'),
+                          (url.set(port=1), "Connection refused")]:
+        with pytest.raises(ProjectError) as refused:
+            Project.open(wrong.render_as_string(hide_password=False), create=True)
+        message = str(refused.value)
+        assert message.startswith(f"cannot connect to {wrong.render_as_string(hide_password=True)}: ")
+        assert reason in message and "\n" not in message
+        assert wrong.password not in message
+
+
+def test_a_postgresql_database_that_does_not_store_utf8_is_refused(_postgres_admin, postgres_url):
+    """In SQL_ASCII PostgreSQL counts bytes, so offsets into articles with accents or emoji would drift."""
+    url = make_url(postgres_url)
+    ascii_url = url.set(database=f"{url.database}_ascii")
+    with _postgres_admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {ascii_url.database} ENCODING 'SQL_ASCII' LC_COLLATE 'C' "
+                             "LC_CTYPE 'C' TEMPLATE template0")
+    try:
+        with pytest.raises(ProjectError, match="encoding is SQL_ASCII; NewsGloss needs UTF8"):
+            Project.open(ascii_url.render_as_string(hide_password=False), create=True)
+    finally:
+        with _postgres_admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE {ascii_url.database} WITH (FORCE)")
+
+
+def test_native_dump_moves_from_sqlite_to_postgresql_and_back_unchanged(tmp_path, postgres_url):
+    from app.formats.transfer import export_path, import_paths
+
+    with Project.open(tmp_path / "first.db", "alice", create=True) as first:
+        add_samples(first)
+        aid = first.articles()[0].id
+        spans = [first.add_span(aid, i * 10, i * 10 + 5, "GPE") for i in range(3)]
+        first.delete_span(spans[1].id)
+        first.add_frame(aid, "tariff_fact", {"imposer": [spans[0].id]}, {"action": "imposed"})
+        first.review("rejected", span_ids=[spans[2].id])
+        export_path(first, "native", tmp_path / "first.json")
+        dumped = first.dump()
+    with Project.open(postgres_url, "bob", create=True) as shared:
+        import_paths(shared, "native", [tmp_path / "first.json"])
+        assert shared.dump() == dumped
+        export_path(shared, "native", tmp_path / "shared.json")
+        added = shared.add_span(aid, 40, 45, "ORG")  # new ids come after the restored ones
+        frame = shared.add_frame(aid, "tariff_fact", {"imposer": [added.id]})
+        assert added.id > max(row["id"] for row in dumped["span"])
+        assert frame.id > max(row["id"] for row in dumped["frame"])
+        assert shared.change_log()[-1]["id"] > max(row["id"] for row in dumped["change_log"])
+    with Project.open(tmp_path / "back.db", "alice", create=True) as back:
+        import_paths(back, "native", [tmp_path / "shared.json"])
+        assert back.dump() == dumped
+        export_path(back, "native", tmp_path / "back.json")
+    assert (tmp_path / "back.json").read_text() == (tmp_path / "first.json").read_text()
 
 
 def test_migrations_are_found_in_an_installed_wheel(tmp_path):
@@ -121,29 +196,70 @@ def test_ids_are_never_reused_after_every_migration(project):
             assert "AUTOINCREMENT" in sql, table
 
 
+# A project as revision 0001 made it: a row or more in every table, ids with gaps (rows were deleted).
+OLD_ROWS = {
+    "label_schema": ["(1, 'news', :schema, '2026-01-01 09:00:00')"],
+    "annotator": ["(1, 'ann', 'annotator', '2026-01-01 09:00:00')", "(2, 'rev', 'reviewer', '2026-01-02 09:00:00')"],
+    "article": ["(1, 'a-1', 'Tariffs', 'Wire', 'https://example.org/1', '2026-01-01', "
+                "'Ottawa imposed tariffs on 👍🏽 canola.', 'h1', '{\"desk\": \"trade\"}', 'a.txt', '2026-01-01 09:00:00')",
+                "(3, NULL, 'Café', NULL, NULL, NULL, 'Beijing answered — naïvely.', 'h3', '{}', NULL, "
+                "'2026-01-01 09:00:00')"],
+    "span": ["(7, 1, 0, 6, 'GPE', 'ann', 1, 'human', 'accepted', NULL, NULL, '2026-01-01 09:00:00', "
+             "'2026-01-01 09:00:00', 1)",
+             "(9, 1, 30, 36, 'PRODUCT', 'model', NULL, 'model', 'suggested', 0.75, 'en_core_web_sm', "
+             "'2026-01-01 09:00:00', '2026-01-01 09:00:00', 2)",
+             "(12, 3, 0, 7, 'GPE', 'rev', 2, 'human', 'rejected', NULL, NULL, '2026-01-01 09:00:00', "
+             "'2026-01-03 09:00:00', 3)"],
+    "frame": ["(4, 1, 'tariff_fact', '{\"action\": \"imposed\"}', 'ann', 1, 'human', 'accepted', NULL, NULL, "
+              "'2026-01-01 09:00:00', '2026-01-01 09:00:00', 1)"],
+    "frame_slot": ["(1, 4, 'imposer', 7, 0)", "(2, 4, 'product', 9, 0)"],
+    "article_progress": ["(1, 1, 'done', '2026-01-01 09:00:00')", "(3, 2, 'in_progress', '2026-01-01 09:00:00')"],
+    "change_log": ["(1, '2026-01-01 09:00:00', 'ann', 'span.add', 1, 'span', 7, '{\"label\": \"GPE\"}')",
+                   "(2, '2026-01-01 09:00:00', 'ann', 'span.delete', 1, 'span', 13, '{}')"],
+}
+
+
+def every_row(connection: sqlite3.Connection, tables) -> dict[str, list[dict]]:
+    cursor = connection.cursor()
+    cursor.row_factory = sqlite3.Row
+    return {t: [dict(r) for r in cursor.execute(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in tables}
+
+
 def test_an_old_project_is_backed_up_and_upgraded_without_losing_data(tmp_path):
     path = tmp_path / "old.db"
     engine = make_engine(project_url(path))
     migrate.upgrade(writer(engine), "0001")
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO label_schema (name, source_text, created_at) VALUES "
-                             "('news', :t, '2026-01-01')", {"t": default_schema_path().read_text()})
-        conn.exec_driver_sql("INSERT INTO annotator (id, name, role, created_at) VALUES (1, 'ann', 'annotator', '2026-01-01')")
-        conn.exec_driver_sql("INSERT INTO article (id, title, text, content_hash, meta, created_at) "
-                             "VALUES (1, 'T', 'Ottawa imposed tariffs.', 'h', '{}', '2026-01-01')")
-        conn.exec_driver_sql(
-            'INSERT INTO span (id, article_id, start, "end", label, layer, annotator_id, origin, status, '
-            "created_at, updated_at, version) VALUES "
-            "(7, 1, 0, 6, 'GPE', 'ann', 1, 'human', 'accepted', '2026-01-01', '2026-01-01', 1)")
+        for table, rows in OLD_ROWS.items():
+            for row in rows:
+                conn.execute(text(f"INSERT INTO {table} VALUES {row}"), {"schema": default_schema_path().read_text()})
+        conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = 13 WHERE name = 'span'")  # span 13 was deleted
     engine.dispose()
+    with sqlite3.connect(path) as db:
+        before = every_row(db, OLD_ROWS)
+    db.close()
+    assert all(len(before[t]) == len(rows) for t, rows in OLD_ROWS.items())
+    started = datetime.now().replace(microsecond=0)
+
     with Project.open(path, "ann") as project:
-        (span,) = project.spans(1)
-        assert (span.id, span.start, span.end, span.label, span.annotator) == (7, 0, 6, "GPE", "ann")
-        assert span.reviewed_by is None
+        assert [s.label for s in project.spans(1, include_rejected=True)] == ["GPE", "PRODUCT"]
+    with sqlite3.connect(path) as db:
+        after = every_row(db, OLD_ROWS)
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (migrate.head_revision(),)
+    db.close()
+    for table, rows in before.items():  # every row, every old column as it was; the new ones empty
+        assert [{k: row[k] for k in rows[0]} for row in after[table]] == rows, f"{table} changed"
+        assert all(v is None for row in after[table] for k, v in row.items() if k not in rows[0])
+    with Project.open(path, "ann") as project:
+        assert project.add_span(1, 7, 14, "ORG").id == 14, "the migration handed out a deleted span's id again"
+
     (backup,) = tmp_path.glob("old.*.before-migration.db")
+    stamp = datetime.strptime(backup.name.split(".")[1], "%Y%m%d-%H%M%S")
+    assert started - timedelta(seconds=2) <= stamp <= datetime.now()
     with sqlite3.connect(backup) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-        assert db.execute("SELECT label FROM span WHERE id = 7").fetchone() == ("GPE",)
+        assert every_row(db, OLD_ROWS) == before
+    db.close()
     with Project.open(path, "ann"):
         pass
     assert len(list(tmp_path.glob("*.before-migration.db"))) == 1  # nothing to migrate, no new backup

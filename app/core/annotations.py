@@ -81,3 +81,11 @@ class ReviewState:
 class Review:
     spans: tuple[ReviewState, ...] = ()
     frames: tuple[ReviewState, ...] = ()
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """What an adoption into the gold layer created (not what it found there already), to undo it."""
+
+    spans: tuple[int, ...] = ()
+    frames: tuple[int, ...] = ()

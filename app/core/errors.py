@@ -17,6 +17,10 @@ class StaleEditError(ValidationError):
     """An edit was based on a version of a record that has since changed."""
 
 
+class NotAllowedError(ValidationError):
+    """The acting person's role does not let them make this change (another person's layer, gold)."""
+
+
 class NotFoundError(ValidationError):
     """A record the call names does not exist (any more)."""
 

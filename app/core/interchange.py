@@ -21,6 +21,7 @@ from app.core.errors import InputError, ValidationError
 from app.core.project import Project
 from app.core.schema import Schema
 from app.core.schema_additions import extend_schema
+from app.store.engine import shown_location
 
 POLICIES = ("fail", "skip", "add")
 
@@ -148,23 +149,21 @@ class Selection:
 
 def documents(project: Project, selection: Selection = Selection()) -> Iterator[AnnotatedDocument]:
     """The project's articles as annotated documents, one at a time, with the selected annotations."""
-    for summary in project.articles():
-        if selection.article_ids is not None and summary.id not in selection.article_ids:
-            continue
-        article = project.article(summary.id)
-        spans = [s for s in project.spans(article.id, include_rejected=True) if _selected(s, selection)]
+    origin = shown_location(project.url)
+    for article, spans, frames in project.annotated(selection.article_ids):
+        spans = [s for s in spans if selected(s, selection)]
         if selection.labels is not None:
             spans = [s for s in spans if s.label in selection.labels]
         kept = {s.id for s in spans}
-        frames = [f for f in project.frames(article.id, include_rejected=True)
-                  if _selected(f, selection) and any(slot.span_id in kept for slot in f.slots)]
-        draft = ArticleDraft(text=article.text, title=article.title, origin=project.url,
+        frames = [f for f in frames if selected(f, selection) and any(slot.span_id in kept for slot in f.slots)]
+        draft = ArticleDraft(text=article.text, title=article.title, origin=origin,
                              external_id=article.external_id or str(article.id), source=article.source,
                              url=article.url, published=article.published, meta=dict(article.meta))
         yield AnnotatedDocument(draft, [_span_data(s) for s in spans], [_frame_data(f, kept) for f in frames])
 
 
-def _selected(item: SpanRecord | FrameRecord, selection: Selection) -> bool:
+def selected(item: SpanRecord | FrameRecord, selection: Selection) -> bool:
+    """Whether a span or frame passes the selection's status, annotator and layer filters."""
     who = item.reviewed_by or item.annotator
     return (item.status in selection.statuses
             and (selection.annotators is None or who in selection.annotators)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from app.core.annotations import FrameRecord, SpanRecord
+from app.core.interchange import Selection, selected
 from app.core.project import Project
 
 # Which frame type each export holds, and how its roles appear in a record:
@@ -21,16 +22,14 @@ LAYOUTS = {
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
-def frame_records(project: Project, fmt: str, statuses: Collection[str] = ("accepted",)) -> Iterator[dict[str, Any]]:
+def frame_records(project: Project, fmt: str, selection: Selection = Selection()) -> Iterator[dict[str, Any]]:
     frame_type, roles, (id_key, attribute) = LAYOUTS[fmt]
-    wanted = set(statuses)
-    for article in project.articles():
-        frames = [f for f in project.frames(article.id, include_rejected=True)
-                  if f.type == frame_type and f.status in wanted]
+    for article, all_spans, all_frames in project.annotated(selection.article_ids):
+        frames = [f for f in all_frames if f.type == frame_type and selected(f, selection)]
         if not frames:
             continue
-        text = project.article(article.id).text
-        spans = {s.id: s for s in project.spans(article.id, include_rejected=True)}
+        text = article.text
+        spans = {s.id: s for s in all_spans}
         for frame in frames:
             record: dict[str, Any] = {"article": article.external_id or article.id, id_key: frame.id,
                                       attribute: frame.attributes.get(attribute)}

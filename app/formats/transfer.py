@@ -44,7 +44,7 @@ def import_paths(project: Project, fmt: str, paths: Sequence[Path], *, unknown: 
     if fmt == "native":
         if len(paths) != 1:
             raise ValidationError("a native import takes one file")
-        project.restore(read_native(Path(paths[0])))
+        project.restore(read_native(Path(paths[0])), source=str(paths[0]))
         return [f"restored the project from {paths[0]}: {len(project.articles())} articles"]
     docs = []
     for done, path in enumerate(paths):
@@ -65,10 +65,13 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
                 dev_fraction: float = 0.0, progress: Progress | None = None) -> str:
     """Export to a file or folder ("-" writes JSON lines to standard output); returns what was written."""
     if fmt == "native":
+        if selection != Selection():
+            raise ValidationError("a native export is the whole project: status, annotator, label, layer and "
+                                  "article filters do not apply to it (choose another format to filter)")
         counts = write_native(project, Path(out))
         return f"wrote {counts['article']} articles, {counts['span']} spans, {counts['frame']} frames to {out}"
     if fmt in LAYOUTS:
-        records = [json.dumps(r, ensure_ascii=False) for r in frame_records(project, fmt, selection.statuses)]
+        records = [json.dumps(r, ensure_ascii=False) for r in frame_records(project, fmt, selection)]
         text = "".join(line + "\n" for line in records)
         if str(out) == "-":
             print(text, end="")

@@ -111,7 +111,11 @@ class ArticlePanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in zip(range(1, 4), (80, 46, 52)):
             header.resizeSection(column, width)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Rows hold title and source on two lines. A fixed height, not ResizeToContents, which asks
+        # every row for its data: 3.7 s against 1.3 s to the first window with 2,000 articles.
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(2 * self.view.fontMetrics().lineSpacing() + 8)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         top = QHBoxLayout()

@@ -1,5 +1,11 @@
 """The open article as the window sees it. Every change goes through the project services,
-is committed there, and only then is announced to the views by signal."""
+is committed there, and only then is announced to the views by signal.
+
+Edits carry the version of the span or frame the view shows, so an edit to something
+another person changed meanwhile is refused (StaleEditError) and the view reloads.
+Which layers it holds depends on the person: a reviewer sees every layer; an annotator
+sees their own and the model's, and the others' only when asked for (drawn faintly).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.annotations import DeletedSpan, FrameRecord, Review, SpanRecord
+from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, SpanRecord
 from app.core.articles import ArticleRecord
-from app.core.project import Project
+from app.core.errors import StaleEditError
+from app.core.project import GOLD_LAYER, MODEL_LAYER, Project
 
 
 class ArticleState(QObject):
@@ -28,6 +35,18 @@ class ArticleState(QObject):
         self.spans: dict[int, SpanRecord] = {}
         self.frames: dict[int, FrameRecord] = {}
         self.show_rejected = False
+        self.show_others = False  # an annotator's view of other people's layers
+        self.adjudicating = False  # a reviewer's view: people's layers faint, gold in full
+        self.reviewer = project.role() == "reviewer"
+
+    def visible(self, layer: str) -> bool:
+        return self.reviewer or self.show_others or layer in (self.project.annotator, MODEL_LAYER)
+
+    def faint(self, layer: str) -> bool:
+        """Whether a layer is shown for reference only."""
+        if self.adjudicating:
+            return layer not in (GOLD_LAYER, MODEL_LAYER)
+        return not self.reviewer and layer not in (self.project.annotator, MODEL_LAYER)
 
     # ----------------------------------------------------------------- reading
 
@@ -58,10 +77,24 @@ class ArticleState(QObject):
             self.framesChanged.emit()
 
     def _load_spans(self) -> dict[int, SpanRecord]:
-        return {s.id: s for s in self.project.spans(self.article.id, include_rejected=self.show_rejected)}
+        return {s.id: s for s in self.project.spans(self.article.id, include_rejected=self.show_rejected)
+                if self.visible(s.layer)}
 
     def _load_frames(self) -> dict[int, FrameRecord]:
-        return {f.id: f for f in self.project.frames(self.article.id, include_rejected=self.show_rejected)}
+        return {f.id: f for f in self.project.frames(self.article.id, include_rejected=self.show_rejected)
+                if self.visible(f.layer)}
+
+    def _version(self, items: dict, item_id: int) -> int | None:
+        item = items.get(item_id)
+        return None if item is None else item.version
+
+    def _fresh(self, action):
+        """Run a change; if it was based on something someone else changed, reload and re-raise."""
+        try:
+            return action()
+        except StaleEditError:
+            self.refresh()
+            raise
 
     @property
     def article_id(self) -> int | None:
@@ -92,13 +125,15 @@ class ArticleState(QObject):
         return span
 
     def update_span(self, span_id: int, **changes) -> SpanRecord:
-        span = self.project.update_span(span_id, **changes)
+        version = self._version(self.spans, span_id)
+        span = self._fresh(lambda: self.project.update_span(span_id, expected_version=version, **changes))
         self.spans[span.id] = span
         self.spanChanged.emit(span)
         return span
 
     def delete_span(self, span_id: int) -> DeletedSpan:
-        deleted = self.project.delete_span(span_id)
+        version = self._version(self.spans, span_id)
+        deleted = self._fresh(lambda: self.project.delete_span(span_id, expected_version=version))
         del self.spans[span_id]
         self.spanRemoved.emit(span_id)
         if deleted.slots:
@@ -119,13 +154,15 @@ class ArticleState(QObject):
         return frame
 
     def update_frame(self, frame_id: int, **changes) -> FrameRecord:
-        frame = self.project.update_frame(frame_id, **changes)
+        version = self._version(self.frames, frame_id)
+        frame = self._fresh(lambda: self.project.update_frame(frame_id, expected_version=version, **changes))
         self.frames[frame.id] = frame
         self.framesChanged.emit()
         return frame
 
     def delete_frame(self, frame_id: int) -> FrameRecord:
-        frame = self.project.delete_frame(frame_id)
+        version = self._version(self.frames, frame_id)
+        frame = self._fresh(lambda: self.project.delete_frame(frame_id, expected_version=version))
         del self.frames[frame_id]
         self.framesChanged.emit()
         return frame
@@ -139,15 +176,23 @@ class ArticleState(QObject):
         self.project.undo_review(review)
         self.refresh()
 
+    def adopt(self, span_ids=(), frame_ids=(), merge: bool = False) -> Adopted:
+        adopted = self.project.adopt(span_ids, frame_ids, merge=merge)
+        self.refresh()
+        return adopted
+
+    def discard(self, adopted: Adopted) -> None:
+        self.project.discard(adopted)
+        self.refresh()
+
     def set_progress(self, article_id: int, status: str) -> None:
         self.project.set_progress(article_id, status)
         self.progressChanged.emit(article_id, status)
 
     def _started(self) -> None:
-        """The first annotation in an article moves it from to-do to in progress."""
-        if self.progress() == "todo":
-            self.set_progress(self.article.id, "in_progress")
+        """The services moved the article to in progress with its first annotation: tell the list."""
+        self.progressChanged.emit(self.article.id, self.progress())
 
     def _reload_frames(self) -> None:
-        self.frames = {f.id: f for f in self.project.frames(self.article.id)}
+        self.frames = self._load_frames()
         self.framesChanged.emit()

@@ -183,3 +183,21 @@ class ReviewSuggestions(_Command):
 
     def undo(self):
         self._attempt(lambda: self.state.undo_review(self._before))
+
+
+class AdoptIntoGold(_Command):
+    """Copy people's spans and frames into the gold layer; undo takes back what it created."""
+
+    def __init__(self, state: ArticleState, span_ids: Sequence[int], frame_ids: Sequence[int], merge: bool):
+        count = len(span_ids) + len(frame_ids)
+        super().__init__(state, f"{'Merge' if merge else 'Adopt'} {count} item{'s' if count != 1 else ''} into gold")
+        self.args = (tuple(span_ids), tuple(frame_ids), merge)
+        self._adopted = None
+
+    def redo(self):
+        def do():
+            self._adopted = self.state.adopt(*self.args)
+        self._attempt(do)
+
+    def undo(self):
+        self._attempt(lambda: self.state.discard(self._adopted))

@@ -33,14 +33,32 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     annotator = annotator or os.environ.get(ENV_ANNOTATOR) or settings.value("annotator") or None
     if screenshot is not None:
         return _screenshot(settings, location, annotator, screenshot, article_id)
-    controller = AppController(settings, annotator)
+    role = None
+    if annotator is None:
+        annotator, role = _ask_identity(settings)
+    controller = AppController(settings, annotator, role)
     if location is None and not default_project_path().exists():
         controller.welcome()
     elif not controller.open(location):
         return 1
+    if os.environ.get("NEWSGLOSS_EXIT_WHEN_SHOWN"):  # startup timing, see app/gui/first_paint.py
+        from app.gui.first_paint import quit_after_first_paint
+
+        quit_after_first_paint(controller.window or controller.welcome_window)
     code = app.exec()
     controller.close_all()
     return code
+
+
+def _ask_identity(settings) -> tuple[str, str]:
+    """First start: the person's name (kept in the settings) and role (set in each project they open)."""
+    from app.gui.identity import IdentityDialog
+
+    dialog = IdentityDialog()
+    dialog.exec()
+    name, role = dialog.choice()
+    settings.setValue("annotator", name)
+    return name, role
 
 
 def _screenshot(settings, location, annotator, path: Path, article_id: int | None) -> int:
@@ -73,11 +91,13 @@ def _screenshot(settings, location, annotator, path: Path, article_id: int | Non
 class AppController:
     """Keeps one project window open at a time; opens projects, recent ones, and the welcome page."""
 
-    def __init__(self, settings, annotator: str | None):
+    def __init__(self, settings, annotator: str | None, role: str | None = None):
+        """`role`: chosen on the first start, given to the person in the first project they open."""
         from app.gui.recent import RecentProjects
 
         self.settings = settings
         self.annotator = annotator
+        self.role = role
         self.recent = RecentProjects(settings)
         self.window = None
         self.welcome_window = None
@@ -97,6 +117,9 @@ class AppController:
             if location is not None and not create:
                 self.recent.remove(location)
             return False
+        if self.role is not None:
+            project.set_role(project.annotator, self.role)
+            self.role = None
         shown = location or str(default_project_path())
         self.settings.setValue("last_project", shown)
         self.settings.setValue("annotator", project.annotator)

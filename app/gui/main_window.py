@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,18 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.adjudication import candidates, people_layers
 from app.core.annotations import SpanRecord
+from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.suggesting import suggest_articles
 from app.formats.transfer import export_path, import_paths
 from app.core.project import Project
 from app.gui import commands
+from app.gui.adjudication_panel import AdjudicationPanel
+from app.gui.agreement_panel import AgreementPanel
 from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
 from app.core.statistics import dashboard_figures
-from app.gui.dashboard import Dashboard
 from app.gui.frame_editor import FrameEditor
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
@@ -42,8 +46,10 @@ from app.gui.task_worker import TaskWorker
 from app.gui.transfer_dialogs import ExportDialog, ImportDialog
 from app.gui.theme import THEMES, apply_theme
 from app.gui.text_view import AnnotatedTextView, Highlight
+from app.store.engine import shown_location, sqlite_path
 
 DEFAULT_SIZE = (1400, 900)
+POLL_MS = 2000  # how often the window looks for other people's changes
 
 
 def colour_icon(colour: str) -> QIcon:
@@ -70,7 +76,8 @@ class MainWindow(QMainWindow):
         self._stacks: dict[int, QUndoStack] = {}
         self._roles_of_span: dict[int, list[str]] = {}
 
-        self.setWindowTitle(f"NewsGloss — {Path(project.url.split('///')[-1]).name}")
+        path = sqlite_path(project.url)
+        self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
         self.text_view = AnnotatedTextView()
         self.text_view.snap_to_tokens = settings.value("snap_to_tokens", True, type=bool)
         self._apply_font()
@@ -93,6 +100,10 @@ class MainWindow(QMainWindow):
         self.guidelines_dock = self._dock("Guidelines", "guidelinesDock", self.guidelines,
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(review_dock, self.guidelines_dock)
+        self.adjudication = AdjudicationPanel()
+        self.adjudication_dock = self._dock("Adjudicate", "adjudicationDock", self.adjudication,
+                                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.guidelines_dock, self.adjudication_dock)
         docks[2].raise_()
         self.frames_dock = docks[1]
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
@@ -102,14 +113,16 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_label_bar()
         self._engine = None
-        self._dashboard: Dashboard | None = None
+        self._dashboard = None  # the Statistics window, made when first asked for
+        self._agreement: AgreementPanel | None = None
         self._worker: TaskWorker | None = None
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(220)
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel")
         self.cancel_button.clicked.connect(self.cancel_task)
-        self.who = QLabel(f"Annotator: {project.annotator}")
+        self.who = QLabel()
+        self._show_who()
         self.model_picker = ModelPicker()
         self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
         self.model_picker.modelChosen.connect(self._choose_model)
@@ -119,6 +132,11 @@ class MainWindow(QMainWindow):
         self.progress_bar.hide()
         self.cancel_button.hide()
         self._connect()
+        self.changes = ChangeFeed(project)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self.poll_changes)
+        self.poll_timer.start()
 
         self.setAcceptDrops(True)
         self.resize(*DEFAULT_SIZE)
@@ -190,17 +208,27 @@ class MainWindow(QMainWindow):
         self.models_action = self._action("Trained models…", self.show_models)
         self.dashboard_action = self._action("Statistics", self.show_dashboard, "F9",
                                              "Progress, labels, review decisions and tariff facts, as charts")
+        self.agreement_action = self._action("Agreement…", self.show_agreement, "Shift+F9",
+                                             "How far the annotators agree: span F1, kappa, alpha, frame roles")
         self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide("accepted"), "A")
         self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide("rejected"), "X")
         self.skip_action = self._action("Skip suggestion", self.review_queue.skip, "S")
         self.fix_action = self._action("Fix suggestion to the selection", self.review_queue.fix_boundaries, "B")
         self.show_rejected_action = self._action("Show rejected suggestions", self._toggle_rejected)
         self.show_rejected_action.setCheckable(True)
+        self.show_others_action = self._action("Show other annotators' layers", self._toggle_others, "Ctrl+L",
+                                               "Draw other people's annotations faintly beside yours")
+        self.show_others_action.setCheckable(True)
+        self.adjudicate_action = self._action("Adjudicate into gold", self._toggle_adjudication, "Ctrl+J",
+                                              "Compare the annotators' layers and build the gold layer")
+        self.adjudicate_action.setCheckable(True)
         self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
         self.guidelines_action = self._action("Annotation guidelines", self.show_guidelines, "Shift+F1")
         self.preferences_action = self._action("Preferences…", self.show_preferences, "Ctrl+,")
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.open_action = self._action("Open project…", self._open_project_dialog, QKeySequence.StandardKey.Open)
+        self.open_url_action = self._action("Open shared project…", self._open_url_dialog, "Ctrl+Shift+O",
+                                            "Open a project on a database server by its URL")
         self.new_action = self._action("New project…", self._new_project_dialog, QKeySequence.StandardKey.New)
         self.about_action = self._action("About NewsGloss", self._about)
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -219,6 +247,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
+        file_menu.addAction(self.open_url_action)
         self.recent_menu = file_menu.addMenu("Open recent")
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -257,8 +286,11 @@ class MainWindow(QMainWindow):
             article.addAction(action)
         view = bar.addMenu("&View")
         view.addAction(self.dashboard_action)
+        view.addAction(self.agreement_action)
         view.addAction(self.snap_action)
         view.addAction(self.show_rejected_action)
+        view.addAction(self.show_others_action)
+        view.addAction(self.adjudicate_action)
         view.addAction(self.bigger_action)
         view.addAction(self.smaller_action)
         theme_menu = self.theme_menu = view.addMenu("Theme")
@@ -302,6 +334,12 @@ class MainWindow(QMainWindow):
         for signal in (self.state.articleOpened, self.state.spanAdded, self.state.spanChanged,
                        self.state.spanRemoved, self.state.framesChanged):
             signal.connect(self._refresh_queue)
+            signal.connect(self._refresh_adjudication)
+        self.adjudication.adoptRequested.connect(
+            lambda spans, frames, merge: self._push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
+        self.adjudication.removeRequested.connect(self.remove_from_gold)
+        self.adjudication.rangeChosen.connect(self.text_view.select_range)
+        self.adjudication_dock.visibilityChanged.connect(self._refresh_adjudication)
 
     def _connect_frame_editor(self) -> None:
         self.frame_editor.createRequested.connect(self.create_frame)
@@ -421,12 +459,12 @@ class MainWindow(QMainWindow):
         label = self.schema.labels.get(span.label)
         roles = self._roles_of_span.get(span.id, [])
         tooltip = " · ".join(filter(None, [  # the view adds label and status itself
-            span.origin, span.annotator,
+            span.origin, span.annotator, None if span.layer in (span.annotator, None) else f"layer {span.layer}",
             None if span.score is None else f"score {span.score:.2f}",
         ])) + "".join(f"\n{role}" for role in roles)
         return Highlight(id=span.id, start=span.start, end=span.end, label=span.label,
                          colour=label.colour if label else "#888888", kind=label.kind if label else "entity",
-                         status=span.status, tooltip=tooltip)
+                         status=span.status, tooltip=tooltip, faint=self.state.faint(span.layer))
 
     def _colours(self) -> dict[str, str]:
         return {name: label.colour for name, label in self.schema.labels.items()}
@@ -601,6 +639,8 @@ class MainWindow(QMainWindow):
     def show_dashboard(self) -> None:
         """The statistics window; one per main window, brought up to date each time it is shown."""
         if self._dashboard is None:
+            from app.gui.dashboard import Dashboard  # pyqtgraph and numpy: 0.3 s, not paid at startup
+
             self._dashboard = Dashboard({name: label.colour for name, label in self.schema.labels.items()})
             self._dashboard.setWindowTitle("NewsGloss — Statistics")
             self._dashboard.setWindowFlag(Qt.WindowType.Window)
@@ -613,6 +653,16 @@ class MainWindow(QMainWindow):
 
     def _refresh_dashboard(self) -> None:
         self._dashboard.set_figures(dashboard_figures(self.project))
+
+    def show_agreement(self) -> None:
+        """The agreement window; one per main window, computed afresh each time it is shown."""
+        if self._agreement is None:
+            self._agreement = AgreementPanel(self.project)
+            self._agreement.setParent(self, Qt.WindowType.Window)
+            self._agreement.resize(1000, 700)
+        self._agreement.refresh()
+        self._agreement.show()
+        self._agreement.raise_()
 
     def show_models(self) -> None:
         ModelsDialog(self.project.models(), self).exec()
@@ -771,6 +821,63 @@ class MainWindow(QMainWindow):
         if self.state.article is not None:
             self.review_queue.set_suggestions(self.state.article.text, self.state.spans, self.state.frames)
 
+    def _refresh_adjudication(self, *_args) -> None:
+        if self.state.article is not None and self.adjudication_dock.isVisible():
+            spans, frames = list(self.state.spans.values()), list(self.state.frames.values())
+            self.adjudication.set_candidates(candidates(self.state.article.text, spans, frames),
+                                             people_layers(spans, frames))
+
+    def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
+        stack = self.undo_group.activeStack()
+        stack.beginMacro("Take out of gold")
+        try:
+            for frame_id in frame_ids:
+                if frame_id in self.state.frames and not self._push(commands.DeleteFrame(self.state, frame_id)):
+                    return
+            for span_id in span_ids:
+                if span_id in self.state.spans and not self._push(commands.DeleteSpan(self.state, span_id)):
+                    return
+        finally:
+            stack.endMacro()
+
+    def _toggle_adjudication(self) -> None:
+        """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
+        on = self.adjudicate_action.isChecked()
+        if on and not self.state.reviewer:
+            self.adjudicate_action.setChecked(False)
+            self._refused(f"Only a reviewer can adjudicate; {self.project.annotator} is an annotator "
+                          "(Edit > Preferences… sets your role)")
+            return
+        self.state.adjudicating = on
+        if on:
+            self.adjudication_dock.show()
+            self.adjudication_dock.raise_()
+            self.adjudication.table.setFocus()
+        if self.state.article is not None:
+            self._show_article()
+            self._refresh_adjudication()
+
+    def _toggle_others(self) -> None:
+        self.state.show_others = self.show_others_action.isChecked()
+        if self.state.article is not None:
+            self.state.open(self.state.article.id)
+
+    def poll_changes(self) -> None:
+        """Bring other people's changes in: the open article is reloaded (only what changed is
+        redrawn) and the article list's counts are updated."""
+        others = [(who, article) for _, who, _, article in self.changes.poll() if who != self.project.annotator]
+        if not others:
+            return
+        self.state.refresh()
+        self._reload_articles_keeping_current()
+        here = sorted({who for who, article in others if article == self.state.article_id})
+        if here:
+            self.statusBar().showMessage(f"Updated with changes by {', '.join(here)}", 5000)
+
+    def _show_who(self) -> None:
+        self.who.setText(f"{self.project.annotator} ({'reviewer' if self.state.reviewer else 'annotator'})")
+        self.who.setToolTip("Every change you make is recorded under this name; Edit > Preferences… changes it")
+
     def _toggle_rejected(self) -> None:
         self.state.show_rejected = self.show_rejected_action.isChecked()
         self.state.refresh()
@@ -819,18 +926,22 @@ class MainWindow(QMainWindow):
         self.text_view.set_font_size(self.settings.value("font_size", 13, type=int))
 
     def show_preferences(self) -> None:
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, role="reviewer" if self.state.reviewer else "annotator")
         dialog.applied.connect(self.apply_preferences)
         dialog.exec()
 
     def apply_preferences(self, changed: dict) -> None:
         """Put changed preferences into effect at once."""
-        if "annotator" in changed:
-            self.project.annotator = changed["annotator"]
-            self.who.setText(f"Annotator: {self.project.annotator}")
+        if "annotator" in changed or "role" in changed:
+            self.project.annotator = changed.get("annotator", self.project.annotator)
+            if "role" in changed:
+                self.project.set_role(self.project.annotator, changed["role"])
+            self.state.reviewer = self.project.role() == "reviewer"
+            self._show_who()
             for stack in self._stacks.values():
                 stack.clear()  # earlier actions were someone else's
-            self.state.refresh()
+            if self.state.article is not None:
+                self.state.open(self.state.article.id)  # what they see, and how faintly, follows the role
             self._reload_articles_keeping_current()
         if "font_family" in changed or "font_size" in changed:
             self._apply_font()
@@ -852,6 +963,12 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "NewsGloss project (*.db);;All files (*)")
         if path:
             self.projectRequested.emit(path)
+
+    def _open_url_dialog(self) -> None:
+        url, ok = QInputDialog.getText(self, "Open shared project",
+                                       "Database URL, e.g. postgresql+psycopg://NAME:PASSWORD@HOST/DATABASE:")
+        if ok and url.strip():
+            self.projectRequested.emit(url.strip())
 
     def _new_project_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "project.db", "NewsGloss project (*.db)")
@@ -877,13 +994,16 @@ class MainWindow(QMainWindow):
                    *self.frame_actions.values(), self.suggest_action, self.suggest_all_action,
                    self.accept_action, self.reject_action, self.skip_action, self.fix_action, self.train_action,
                    self.next_article_action, self.prev_article_action,
-                   self.done_action, self.search_action, self.dashboard_action, self.snap_action, self.bigger_action,
+                   self.done_action, self.search_action, self.dashboard_action, self.agreement_action,
+                   self.snap_action, self.show_others_action, self.adjudicate_action, self.bigger_action,
                    self.smaller_action, self.preferences_action, self.shortcuts_action, self.guidelines_action,
                    self.quit_action]
         for action in actions:
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             rows.append((action.text().replace("&", ""), keys))
         rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
+        rows.append(("Adjudicate: into gold, merge frames, all agreed, out of gold",
+                     "Enter, M, Shift+Enter, Delete in the Adjudicate table"))
         rows.append(("Open the article under the cursor", "Arrow keys in the article list"))
         return rows
 
@@ -891,13 +1011,17 @@ class MainWindow(QMainWindow):
         box = QMessageBox(self)
         box.setWindowTitle("About NewsGloss")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(f"NewsGloss {__version__}\nProject: {self.project.url}\nAnnotator: {self.project.annotator}")
+        box.setText(f"NewsGloss {__version__}\nProject: {shown_location(self.project.url)}\nAnnotator: {self.project.annotator}")
         box.exec()
 
     def closeEvent(self, event) -> None:
+        self.poll_timer.stop()
         if self._worker is not None:
             self._worker.cancel()
             self._worker.wait()
+        if self._agreement is not None:  # it belongs to this window's project
+            self._agreement.stop()
+            self._agreement.close()
         if self._keep_layout:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("window_state", self.saveState())

@@ -60,6 +60,15 @@ def installed_models() -> list[str]:
     return list(_installed)
 
 
+def role_box(role: str) -> QComboBox:
+    box = QComboBox()
+    box.setObjectName("roleBox")
+    box.addItem("Annotator: I annotate in my own layer", "annotator")
+    box.addItem("Reviewer: I see every layer and adjudicate into gold", "reviewer")
+    box.setCurrentIndex(max(0, box.findData(role)))
+    return box
+
+
 def model_problem(text: str) -> str | None:
     """Why `text` cannot name a spaCy model (a package name or a model folder), or None."""
     text = text.strip()
@@ -80,7 +89,8 @@ def model_problem(text: str) -> str | None:
 class PreferencesDialog(QDialog):
     applied = Signal(dict)  # the settings OK changed: key -> new value
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None, role: str = "annotator"):
+        """`role` is the person's role in the open project: kept there, not in the settings."""
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("preferencesDialog")
@@ -90,6 +100,8 @@ class PreferencesDialog(QDialog):
         self.annotator_edit.setObjectName("annotatorEdit")
         self.annotator_edit.setMaxLength(ANNOTATOR_MAX)
         self.annotator_edit.setToolTip("Every change you make is recorded under this name")
+
+        self.role_box = role_box(role)
 
         self.font_box = QFontComboBox()
         self.font_box.setObjectName("fontFamilyBox")
@@ -145,6 +157,7 @@ class PreferencesDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Your name:", self.annotator_edit)
+        form.addRow("Your role here:", self.role_box)
         form.addRow("Text font:", font_row)
         form.addRow("Theme:", self.theme_box)
         form.addRow("", self.snap_box)
@@ -164,6 +177,7 @@ class PreferencesDialog(QDialog):
         """Every setting as the dialog shows it now."""
         return {
             "annotator": self.annotator_edit.text().strip(),
+            "role": self.role_box.currentData(),
             "font_family": self.font_box.currentFont().family(),
             "font_size": self.size_box.value(),
             "theme": self.theme_box.currentData(),
@@ -183,7 +197,8 @@ class PreferencesDialog(QDialog):
             return
         changed = self.changed()
         for key, value in changed.items():
-            self.settings.setValue(key, value)
+            if key != "role":
+                self.settings.setValue(key, value)
         self.settings.sync()
         self.applied.emit(changed)
         super().accept()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import QSettings
+
+from app.store.engine import shown_location
 
 KEY = "recent_projects"
 LIMIT = 8
@@ -24,16 +25,7 @@ def normalized(location: str | Path) -> str:
 
 def display_name(location: str) -> str:
     """How a list shows a location: a URL without its password."""
-    if not is_url(location):
-        return location
-    parts = urlsplit(location)
-    if parts.password is None:
-        return location
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host += f":{parts.port}"
-    netloc = f"{parts.username}:***@{host}" if parts.username else host
-    return urlunsplit(parts._replace(netloc=netloc))
+    return shown_location(location) if is_url(location) else location
 
 
 class RecentProjects:

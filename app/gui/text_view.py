@@ -14,7 +14,6 @@ Underlines stack in lanes below the baseline so overlapping spans all stay visib
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,15 +40,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from app.core.offsets import Utf16Index
+from app.core.tokens import TOKEN
 
-# A token is a run of word characters (with combining accents), a flag, or any other
-# non-space character together with the emoji modifiers and joiners that follow it.
-TOKEN = re.compile(
-    r"[\w\u0300-\u036f]+"
-    r"|[\U0001F1E6-\U0001F1FF]{2}"
-    r"|[^\w\s](?:[\ufe0e\ufe0f\U0001F3FB-\U0001F3FF]|\u200d[^\w\s])*"
-)
 FILL_ALPHA = 70
+FAINT_ALPHA = 80
 
 
 @dataclass(frozen=True)
@@ -57,7 +51,8 @@ class Highlight:
     """One span to draw: [start, end) in code points, colour as "#rrggbb".
 
     kind: 'entity' | 'evidence'; status: 'suggested' | 'accepted' | 'rejected';
-    tooltip: plain text (origin, annotator...) shown when hovering.
+    tooltip: plain text (origin, annotator...) shown when hovering;
+    faint: another layer shown for reference (no fill, a pale underline).
     """
 
     id: int
@@ -68,6 +63,7 @@ class Highlight:
     kind: str = "entity"
     status: str = "accepted"
     tooltip: str = ""
+    faint: bool = False
 
     @property
     def drawn(self) -> bool:
@@ -595,7 +591,7 @@ class AnnotatedTextView(QPlainTextEdit):
         if pieces:
             painter = QPainter(self.viewport())
             for p in pieces:
-                if p.span.kind == "entity" and p.span.status == "accepted":
+                if p.span.kind == "entity" and p.span.status == "accepted" and not p.span.faint:
                     fill = QColor(p.span.colour)
                     fill.setAlpha(FILL_ALPHA)
                     painter.fillRect(p.rect, fill)
@@ -614,6 +610,8 @@ class AnnotatedTextView(QPlainTextEdit):
         for p in pieces:
             h, r = p.span, p.rect
             colour = QColor(h.colour)
+            if h.faint:
+                colour.setAlpha(FAINT_ALPHA)
             suggested = h.status == "suggested"
             style = Qt.DashLine if suggested else Qt.DotLine if h.kind == "evidence" else Qt.SolidLine
             y = round(p.baseline + metrics.descent()) + 1 + p.lane * pitch + thickness / 2

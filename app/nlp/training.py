@@ -27,6 +27,7 @@ from app.core.evaluation import prf
 from app.core.interchange import Selection, documents
 from app.core.project import Project
 from app.formats.docbin import write_docbin
+from app.store.engine import shown_location
 
 Progress = Callable[[int, int], bool]
 # A row of spaCy's training table starts with the epoch and the step: "  3     200   ...".
@@ -81,7 +82,7 @@ def train_model(project: Project, models_dir: Path, *, labels: Iterable[str] | N
         pipeline.add_pipe(component, source=trained)
     pipeline.meta["name"] = f"newsgloss_{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
     pipeline.meta["version"] = "1.0.0"
-    pipeline.meta["description"] = f"NER trained by NewsGloss on {project.url}, on top of {base}"
+    pipeline.meta["description"] = f"NER trained by NewsGloss on {shown_location(project.url)}, on top of {base}"
     target.parent.mkdir(parents=True, exist_ok=True)
     pipeline.to_disk(target)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, text
 
 from app.store.models import (
     Annotator,
@@ -18,6 +18,7 @@ from app.store.models import (
     SchemaCopy,
     Span,
     TrainedModel,
+    UtcDateTime,
 )
 
 # In the order rows can be inserted: whatever a row points at comes first.
@@ -27,8 +28,8 @@ TABLES = (SchemaCopy, Annotator, Article, Span, Frame, FrameSlot, ArticleProgres
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
+    if isinstance(value, datetime):  # UTC, written without an offset as SQLite projects always did
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
     return value
 
 
@@ -41,19 +42,36 @@ def dump_tables(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     return dumped
 
 
+class NotEmptyError(ValueError):
+    """A dump is loaded into a project that already has articles or annotators."""
+
+
 def load_tables(conn: Connection, dumped: dict[str, list[dict[str, Any]]]) -> None:
     """Insert dumped rows, ids and all, into a project with no articles or annotators yet."""
     for model in (Annotator, Article):
         if conn.scalar(select(func.count()).select_from(model.__table__)):
-            raise ValueError("the project is not empty")
+            raise NotEmptyError("the project is not empty")
     conn.execute(delete(SchemaCopy.__table__))  # the dump carries the schema copies it was made with
     for model in TABLES:
         table = model.__table__
         rows = dumped.get(table.name, [])
-        dates = [c.name for c in table.columns if isinstance(c.type, DateTime)]
+        dates = [c.name for c in table.columns if isinstance(c.type, UtcDateTime)]
         for row in rows:
             for name in dates:
                 if row.get(name) is not None:
                     row[name] = datetime.fromisoformat(row[name])
         if rows:
             conn.execute(insert(table), rows)
+    if conn.dialect.name == "postgresql":
+        _move_sequences_past_ids(conn)
+
+
+def _move_sequences_past_ids(conn: Connection) -> None:
+    """PostgreSQL hands out new ids from sequences, which rows inserted with their ids leave behind."""
+    for model in TABLES:
+        table = model.__table__
+        column = table.autoincrement_column
+        if column is not None:
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                              f"COALESCE(MAX({column.name}), 0) + 1, false) FROM {table.name}"),
+                         {"table": table.name, "column": column.name})

@@ -4,14 +4,17 @@ SQLite gets WAL, foreign keys, a busy timeout and full sync on every connection,
 and explicit BEGIN statements (pysqlite's own transaction handling defers BEGIN
 and commits before DDL). Writers begin IMMEDIATE, so two writers queue on the
 busy timeout instead of failing when a read lock cannot be upgraded.
+
+A URL is shown to people only through `shown_location`, which hides its password.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -24,16 +27,44 @@ def project_url(location: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
-    parsed = make_url(url)
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases, in-memory SQLite and non-URLs."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
 
 
+def shown_location(location: str | Path | URL) -> str:
+    """A project location fit to show: a SQLite file's path, or the URL with its password hidden."""
+    try:
+        parsed = location if isinstance(location, URL) else make_url(project_url(location))
+    except ArgumentError:
+        return "(an unreadable database URL)"  # it might hold a password in a form we cannot find
+    path = sqlite_path(parsed)
+    if path is not None:
+        return str(path)
+    return parsed.render_as_string(hide_password=True)
+
+
+def failure_reason(err: DBAPIError) -> str:
+    """The database driver's own words for a failure, on one line."""
+    return " ".join(str(err.orig).split()) or type(err.orig).__name__
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":  # the driver NewsGloss ships, not SQLAlchemy's default psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    options = {}
+    if parsed.get_backend_name() == "postgresql":
+        # pre_ping: a shared server may drop idle connections (restart, timeout) while the app stays open;
+        # client_encoding: text comes back as str even from a database that is not UTF8 (which is refused)
+        options = {"pool_pre_ping": True, "connect_args": {"client_encoding": "utf8"}}
+    engine = create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

@@ -1,0 +1,192 @@
+"""A team on one project: roles, who may change which layer, stale edits, adjudication into gold."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import cli
+from app.core.adjudication import candidates, people_layers
+from app.core.annotations import Adopted
+from app.core.change_feed import ChangeFeed
+from app.core.articles import ArticleDraft
+from app.core.errors import NotAllowedError, StaleEditError
+from app.core.interchange import Selection, documents
+from app.core.project import GOLD_LAYER, Project
+from app.formats.registry import EXPORT_FORMATS
+from app.formats.transfer import export_path
+
+TEXT = "Canada imposed a 100% tariff on Chinese electric vehicles in 2024, Ottawa said."
+# Canada 0-6, 100% 17-21, Chinese 32-39, Ottawa 67-73
+
+
+@pytest.fixture
+def team(backend_url):
+    """rita (the first to act: reviewer), alice and bob (annotators) on one project, SQLite then PostgreSQL."""
+    path = backend_url
+    rita = Project.open(path, "rita", create=True)
+    assert rita.role() == "reviewer"
+    article_id = rita.add_articles([ArticleDraft(text=TEXT, title="t", origin="t")]).added[0][0]
+    alice, bob = Project.open(path, "alice"), Project.open(path, "bob")
+    yield article_id, rita, alice, bob
+    for p in (rita, alice, bob):
+        p.close()
+
+
+def test_the_first_person_reviews_later_ones_annotate_and_roles_can_be_set(team):
+    _, rita, alice, bob = team
+    assert alice.role() == "annotator" and bob.role() == "annotator"
+    assert rita.team() == {"alice": "annotator", "bob": "annotator", "rita": "reviewer"}
+    rita.set_role("bob", "reviewer")
+    assert bob.role() == "reviewer"
+    assert [c["data"] for c in rita.change_log(action="team.role")] == [
+        {"name": "bob", "from": "annotator", "to": "reviewer"}]
+
+
+def test_annotators_change_only_their_own_layer_reviewers_any(team):
+    article_id, rita, alice, bob = team
+    span = alice.add_span(article_id, 0, 6, "GPE")
+    assert span.layer == "alice" and span.annotator == "alice"
+    with pytest.raises(NotAllowedError, match="span .* is in alice's layer; only alice or a reviewer"):
+        bob.update_span(span.id, label="ORG")
+    with pytest.raises(NotAllowedError):
+        bob.delete_span(span.id)
+    with pytest.raises(NotAllowedError, match="gold layer; only a reviewer"):
+        bob.add_span(article_id, 0, 6, "GPE", layer=GOLD_LAYER)
+    assert rita.update_span(span.id, label="ORG").label == "ORG"
+    assert [s.label for s in alice.spans(article_id)] == ["ORG"]
+
+
+def test_an_edit_based_on_an_old_version_is_refused_with_a_clear_message(team):
+    article_id, rita, alice, _ = team
+    span = alice.add_span(article_id, 0, 6, "GPE")
+    seen_by_rita = rita.spans(article_id)[0]
+    alice.update_span(span.id, end=6, label="ORG", expected_version=span.version)
+    with pytest.raises(StaleEditError, match="changed by alice since you loaded it.*reload"):
+        rita.update_span(seen_by_rita.id, label="PERSON", expected_version=seen_by_rita.version)
+    assert alice.spans(article_id)[0].label == "ORG"  # alice's edit stands
+
+
+def _tariff(project: Project, article_id: int, with_rate: bool) -> None:
+    imposer = project.add_span(article_id, 0, 6, "GPE")
+    target = project.add_span(article_id, 32, 39, "NORP")
+    roles = {"imposer": [imposer.id], "target": [target.id]}
+    if with_rate:
+        roles["rate"] = [project.add_span(article_id, 17, 21, "RATE").id]
+    project.add_frame(article_id, "tariff_fact", roles, {"action": "imposed"})
+
+
+def test_candidates_show_who_agrees_and_adoption_into_gold_reuses_and_merges(team):
+    article_id, rita, alice, bob = team
+    _tariff(alice, article_id, with_rate=True)
+    _tariff(bob, article_id, with_rate=False)
+    bob.add_span(article_id, 67, 73, "GPE")  # Ottawa: bob only
+    spans, frames = rita.spans(article_id), rita.frames(article_id)
+    assert people_layers(spans, frames) == ["alice", "bob"]
+    rows = {(c.kind, c.summary): c for c in candidates(TEXT, spans, frames)}
+    assert rows[("span", "Canada")].layers == ("alice", "bob") and rows[("span", "Canada")].agreed
+    assert rows[("span", "Ottawa")].layers == ("bob",) and not rows[("span", "Ottawa")].agreed
+    assert not rows[("span", "100%")].agreed
+    assert [c.layers for c in rows.values() if c.kind == "frame"] == [("alice",), ("bob",)]  # they differ on rate
+
+    with pytest.raises(NotAllowedError, match="only a reviewer can adjudicate"):
+        alice.adopt(span_ids=[rows[("span", "Canada")].first_id])
+    agreed = [c.first_id for c in rows.values() if c.kind == "span" and c.agreed]
+    first = rita.adopt(span_ids=agreed)
+    assert len(first.spans) == 2  # Canada, Chinese
+    frame_ids = [c.first_id for c in rows.values() if c.kind == "frame"]
+    merged = rita.adopt(frame_ids=frame_ids, merge=True)
+    assert len(merged.frames) == 1 and len(merged.spans) == 1  # one frame; only the rate span was new
+    gold = [f for f in rita.frames(article_id) if f.layer == GOLD_LAYER]
+    gold_spans = {s.id: TEXT[s.start:s.end] for s in rita.spans(article_id) if s.layer == GOLD_LAYER}
+    assert {role: gold_spans[gold[0].role(role)[0]] for role in ("imposer", "target", "rate")} == {
+        "imposer": "Canada", "target": "Chinese", "rate": "100%"}
+    assert gold[0].attributes["action"] == "imposed" and gold[0].annotator == "rita"
+    assert rita.adopt(frame_ids=frame_ids, merge=True) == Adopted()  # already there: nothing doubled
+
+    rita.discard(merged)
+    assert sorted(gold_spans[i] for i in first.spans) == sorted(
+        TEXT[s.start:s.end] for s in rita.spans(article_id) if s.layer == GOLD_LAYER)
+    assert not [f for f in rita.frames(article_id) if f.layer == GOLD_LAYER]
+    assert [c["action"] for c in rita.change_log(article_id)][-3:] == ["gold.adopt", "gold.adopt", "gold.discard"]
+
+
+@pytest.mark.parametrize("fmt", [f for f in EXPORT_FORMATS if f != "native"])
+def test_gold_exports_with_layer_gold_in_every_format(team, tmp_path, fmt):
+    article_id, rita, alice, bob = team
+    _tariff(alice, article_id, with_rate=True)
+    bob.add_span(article_id, 67, 73, "GPE")  # Ottawa, never adopted
+    frame = alice.frames(article_id)[0]
+    rita.adopt(frame_ids=[frame.id])
+    gold = Selection(layers=frozenset({GOLD_LAYER}))
+    (doc,) = documents(rita, gold)
+    assert sorted(TEXT[s.start:s.end] for s in doc.spans) == ["100%", "Canada", "Chinese"]
+    assert all(s.layer == GOLD_LAYER for s in doc.spans) and len(doc.frames) == 1
+    out = tmp_path / f"gold-{fmt}"
+    export_path(rita, fmt, out, gold)
+    written = "".join(p.read_text(errors="replace") for p in ([out] if out.is_file() else sorted(out.iterdir())))
+    if fmt == "docbin":
+        import spacy
+        from spacy.tokens import DocBin
+
+        (exported,) = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+        texts = sorted([e.text for e in exported.ents] + [s.text for group in exported.spans.values() for s in group])
+        assert "Ottawa" not in texts and {"Canada", "Chinese"} <= set(texts)
+    elif fmt in ("facts-jsonl", "claims-jsonl"):
+        records = [json.loads(line) for line in written.splitlines()]
+        assert len(records) == (1 if fmt == "facts-jsonl" else 0)
+        if records:
+            assert records[0]["imposer"]["text"] == "Canada" and records[0]["annotator"] == "rita"
+    else:
+        assert "Canada" in written or "B-GPE" in written
+        assert "bob" not in written and "alice" not in written  # nobody's own layer leaks into gold
+
+
+def test_native_export_refuses_filters_it_cannot_apply(team, tmp_path):
+    _, rita, _, _ = team
+    with pytest.raises(Exception, match="native export is the whole project"):
+        export_path(rita, "native", tmp_path / "n.json", Selection(layers=frozenset({GOLD_LAYER})))
+
+
+def test_team_command_lists_and_sets_roles(team):
+    _, rita, _, _ = team
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--project", rita.url, "team", "--role", "alice", "reviewer", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"alice": "reviewer", "rita": "reviewer"}
+    bad = runner.invoke(cli, ["--project", rita.url, "team", "--role", "alice", "boss"])
+    assert bad.exit_code == 1 and "'boss' is not a valid role" in bad.output
+
+
+def test_the_change_feed_reports_each_change_once_even_when_an_earlier_id_commits_later(postgres_url):
+    """On PostgreSQL a transaction holding an earlier change-log id can commit after a later one."""
+    from sqlalchemy import create_engine, text
+
+    rita = Project.open(postgres_url, "rita", create=True)
+    article_id = rita.add_articles([ArticleDraft(text=TEXT, title="t", origin="t")]).added[0][0]
+    feed = ChangeFeed(rita)
+    engine = create_engine(postgres_url)
+    slow = engine.connect()
+    slow.begin()
+    slow.execute(text("INSERT INTO change_log (at, annotator, action, article_id, data) "
+                      "VALUES (now(), 'bob', 'span.add', :a, '{}')"), {"a": article_id})
+    Project.open(postgres_url, "alice").add_span(article_id, 0, 6, "GPE")  # a later id, committed first
+    assert [(who, action) for _, who, action, _ in feed.poll()] == [("alice", "span.add"), ("alice", "progress.set")]
+    slow.commit()
+    slow.close()
+    assert [(who, action) for _, who, action, _ in feed.poll()] == [("bob", "span.add")]
+    assert feed.poll() == []
+    engine.dispose()
+    rita.close()
+
+
+def test_changes_since_tells_who_changed_what(team):
+    article_id, rita, alice, bob = team
+    before = rita.last_change()
+    alice.add_span(article_id, 0, 6, "GPE")
+    bob.add_span(article_id, 67, 73, "GPE")
+    assert rita.last_change() > before
+    assert [(who, action, article) for _, who, action, article in rita.changes_since(before)
+            if action == "span.add"] == [("alice", "span.add", article_id), ("bob", "span.add", article_id)]
