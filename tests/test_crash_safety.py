@@ -244,7 +244,6 @@ def test_service_layer_killed_five_times_keeps_every_acknowledged_change(tmp_pat
         state, acked = kill_and_check("service", path, state, seed, acks, rng.uniform(0, 0.03), tmp_path)
         done += acked
     assert SERVICE_OPS <= set(done), f"never acknowledged: {SERVICE_OPS - set(done)}"
-    assert state.spans and state.frames  # the rounds built on each other's work
     assert not list(tmp_path.glob("*.before-migration.db"))  # a crash is not a migration
 
 
