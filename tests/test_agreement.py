@@ -36,8 +36,9 @@ def mark(project: Project, article_id: int, text: str, spans) -> dict[str, int]:
 
 
 @pytest.fixture
-def team(project):
-    """alice, bob and carol on TEXT: carol marked exactly what alice did."""
+def team(any_project):
+    """alice, bob and carol on TEXT: carol marked exactly what alice did. On SQLite, then PostgreSQL."""
+    project = any_project
     article = add_article(project, TEXT)
     mark(project, article, TEXT, ALICE)
     for name, spans in (("bob", BOB), ("carol", ALICE)):
@@ -204,7 +205,7 @@ def test_a_pair_is_compared_only_on_articles_both_covered(project):
 
 
 def test_agree_command(team, tmp_path):
-    path = team.url.split("///")[-1]
+    path = team.url  # a SQLite URL or a PostgreSQL one: the CLI takes both
     data = json.loads(newsgloss("--project", path, "agree", "--json").stdout)
     assert data["annotators"] == ["alice", "bob", "carol"]
     assert data["matrix"]["exact"][0] == [None, 0.4444, 1.0]

@@ -110,7 +110,10 @@ def test_export_dialog_choice(qtbot, window):
     fmt, target, selection = dialog.choice(7)
     assert (fmt, str(target)) == ("brat", "/tmp/out")
     assert selection.statuses == {"accepted", "suggested"} and selection.annotators == {"bob"}
-    assert selection.article_ids == {7}
+    assert selection.article_ids == {7} and selection.layers is None
+    dialog.layer.setCurrentIndex(dialog.layer.findData("gold"))
+    assert dialog.choice(7)[2].layers == {"gold"}
+    assert [dialog.layer.itemData(i) for i in range(dialog.layer.count())] == [None, "gold", "alice", "bob", "model"]
     importing = ImportDialog(window)
     qtbot.addWidget(importing)
     importing.path.setText("a.jsonl; b.jsonl")

@@ -93,9 +93,17 @@ class ExportDialog(_TransferDialog):
         self.annotator.addItem("Everyone", None)
         for name in annotators:
             self.annotator.addItem(name, name)
+        self.layer = QComboBox()
+        self.layer.setToolTip("Whose annotations: the adjudicated gold layer, one person's layer, or the model's")
+        self.layer.addItem("All layers", None)
+        self.layer.addItem("gold (adjudicated)", "gold")
+        for name in annotators:
+            self.layer.addItem(f"{name}'s layer", name)
+        self.layer.addItem("model (suggestions)", "model")
         self.current_only = QCheckBox("Only the current article")
         self.form.addRow("Status", status_row)
         self.form.addRow("Annotator", self.annotator)
+        self.form.addRow("Layer", self.layer)
         self.form.addRow("", self.current_only)
         self._finish()
 
@@ -110,9 +118,10 @@ class ExportDialog(_TransferDialog):
 
     def choice(self, current_article: int | None) -> tuple[str, Path, Selection]:
         statuses = frozenset(s for s, box in self.statuses.items() if box.isChecked()) or frozenset({"accepted"})
-        annotator = self.annotator.currentData()
+        annotator, layer = self.annotator.currentData(), self.layer.currentData()
         selection = Selection(
             statuses=statuses,
             annotators=None if annotator is None else frozenset({annotator}),
+            layers=None if layer is None else frozenset({layer}),
             article_ids=frozenset({current_article}) if self.current_only.isChecked() and current_article else None)
         return self.format.currentData(), Path(self.path.text().strip()), selection
