@@ -17,11 +17,11 @@ TEXT = "Ottawa imposed tariffs on Chinese steel, Beijing said."
 
 @pytest.fixture
 def people(backend_url):
-    """rita reviews (she acted first); alice and bob annotate; each has tagged the article their way.
+    """rita reviews; alice and bob annotate; each has tagged the article their way.
     On SQLite, then on PostgreSQL."""
     path = backend_url
     rita = Project.open(path, "rita", create=True)
-    rita.role()
+    rita.set_role("rita", "reviewer")
     article_id = rita.add_articles([ArticleDraft(text=TEXT, title="Steel", origin="t")]).added[0][0]
     alice, bob = Project.open(path, "alice"), Project.open(path, "bob")
     for person in (alice, bob):

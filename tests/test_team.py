@@ -24,10 +24,10 @@ TEXT = "Canada imposed a 100% tariff on Chinese electric vehicles in 2024, Ottaw
 
 @pytest.fixture
 def team(backend_url):
-    """rita (the first to act: reviewer), alice and bob (annotators) on one project, SQLite then PostgreSQL."""
+    """rita (the reviewer), alice and bob (annotators) on one project, SQLite then PostgreSQL."""
     path = backend_url
     rita = Project.open(path, "rita", create=True)
-    assert rita.role() == "reviewer"
+    rita.set_role("rita", "reviewer")  # while a project has no reviewer, anyone may name one
     article_id = rita.add_articles([ArticleDraft(text=TEXT, title="t", origin="t")]).added[0][0]
     alice, bob = Project.open(path, "alice"), Project.open(path, "bob")
     yield article_id, rita, alice, bob
@@ -35,14 +35,29 @@ def team(backend_url):
         p.close()
 
 
-def test_the_first_person_reviews_later_ones_annotate_and_roles_can_be_set(team):
-    _, rita, alice, bob = team
-    assert alice.role() == "annotator" and bob.role() == "annotator"
-    assert rita.team() == {"alice": "annotator", "bob": "annotator", "rita": "reviewer"}
-    rita.set_role("bob", "reviewer")
-    assert bob.role() == "reviewer"
-    assert [c["data"] for c in rita.change_log(action="team.role")] == [
-        {"name": "bob", "from": "annotator", "to": "reviewer"}]
+def test_the_first_person_to_act_reviews_later_ones_annotate(backend_url):
+    dave = Project.open(backend_url, "dave", create=True)
+    article_id = dave.add_articles([ArticleDraft(text=TEXT, title="t", origin="t")]).added[0][0]
+    erin = Project.open(backend_url, "erin")
+    assert dave.role() == erin.role() == "reviewer"  # nobody has acted yet: either would review
+    assert dave.team() == {}  # asking registers nobody
+    dave.add_span(article_id, 0, 6, "GPE")
+    erin.add_span(article_id, 0, 6, "GPE")
+    assert dave.team() == {"dave": "reviewer", "erin": "annotator"}
+    dave.close()
+    erin.close()
+
+
+def test_only_a_reviewer_gives_roles(team):
+    article_id, rita, alice, bob = team
+    alice.add_span(article_id, 0, 6, "GPE")
+    with pytest.raises(NotAllowedError, match="only a reviewer can give roles.*newsgloss team --role alice reviewer"):
+        alice.set_role("alice", "reviewer")
+    rita.set_role("bob", "reviewer")  # bob has not acted yet: he is added with the role
+    rita.set_role("alice", "reviewer")
+    assert bob.role() == alice.role() == "reviewer"
+    assert [c["data"] for c in rita.change_log(action="team.role")][1:] == [
+        {"name": "bob", "from": None, "to": "reviewer"}, {"name": "alice", "from": "annotator", "to": "reviewer"}]
 
 
 def test_annotators_change_only_their_own_layer_reviewers_any(team):
@@ -153,10 +168,13 @@ def test_native_export_refuses_filters_it_cannot_apply(team, tmp_path):
 def test_team_command_lists_and_sets_roles(team):
     _, rita, _, _ = team
     runner = CliRunner()
-    result = runner.invoke(cli, ["--project", rita.url, "team", "--role", "alice", "reviewer", "--json"])
+    refused = runner.invoke(cli, ["--project", rita.url, "--annotator", "bob", "team", "--role", "bob", "reviewer"])
+    assert refused.exit_code == 1 and "only a reviewer can give roles" in refused.output
+    result = runner.invoke(cli, ["--project", rita.url, "--annotator", "rita", "team", "--role", "alice", "reviewer",
+                                 "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"alice": "reviewer", "rita": "reviewer"}
-    bad = runner.invoke(cli, ["--project", rita.url, "team", "--role", "alice", "boss"])
+    bad = runner.invoke(cli, ["--project", rita.url, "--annotator", "rita", "team", "--role", "alice", "boss"])
     assert bad.exit_code == 1 and "'boss' is not a valid role" in bad.output
 
 
@@ -190,3 +208,16 @@ def test_changes_since_tells_who_changed_what(team):
     assert rita.last_change() > before
     assert [(who, action, article) for _, who, action, article in rita.changes_since(before)
             if action == "span.add"] == [("alice", "span.add", article_id), ("bob", "span.add", article_id)]
+
+
+def test_frames_that_differ_only_in_their_action_can_each_be_chosen_for_gold(team):
+    article_id, rita, alice, bob = team
+    for person, action in ((alice, "imposed"), (bob, "raised")):
+        imposer = person.add_span(article_id, 0, 6, "GPE")
+        person.add_frame(article_id, "tariff_fact", {"imposer": [imposer.id]}, {"action": action})
+    rows = [c for c in candidates(TEXT, rita.spans(article_id), rita.frames(article_id)) if c.kind == "frame"]
+    assert [(c.layers, c.agreed) for c in rows] == [(("alice",), False), (("bob",), False)]
+    for row in rows:
+        assert len(rita.adopt(frame_ids=[row.first_id]).frames) == 1
+    gold = sorted(f.attributes["action"] for f in rita.frames(article_id) if f.layer == GOLD_LAYER)
+    assert gold == ["imposed", "raised"]  # the reviewer sees both in gold and deletes the wrong one

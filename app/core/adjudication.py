@@ -12,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.annotations import FrameRecord, SpanRecord
-from app.core.project import GOLD_LAYER, MODEL_LAYER
-
-NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})
+from app.core.project import GOLD_LAYER, NOT_PEOPLE
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,9 @@ from typing import Any
 
 from app.core.errors import NotFoundError
 from app.core.evaluation import prf
-from app.core.project import GOLD_LAYER, MODEL_LAYER, Project
+from app.core.project import NOT_PEOPLE, Project
 from app.core.tokens import token_bounds
 
-NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})
 COVERING = frozenset({"done"})
 OUTSIDE = "O"
 OVERALL = "overall"
@@ -344,22 +343,22 @@ def text_tables(report: AgreementReport) -> list[str]:
     team = report.team
     lines = [f"{len(names)} annotators on {report.articles} article(s): "
              + ", ".join(f"{name} ({report.covered[name]} covered)" for name in names),
-             f"Krippendorff's alpha (team, token labels): {_shown(report.alpha)} over {report.alpha_tokens} tokens",
-             f"Team means over {team['pairs']} pair(s): span F1 exact {_shown(team['exact'].get(OVERALL))}, "
-             f"overlap {_shown(team['overlap'].get(OVERALL))}; kappa {_shown(team['kappa'])}; "
-             f"frame roles F1 {_shown(team['roles'].get(OVERALL))}"]
+             f"Krippendorff's alpha (team, token labels): {shown(report.alpha)} over {report.alpha_tokens} tokens",
+             f"Team means over {team['pairs']} pair(s): span F1 exact {shown(team['exact'].get(OVERALL))}, "
+             f"overlap {shown(team['overlap'].get(OVERALL))}; kappa {shown(team['kappa'])}; "
+             f"frame roles F1 {shown(team['roles'].get(OVERALL))}"]
     width = max(8, *(len(n) + 2 for n in names))
     for title, measure in (("Span F1, exact match", "exact"), ("Cohen's kappa on token labels", "kappa")):
         lines += ["", title, " " * width + "".join(f"{n:>{width}}" for n in names)]
         for name, row in zip(names, report.matrix(measure)):
-            lines.append(f"{name:<{width}}" + "".join(f"{_shown(v):>{width}}" for v in row))
+            lines.append(f"{name:<{width}}" + "".join(f"{shown(v):>{width}}" for v in row))
     pair_width = max(len(f"{p.first} / {p.second}") for p in report.pairs) + 2
     lines += ["", f"{'pair':<{pair_width}}{'articles':>9}{'tokens':>8}{'F1 exact':>10}{'F1 overlap':>12}"
                   f"{'kappa':>8}{'roles F1':>10}"]
     for p in report.pairs:
         lines.append(f"{p.first + ' / ' + p.second:<{pair_width}}{p.articles:>9}{p.tokens:>8}"
-                     f"{_shown(figure(p, 'exact')):>10}{_shown(figure(p, 'overlap')):>12}"
-                     f"{_shown(p.kappa):>8}{_shown(figure(p, 'roles')):>10}")
+                     f"{shown(figure(p, 'exact')):>10}{shown(figure(p, 'overlap')):>12}"
+                     f"{shown(p.kappa):>8}{shown(figure(p, 'roles')):>10}")
     for p in report.pairs:
         if p.articles:
             lines += ["", f"{p.first} / {p.second}: {p.articles} shared article(s), {p.tokens} tokens"]
@@ -379,11 +378,12 @@ def _group_table(title: str, first: str, second: str, rows: dict[str, dict[str, 
     a, b = max(len(first), 5) + 2, max(len(second), 5) + 2
     lines = [header + f"{first:>{a}}{second:>{b}}{'same':>7}"]
     for name, r in rows.items():
-        line = f"  {name:<{width}}{_shown(r['f1']):>9}"
-        line += f"{_shown(overlap[name]['f1']):>12}" if overlap is not None else ""
+        line = f"  {name:<{width}}{shown(r['f1']):>9}"
+        line += f"{shown(overlap[name]['f1']):>12}" if overlap is not None else ""
         lines.append(line + f"{r['tp'] + r['fp']:>{a}}{r['tp'] + r['fn']:>{b}}{r['tp']:>7}")
     return lines
 
 
-def _shown(value: float | None) -> str:
+def shown(value: float | None) -> str:
+    """A figure as the tables show it: three decimals, or a dash where it is undefined."""
     return "—" if value is None else f"{value:.3f}"

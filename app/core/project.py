@@ -50,6 +50,7 @@ from app.store.models import (
 SQLITE_HEADER = b"SQLite format 3\x00"
 MODEL_LAYER = "model"
 GOLD_LAYER = "gold"  # the adjudicated layer, written by reviewers
+NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})  # every other layer is a person's
 FRAME_LINK_PREFIX = TOOL_ATTRIBUTE_PREFIX + "arg:"  # frame attributes whose values are keys of other frames
 
 
@@ -160,14 +161,17 @@ class Project:
     def _annotator_id(self, session: Session) -> int:
         """The acting person's id, made on their first action: a reviewer if the project has none yet
         (whoever starts a project can adjudicate it), else an annotator."""
+        cached = session.info.get("acting")
+        if cached is not None and cached[0] == self.annotator:
+            return cached[1]
         found = session.scalar(select(Annotator.id).where(Annotator.name == self.annotator))
-        if found is not None:
-            return found
-        has_reviewer = session.scalar(select(Annotator.id).where(Annotator.role == Role.REVIEWER).limit(1))
-        annotator = Annotator(name=self.annotator, role=Role.ANNOTATOR if has_reviewer else Role.REVIEWER)
-        session.add(annotator)
-        session.flush()
-        return annotator.id
+        if found is None:
+            annotator = Annotator(name=self.annotator, role=_role_of_newcomer(session))
+            session.add(annotator)
+            session.flush()
+            found = annotator.id
+        session.info["acting"] = (self.annotator, found)
+        return found
 
     def _is_reviewer(self, session: Session) -> bool:
         return session.get(Annotator, self._annotator_id(session)).role == Role.REVIEWER
@@ -190,16 +194,21 @@ class Project:
                     session.execute(select(Annotator.name, Annotator.role).order_by(Annotator.name))}
 
     def role(self) -> str:
-        """The acting person's role. Asking registers them, with the role their first action would give."""
-        with self._unit() as session:
-            return "reviewer" if self._is_reviewer(session) else "annotator"
+        """The acting person's role; for someone who has not acted yet, the role their first action gives."""
+        with Session(self._engine) as session:
+            role = session.scalar(select(Annotator.role).where(Annotator.name == self.annotator))
+            return (role or _role_of_newcomer(session)).value
 
     def set_role(self, name: str, role: str | Role) -> None:
+        """Give `name` a role. Only a reviewer may, except while the project has none."""
         role = _choice(Role, role, "role")
         with self._unit() as session:
+            if _role_of_newcomer(session) != Role.REVIEWER and not self._is_reviewer(session):
+                raise NotAllowedError(f"only a reviewer can give roles ({self.annotator} is an annotator); "
+                                      f"ask a reviewer to run: newsgloss team --role {name} {role.value}")
             row = session.scalar(select(Annotator).where(Annotator.name == name))
             if row is None:
-                row = Annotator(name=name, role=role)
+                row = Annotator(name=name)
                 session.add(row)
             before, row.role = row.role, role
             self._log(session, "team.role", None, "annotator", None,
@@ -210,12 +219,15 @@ class Project:
         with Session(self._engine) as session:
             return session.scalar(select(func.max(ChangeLog.id))) or 0
 
-    def changes_since(self, change_id: int) -> list[tuple[int, str, str, int | None]]:
-        """(id, annotator, action, article id) of every change after `change_id`, oldest first."""
+    def changes_since(self, change_id: int, also: Iterable[int] = ()) -> list[tuple[int, str, str, int | None]]:
+        """(id, annotator, action, article id) of every change after `change_id`, and of those with the
+        ids in `also`, oldest first."""
+        newer = ChangeLog.id > change_id
+        also = list(also)
         with Session(self._engine) as session:
             return list(session.execute(
                 select(ChangeLog.id, ChangeLog.annotator, ChangeLog.action, ChangeLog.article_id)
-                .where(ChangeLog.id > change_id).order_by(ChangeLog.id)).tuples())
+                .where(newer | ChangeLog.id.in_(also) if also else newer).order_by(ChangeLog.id)).tuples())
 
     # ----------------------------------------------------------------- articles
 
@@ -231,23 +243,18 @@ class Project:
     def add_articles(self, drafts: Sequence[ArticleDraft]) -> ImportReport:
         """Add articles not yet in the project (by content hash); all in one transaction."""
         report = ImportReport()
-        digests = [content_hash(d.text) for d in drafts]
         with self._unit() as session:
-            known = _existing_hashes(session, digests)
-            new: dict[str, ArticleDraft] = {}
-            repeats: list[tuple[str, ArticleDraft]] = []
-            for digest, draft in zip(digests, drafts):
-                if digest in known or digest in new:
-                    repeats.append((digest, draft))
+            ids, there = _document_articles(session, drafts)
+            for article_id, draft in zip(ids, drafts):
+                if article_id in there:
+                    report.duplicates.append((draft, article_id))
                 else:
-                    new[digest] = draft
-            if new:
-                ids = _inserted(session, Article, [_article_row(digest, d) for digest, d in new.items()])
-                known.update(zip(new, ids))
-                report.added.extend(zip(ids, new.values()))
+                    there.add(article_id)  # a text repeated in `drafts` is added once
+                    report.added.append((article_id, draft))
+            if report.added:
                 self._log(session, "import", None, "article", None,
-                          {"added": list(ids), "files": sorted({d.origin for d in new.values()})})
-            report.duplicates.extend((draft, known[digest]) for digest, draft in repeats)
+                          {"added": [i for i, _ in report.added],
+                           "files": sorted({d.origin for _, d in report.added})})
         return report
 
     def add_documents(self, docs: Sequence[AnnotatedDocument], schema: Schema | None = None) -> tuple[int, int, int, int]:
@@ -360,23 +367,27 @@ class Project:
             raise ValidationError(f"{source}: its rows do not fit this project: {reason}") from None
         self.schema = schema
 
-    def articles(self) -> list[ArticleSummary]:
+    def articles(self, article_ids: Iterable[int] | None = None) -> list[ArticleSummary]:
+        """Every article (or those of `article_ids`) with its counts and the acting person's progress."""
+        def only(query, column):
+            return query if article_ids is None else query.where(column.in_(list(article_ids)))
+
         with Session(self._engine) as session:
-            span_counts = dict(session.execute(
-                select(Span.article_id, func.count()).where(Span.status != Status.REJECTED).group_by(Span.article_id)
-            ).all())
-            frame_counts = dict(session.execute(
-                select(Frame.article_id, func.count()).where(Frame.status != Status.REJECTED).group_by(Frame.article_id)
-            ).all())
-            progress = dict(session.execute(
+            span_counts = dict(session.execute(only(
+                select(Span.article_id, func.count()).where(Span.status != Status.REJECTED), Span.article_id
+            ).group_by(Span.article_id)).all())
+            frame_counts = dict(session.execute(only(
+                select(Frame.article_id, func.count()).where(Frame.status != Status.REJECTED), Frame.article_id
+            ).group_by(Frame.article_id)).all())
+            progress = dict(session.execute(only(
                 select(ArticleProgress.article_id, ArticleProgress.status)
                 .join(Annotator, Annotator.id == ArticleProgress.annotator_id)
-                .where(Annotator.name == self.annotator)
-            ).all())
-            rows = session.execute(
+                .where(Annotator.name == self.annotator), ArticleProgress.article_id
+            )).all())
+            rows = session.execute(only(
                 select(Article.id, Article.external_id, Article.title, Article.source,
-                       func.length(Article.text)).order_by(Article.id)
-            ).all()
+                       func.length(Article.text)), Article.id
+            ).order_by(Article.id)).all()
         return [
             ArticleSummary(id=i, external_id=ext, title=title, source=source, chars=chars,
                            spans=span_counts.get(i, 0), frames=frame_counts.get(i, 0),
@@ -428,8 +439,7 @@ class Project:
         return [(a, spans[a.id], frames[a.id]) for a in articles]
 
     def annotators(self) -> list[str]:
-        with Session(self._engine) as session:
-            return list(session.scalars(select(Annotator.name).order_by(Annotator.name)))
+        return list(self.team())
 
     def article_texts(self, article_ids: Sequence[int]) -> dict[int, str]:
         with Session(self._engine) as session:
@@ -683,19 +693,15 @@ class Project:
                 keys = list(plan.spans)
                 for start, end, _label in keys:
                     _check_offsets(article, start, end)
-                ids = dict(zip(keys, session.scalars(
-                    insert(Span).returning(Span.id, sort_by_parameter_order=True),
-                    [{"article_id": article_id, "start": k[0], "end": k[1], "label": k[2], "layer": MODEL_LAYER,
-                      "origin": Origin.MODEL, "status": Status.SUGGESTED, "score": plan.spans[k].score,
-                      "model": model, "created_at": now, "updated_at": now, "version": 1} for k in keys],
-                ).all())) if keys else {}
-                frame_ids = session.scalars(
-                    insert(Frame).returning(Frame.id, sort_by_parameter_order=True),
-                    [{"article_id": article_id, "type": f.type, "attributes": dict(f.attributes),
-                      "layer": MODEL_LAYER, "origin": Origin.MODEL, "status": Status.SUGGESTED,
-                      "score": f.score, "model": model, "created_at": now, "updated_at": now, "version": 1}
-                     for f, _ in plan.frames],
-                ).all() if plan.frames else []
+                ids = dict(zip(keys, _inserted(session, Span, [
+                    {"article_id": article_id, "start": k[0], "end": k[1], "label": k[2], "layer": MODEL_LAYER,
+                     "origin": Origin.MODEL, "status": Status.SUGGESTED, "score": plan.spans[k].score,
+                     "model": model, "created_at": now, "updated_at": now, "version": 1} for k in keys])))
+                frame_ids = _inserted(session, Frame, [
+                    {"article_id": article_id, "type": f.type, "attributes": dict(f.attributes),
+                     "layer": MODEL_LAYER, "origin": Origin.MODEL, "status": Status.SUGGESTED,
+                     "score": f.score, "model": model, "created_at": now, "updated_at": now, "version": 1}
+                    for f, _ in plan.frames])
                 slots = [{"frame_id": frame_id, "role": role, "span_id": t if isinstance(t, int) else ids[t],
                           "position": position}
                          for frame_id, (_, roles) in zip(frame_ids, plan.frames)
@@ -803,7 +809,7 @@ class Project:
 
             for source in sources:
                 gold_span(source)
-            known = {_frame_signature(f.type, _roles_of(f)) for f in session.scalars(
+            known = {_gold_signature(f.type, _roles_of(f), f.attributes) for f in session.scalars(
                 select(Frame).where(Frame.article_id == article_id, Frame.layer == layer,
                                     Frame.status != Status.REJECTED).options(selectinload(Frame.slots)))}
             made_frames: list[int] = []
@@ -816,7 +822,7 @@ class Project:
                         target = gold_span(session.get(Span, slot.span_id))
                         if target not in fillers and (multiple.get(slot.role, True) or not fillers):
                             fillers.append(target)
-                signature = _frame_signature(group[0].type, roles)
+                signature = _gold_signature(group[0].type, roles, group[0].attributes)
                 if signature in known:
                     continue
                 known.add(signature)
@@ -1124,6 +1130,12 @@ def _relink_frame_references(session: Session, keys: list[tuple[int, str]], fram
                         .values(attributes=bindparam("linked", type_=table.c.attributes.type)), changed)
 
 
+def _role_of_newcomer(session: Session) -> Role:
+    """Whoever starts a project can adjudicate it: the first person is its reviewer, later ones annotate."""
+    has_reviewer = session.scalar(select(Annotator.id).where(Annotator.role == Role.REVIEWER).limit(1))
+    return Role.ANNOTATOR if has_reviewer is not None else Role.REVIEWER
+
+
 def _frame_groups(frames: list[Frame], merge: bool) -> list[list[Frame]]:
     """Frames to adopt, each alone or, merging, gathered by type (in the order first seen)."""
     if not merge:
@@ -1132,6 +1144,12 @@ def _frame_groups(frames: list[Frame], merge: bool) -> list[list[Frame]]:
     for frame in frames:
         groups.setdefault(frame.type, []).append(frame)
     return list(groups.values())
+
+
+def _gold_signature(frame_type: str, roles: dict[str, list[int]], attributes: dict[str, Any]) -> tuple:
+    """Gold holds one frame per type, fillers and attributes: two people's frames over the same
+    fillers that disagree on the action are two candidates, and either can be chosen."""
+    return _frame_signature(frame_type, roles), tuple(sorted(attributes.items()))
 
 
 def _frame_signature(frame_type: str, roles: dict[str, list[int]]) -> tuple:

@@ -25,17 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.agreement import OVERALL, AgreementReport, PairAgreement, figure, project_agreement
+from app.core.agreement import OVERALL, AgreementReport, PairAgreement, figure, project_agreement, shown
 from app.core.project import Project
 from app.gui.task_worker import TaskWorker
 
 TEAM = "Team (mean over pairs)"
-NONE_SHOWN = "—"
 COLUMN_WIDTH = 80  # px, the least a column gets: figures read as a tidy grid
-
-
-def shown(value: float | None) -> str:
-    return NONE_SHOWN if value is None else f"{value:.3f}"
 
 
 def tint(value: float | None) -> QColor | None:

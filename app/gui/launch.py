@@ -92,7 +92,8 @@ class AppController:
     """Keeps one project window open at a time; opens projects, recent ones, and the welcome page."""
 
     def __init__(self, settings, annotator: str | None, role: str | None = None):
-        """`role`: chosen on the first start, given to the person in the first project they open."""
+        """`role`: chosen on the first start; "reviewer" is asked for in the first project opened (an
+        annotator is what a newcomer is anyway, and the first person to work on a project reviews it)."""
         from app.gui.recent import RecentProjects
 
         self.settings = settings
@@ -117,9 +118,12 @@ class AppController:
             if location is not None and not create:
                 self.recent.remove(location)
             return False
-        if self.role is not None:
-            project.set_role(project.annotator, self.role)
-            self.role = None
+        if self.role == "reviewer" and project.role() != "reviewer":
+            try:
+                project.set_role(project.annotator, self.role)
+            except NewsGlossError as err:  # the project has a reviewer already, who gives roles
+                QMessageBox.information(None, "NewsGloss", f"You work here as an annotator: {err}")
+        self.role = None
         shown = location or str(default_project_path())
         self.settings.setValue("last_project", shown)
         self.settings.setValue("annotator", project.annotator)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.adjudication import candidates, people_layers
 from app.core.annotations import SpanRecord
+from app.core.errors import NewsGlossError
 from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
@@ -863,15 +864,19 @@ class MainWindow(QMainWindow):
             self.state.open(self.state.article.id)
 
     def poll_changes(self) -> None:
-        """Bring other people's changes in: the open article is reloaded (only what changed is
-        redrawn) and the article list's counts are updated."""
-        others = [(who, article) for _, who, _, article in self.changes.poll() if who != self.project.annotator]
+        """Bring other people's changes in: the open article reloads if they touched it (only what
+        changed is redrawn), and the article list updates the rows of the articles they touched."""
+        others = [c for c in self.changes.poll() if c[1] != self.project.annotator]
         if not others:
             return
-        self.state.refresh()
-        self._reload_articles_keeping_current()
-        here = sorted({who for who, article in others if article == self.state.article_id})
+        if any(action == "import" for _, _, action, _ in others):  # new articles: the list grows
+            self._reload_articles_keeping_current()
+        else:
+            for article in self.project.articles({a for _, _, _, a in others if a is not None}):
+                self.articles.model.update_article(article.id, spans=article.spans, frames=article.frames)
+        here = sorted({who for _, who, _, article in others if article == self.state.article_id})
         if here:
+            self.state.refresh()
             self.statusBar().showMessage(f"Updated with changes by {', '.join(here)}", 5000)
 
     def _show_who(self) -> None:
@@ -935,8 +940,14 @@ class MainWindow(QMainWindow):
         if "annotator" in changed or "role" in changed:
             self.project.annotator = changed.get("annotator", self.project.annotator)
             if "role" in changed:
-                self.project.set_role(self.project.annotator, changed["role"])
+                try:
+                    self.project.set_role(self.project.annotator, changed["role"])
+                except NewsGlossError as err:
+                    self._refused(str(err))
             self.state.reviewer = self.project.role() == "reviewer"
+            if not self.state.reviewer and self.adjudicate_action.isChecked():
+                self.adjudicate_action.setChecked(False)
+                self.state.adjudicating = False
             self._show_who()
             for stack in self._stacks.values():
                 stack.clear()  # earlier actions were someone else's

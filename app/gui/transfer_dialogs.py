@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.interchange import POLICIES, Selection
+from app.core.project import GOLD_LAYER, MODEL_LAYER
 from app.formats.registry import EXPORT_FORMATS, FILE_FILTERS, IMPORT_FORMATS
 
 FOLDER_FORMATS = {"brat"}
@@ -96,10 +97,10 @@ class ExportDialog(_TransferDialog):
         self.layer = QComboBox()
         self.layer.setToolTip("Whose annotations: the adjudicated gold layer, one person's layer, or the model's")
         self.layer.addItem("All layers", None)
-        self.layer.addItem("gold (adjudicated)", "gold")
+        self.layer.addItem(f"{GOLD_LAYER} (adjudicated)", GOLD_LAYER)
         for name in annotators:
             self.layer.addItem(f"{name}'s layer", name)
-        self.layer.addItem("model (suggestions)", "model")
+        self.layer.addItem(f"{MODEL_LAYER} (suggestions)", MODEL_LAYER)
         self.current_only = QCheckBox("Only the current article")
         self.form.addRow("Status", status_row)
         self.form.addRow("Annotator", self.annotator)
