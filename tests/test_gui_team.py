@@ -83,10 +83,11 @@ def test_a_reviewer_adjudicates_into_gold_from_the_keyboard(qtbot, people, tmp_p
     gold = lambda: sorted(TEXT[s.start:s.end] for s in rita.spans(article_id) if s.layer == GOLD_LAYER)
     assert gold() == ["Ottawa"]
     click_row(qtbot, panel.table, 2)
+    qtbot.waitUntil(lambda: panel.table.item(0, 4).text() == "✓")  # the table shows Ottawa in gold
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)  # the chosen row: Beijing
     assert gold() == ["Beijing", "Ottawa"]
     assert win.text_view.selection_range() == (41, 48)  # choosing a row shows its text
-    assert [panel.table.item(r, 4).text() for r in range(3)] == ["✓", "", "✓"]
+    qtbot.waitUntil(lambda: [panel.table.item(r, 4).text() for r in range(3)] == ["✓", "", "✓"])
     assert drawn(win)[(41, 48, "GPE")].count(False) == 1  # gold drawn in full
 
     click_row(qtbot, panel.table, 0)

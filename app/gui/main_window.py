@@ -316,6 +316,12 @@ class MainWindow(QMainWindow):
 
 
     def _connect(self) -> None:
+        # The Adjudicate table is rebuilt once per burst of changes (adopting 300 agreed spans
+        # announces 300), when the event loop next runs, not once per span.
+        self._adjudication_timer = QTimer(self)
+        self._adjudication_timer.setSingleShot(True)
+        self._adjudication_timer.setInterval(0)
+        self._adjudication_timer.timeout.connect(self._refresh_adjudication)
         self.articles.articleChosen.connect(self.open_article)
         self.state.articleOpened.connect(self._show_article)
         self.state.spanAdded.connect(self._span_added)
@@ -335,12 +341,12 @@ class MainWindow(QMainWindow):
         for signal in (self.state.articleOpened, self.state.spanAdded, self.state.spanChanged,
                        self.state.spanRemoved, self.state.framesChanged):
             signal.connect(self._refresh_queue)
-            signal.connect(self._refresh_adjudication)
+            signal.connect(self._adjudication_timer.start)
         self.adjudication.adoptRequested.connect(
             lambda spans, frames, merge: self._push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
         self.adjudication.removeRequested.connect(self.remove_from_gold)
         self.adjudication.rangeChosen.connect(self.text_view.select_range)
-        self.adjudication_dock.visibilityChanged.connect(self._refresh_adjudication)
+        self.adjudication_dock.visibilityChanged.connect(self._adjudication_timer.start)
 
     def _connect_frame_editor(self) -> None:
         self.frame_editor.createRequested.connect(self.create_frame)
@@ -822,7 +828,7 @@ class MainWindow(QMainWindow):
         if self.state.article is not None:
             self.review_queue.set_suggestions(self.state.article.text, self.state.spans, self.state.frames)
 
-    def _refresh_adjudication(self, *_args) -> None:
+    def _refresh_adjudication(self) -> None:
         if self.state.article is not None and self.adjudication_dock.isVisible():
             spans, frames = list(self.state.spans.values()), list(self.state.frames.values())
             self.adjudication.set_candidates(candidates(self.state.article.text, spans, frames),
@@ -856,7 +862,7 @@ class MainWindow(QMainWindow):
             self.adjudication.table.setFocus()
         if self.state.article is not None:
             self._show_article()
-            self._refresh_adjudication()
+            self._adjudication_timer.start()
 
     def _toggle_others(self) -> None:
         self.state.show_others = self.show_others_action.isChecked()
