@@ -173,7 +173,7 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
     if all_articles == bool(article_ids):
         raise click.UsageError("name article ids or give --all (not both)")
     project = _open(ctx)
-    ids = [a.id for a in project.articles()] if all_articles else list(article_ids)
+    ids = project.article_ids() if all_articles else list(article_ids)
     project.article_texts(ids)  # unknown ids fail here, before the model loads
     engine = SuggestionEngine(project.schema,
                               project.resolve_model(model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL))

@@ -126,7 +126,7 @@ def project_agreement(project: Project, article_ids: Sequence[int] = (),
 
 def gather(project: Project, article_ids: Sequence[int] = ()) -> dict[int, Annotated]:
     """Each article's accepted spans and role fillers by person, and who covered it, in a few queries."""
-    known = [a.id for a in project.articles()]
+    known = project.article_ids()
     missing = sorted(set(article_ids) - set(known))
     if missing:
         raise NotFoundError(f"article {', '.join(map(str, missing))} does not exist")

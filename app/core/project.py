@@ -402,13 +402,17 @@ class Project:
                                  published=a.published, text=a.text, content_hash=a.content_hash,
                                  meta=dict(a.meta), imported_from=a.imported_from)
 
+    def article_ids(self) -> list[int]:
+        """Every article's id, in order: one query, for callers that need no counts."""
+        with Session(self._engine) as session:
+            return list(session.scalars(select(Article.id).order_by(Article.id)))
+
     def annotated(self, article_ids: Iterable[int] | None = None, chunk: int = 500
                   ) -> Iterator[tuple[ArticleRecord, list[SpanRecord], list[FrameRecord]]]:
         """Every article (or those of `article_ids`) in id order, with all its spans, rejected too (by start,
         end, id), and frames (by id), as `spans` and `frames` give them: for exports, which read a whole
         project. Four queries per `chunk` articles, and only one chunk in memory at a time."""
-        with Session(self._engine) as session:
-            ids = list(session.scalars(select(Article.id).order_by(Article.id)))
+        ids = self.article_ids()
         if article_ids is not None:
             wanted = set(article_ids)
             ids = [i for i in ids if i in wanted]

@@ -78,8 +78,7 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
             return f"wrote {len(records)} records"
         Path(out).write_text(text, encoding="utf-8")
         return f"wrote {len(records)} records to {out}"
-    wanted = [a.id for a in project.articles()
-              if selection.article_ids is None or a.id in selection.article_ids]
+    wanted = [i for i in project.article_ids() if selection.article_ids is None or i in selection.article_ids]
     docs = []
     for done, doc in enumerate(documents(project, selection)):
         _report(progress, done, len(wanted))
