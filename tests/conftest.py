@@ -12,7 +12,8 @@ from hypothesis import settings
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# Real files written by other tools (brat, Prodigy, CoNLL, doccano), copied with their provenance: data/interop/README.md
+INTEROP = REPO / "tests" / "data" / "interop"
 SAMPLE_ARTICLE = REPO / "resources" / "samples" / "carney-china-visit.txt"
 # A PostgreSQL URL whose role may create databases (.ci/postgres.sh starts such a server and sets it);
 # without it the PostgreSQL tests skip, unless the second variable says the server must be there (CI).
@@ -38,6 +39,37 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("NEWSGLOSS_PROJECT", raising=False)
     monkeypatch.setenv("NEWSGLOSS_ANNOTATOR", "tester")
     return home
+
+
+class ModalDialogOpened(AssertionError):
+    """A test reached a modal dialog that nobody in a test run can answer."""
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch):
+    """A modal dialog in a test would wait forever for a click: fail at once, naming it, instead.
+
+    A test that means to answer a dialog patches it itself (monkeypatch.setattr after this fixture wins).
+    """
+    try:
+        from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+    except ImportError:  # pragma: no cover - PySide6 is a dependency
+        return
+
+    def refuse(name):
+        def opened(*args, **kwargs):
+            texts = [a for a in args if isinstance(a, str)]
+            raise ModalDialogOpened(f"a test opened the modal dialog {name}{texts!r}; patch it in the test")
+        return opened
+
+    for cls in (QDialog, QMessageBox, QFileDialog, QInputDialog):
+        monkeypatch.setattr(cls, "exec", refuse(f"{cls.__name__}.exec"))
+    for name in ("warning", "critical", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, name, refuse(f"QMessageBox.{name}"))
+    for name in ("getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, refuse(f"QFileDialog.{name}"))
+    for name in ("getText", "getInt", "getItem", "getDouble", "getMultiLineText"):
+        monkeypatch.setattr(QInputDialog, name, refuse(f"QInputDialog.{name}"))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_ARTICLE, SHARED
+from conftest import INTEROP, SAMPLE_ARTICLE
 
 
 def newsgloss(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
@@ -105,7 +105,7 @@ def test_a_shared_project_on_postgresql_from_init_to_export(postgres_url, tmp_pa
     assert f"Created project {url.render_as_string(hide_password=True)}" in created.stdout
     assert url.password not in created.stdout
     newsgloss("--project", postgres_url, "import", str(SAMPLE_ARTICLE))
-    brat = SHARED / "fixtures" / "interop" / "brat"
+    brat = INTEROP / "brat"
     added = newsgloss("--project", postgres_url, "import", "--format", "brat", "--unknown-labels", "add", str(brat))
     assert "6 articles added" in added.stdout
     plain = url.set(drivername="postgresql").render_as_string(hide_password=False)  # psycopg, not psycopg2

@@ -15,8 +15,9 @@ from app.formats.html_page import read_html
 from app.formats.jsonl import read_jsonl
 from app.formats.plaintext import read_txt
 from app.formats.sources import SUPPORTED_SUFFIXES, read_sources
+from conftest import SAMPLE_ARTICLE
 
-SAMPLE = Path("/work/shared/fixtures/articles/carney-china-visit.txt")
+SAMPLE = SAMPLE_ARTICLE
 
 FRENCH = "Café à Montréal, naïve façade – “quoted”. La crème brûlée était déjà prête à l’hôtel.\n"
 EMOJI = "Flags 🇨🇦🇨🇳, faces 😀, math 𝔘𝔫𝔦𝔠𝔬𝔡𝔢, CJK 中国 and 𠀋 survive.\n"

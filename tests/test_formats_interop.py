@@ -25,8 +25,9 @@ from app.formats.doccano import read_doccano, write_doccano
 from app.formats.interop import aligned_doc
 from app.formats.prodigy import read_prodigy, write_prodigy
 from app.formats.selection import non_overlapping
+from conftest import INTEROP
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "interop"
+FIXTURES = INTEROP
 SCHEMA = load_schema(Path(__file__).resolve().parents[1] / "resources" / "schemas" / "news.toml")
 
 READERS = {"prodigy": read_prodigy, "brat": read_brat, "conll": read_conll, "doccano": read_doccano}

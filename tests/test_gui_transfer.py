@@ -13,10 +13,9 @@ from PySide6.QtGui import QDropEvent
 from app.core.project import Project
 from app.core.interchange import Selection
 from app.gui.main_window import MainWindow
-from conftest import REPO, SAMPLE_ARTICLE
+from conftest import INTEROP, SAMPLE_ARTICLE
 from test_gui_window import show
 
-INTEROP = REPO.parent / "shared" / "fixtures" / "interop"
 
 
 @pytest.fixture

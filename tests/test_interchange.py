@@ -14,10 +14,9 @@ from app.core.interchange import Selection, import_documents
 from app.core.project import Project
 from app.formats.brat import read_brat
 from app.formats.transfer import export_path, import_paths
-from conftest import REPO
+from conftest import INTEROP
 from test_cli import newsgloss
 
-INTEROP = REPO.parent / "shared" / "fixtures" / "interop"
 
 
 def t_lines(ann: Path) -> set[tuple[str, int, int, str]]:
