@@ -14,11 +14,16 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
             article_id: int | None = None) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.gui.platform_check import xcb_problem
+
+    if problem := xcb_problem():
+        print(f"newsgloss: error: {problem}", file=sys.stderr)
+        return 1
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from app.core.locations import ENV_ANNOTATOR, chosen_location, default_project_path
+    from app.core.locations import ENV_ANNOTATOR, chosen_location
     from app.gui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -37,10 +42,7 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     if annotator is None:
         annotator, role = _ask_identity(settings)
     controller = AppController(settings, annotator, role)
-    if location is None and not default_project_path().exists():
-        controller.welcome()
-    elif not controller.open(location):
-        return 1
+    controller.start(location)
     if os.environ.get("NEWSGLOSS_EXIT_WHEN_SHOWN"):  # startup timing, see app/gui/first_paint.py
         from app.gui.first_paint import quit_after_first_paint
 
@@ -138,6 +140,15 @@ class AppController:
                 old.close()
         self.welcome_window = None
         return True
+
+    def start(self, location: str | None) -> None:
+        """The first window: the chosen or last project, else the default one with the sample article.
+
+        A project that cannot be opened (moved, deleted, a server down) leads to the welcome page,
+        where a recent or new project can be chosen, rather than to no window at all.
+        """
+        if not self.open(location):
+            self.welcome()
 
     def welcome(self) -> None:
         """First run: a page that offers the sample project, an import, a new project or a recent one."""
