@@ -50,7 +50,7 @@ class FrameEditor(QWidget):
         self._combos: dict[str, QComboBox] = {}
 
         buttons = QHBoxLayout()
-        for index, (name, ftype) in enumerate(schema.frames.items()):
+        for name, ftype in schema.frames.items():
             button = QPushButton(f"New {name.replace('_', ' ')}")
             button.setObjectName(f"new_{name}")
             button.setToolTip(ftype.description)
