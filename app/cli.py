@@ -156,9 +156,14 @@ def team(ctx: click.Context, roles: tuple[tuple[str, str], ...], as_json: bool) 
               help=f"spaCy pipeline: a model trained here (by name), an installed package or a folder. "
                    f"Default: ${ENV_MODEL}, else {DEFAULT_MODEL}.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per nlp.pipe batch and per commit.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1),
+              help="Worker processes that run the pipeline (this one stores what they suggest).")
+@click.option("--shard", metavar="K/N",
+              help="Only shard K of N (articles whose id modulo N is K-1): N machines, one shard each, "
+                   "cover a shared project once.")
 @click.pass_context
 def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool, model: str | None,
-            batch_size: int) -> None:
+            batch_size: int, processes: int, shard: str | None) -> None:
     """Suggest entities, claims and tariff facts with a spaCy pipeline.
 
     Suggestions are stored with origin model and status suggested. Running again
@@ -167,6 +172,7 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
     """
     from tqdm import tqdm
 
+    from app.core import suggesting
     from app.core.suggesting import suggest_articles
     from app.nlp.engine import SuggestionEngine
 
@@ -174,13 +180,15 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
         raise click.UsageError("name article ids or give --all (not both)")
     project = _open(ctx)
     ids = project.article_ids() if all_articles else list(article_ids)
+    if shard is not None:
+        ids = suggesting.shard(ids, *suggesting.parse_shard(shard))
     project.article_texts(ids)  # unknown ids fail here, before the model loads
     engine = SuggestionEngine(project.schema,
                               project.resolve_model(model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL))
     progress = None
     with tqdm(total=len(ids), unit="article", file=sys.stderr, disable=None) as bar:
         try:
-            for progress in suggest_articles(project, engine, ids, batch_size):
+            for progress in suggest_articles(project, engine, ids, batch_size, processes):
                 bar.update(progress.done - bar.n)
         except KeyboardInterrupt:
             bar.close()
