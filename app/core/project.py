@@ -98,12 +98,14 @@ class Project:
             if is_new and not create:
                 raise ProjectError(f"{shown_location(location)}: no NewsGloss project there "
                                    "(create one with `newsgloss init`)")
-            if not is_new and migrate.current_revision(engine) is None:
+            revision = None if is_new else migrate.current_revision(engine)
+            if not is_new and revision is None:
                 raise ProjectError(f"{shown_location(location)}: this database is not a NewsGloss project")
             schema = load_schema(schema_path or default_schema_path()) if is_new else None
-            if not is_new and path is not None and migrate.current_revision(engine) != migrate.head_revision():
-                migrate.backup_sqlite(engine, path)
-            migrate.upgrade(writer(engine))
+            if revision != migrate.head_revision():
+                if revision is not None and path is not None:
+                    migrate.backup_sqlite(engine, path)
+                migrate.upgrade(writer(engine))
             if schema is not None:
                 with Session(writer(engine)) as session, session.begin():
                     session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
