@@ -489,11 +489,11 @@ class Project:
 
     def spans(self, article_id: int, *, include_rejected: bool = False) -> list[SpanRecord]:
         with Session(self._engine) as session:
-            query = select(Span).where(Span.article_id == article_id)
+            query = select(*SPAN_COLUMNS).where(Span.article_id == article_id)
             if not include_rejected:
                 query = query.where(Span.status != Status.REJECTED)
             names = _names(session)
-            return [_span_record(span, names) for span in session.scalars(query.order_by(Span.start, Span.end, Span.id))]
+            return [_span_row_record(row, names) for row in session.execute(query.order_by(Span.start, Span.end, Span.id))]
 
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  origin: str | Origin = Origin.HUMAN, status: str | Status = Status.ACCEPTED,

@@ -829,7 +829,8 @@ class MainWindow(QMainWindow):
             self.review_queue.set_suggestions(self.state.article.text, self.state.spans, self.state.frames)
 
     def _refresh_adjudication(self) -> None:
-        if self.state.article is not None and self.adjudication_dock.isVisible():
+        # A dock behind another's tab counts as visible; only its visible region says it is not on screen.
+        if self.state.article is not None and not self.adjudication_dock.visibleRegion().isEmpty():
             spans, frames = list(self.state.spans.values()), list(self.state.frames.values())
             self.adjudication.set_candidates(candidates(self.state.article.text, spans, frames),
                                              people_layers(spans, frames))
