@@ -12,7 +12,7 @@ import pytest
 from app.formats.registry import EXPORT_FORMATS
 from conftest import REPO
 
-SECTIONS = {"text view", "import", "export", "suggest", "agreement", "startup", "memory"}
+SECTIONS = {"text view", "window", "import", "export", "suggest", "agreement", "startup", "memory"}
 
 
 def bench(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
