@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, ReviewState, SlotRecord, SpanRecord
-from app.core.articles import ArticleDraft, ArticleRecord, ArticleSummary, ImportReport
+from app.core import article_listing
+from app.core.articles import ArticleDraft, ArticleQuery, ArticleRecord, ArticleSummary, ImportReport
 from app.core.documents import TOOL_ATTRIBUTE_PREFIX, AnnotatedDocument
 from app.core.errors import InputError, NotFoundError, NotAllowedError, ProjectError, StaleEditError, ValidationError
 from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
@@ -396,6 +397,23 @@ class Project:
                            progress=progress.get(i, Progress.TODO).value)
             for i, ext, title, source, chars in rows
         ]
+
+    def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
+        """How many articles `query` lists."""
+        with Session(self._engine) as session:
+            return session.scalar(select(func.count()).select_from(article_listing.listed(query, self.annotator).subquery()))
+
+    def article_page(self, query: ArticleQuery, offset: int, limit: int) -> list[ArticleSummary]:
+        """Summaries of the articles `query` lists, rows offset to offset + limit, in its order."""
+        with Session(self._engine) as session:
+            ids = session.scalars(article_listing.listed(query, self.annotator).offset(offset).limit(limit)).all()
+        by_id = {summary.id: summary for summary in self.articles(ids)} if ids else {}
+        return [by_id[i] for i in ids]
+
+    def article_position(self, query: ArticleQuery, article_id: int) -> int | None:
+        """Where `article_id` stands among the articles `query` lists (0 first); None if not among them."""
+        with Session(self._engine) as session:
+            return session.scalar(article_listing.position(query, self.annotator, article_id))
 
     def article(self, article_id: int) -> ArticleRecord:
         with Session(self._engine) as session:

@@ -360,12 +360,10 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- articles
 
     def reload_articles(self) -> None:
-        self.articles.model.set_articles(self.project.articles())
+        self.articles.model.set_source(self.project)
         wanted = self.settings.value("last_article", type=int)
-        rows = self.articles.model.rowCount()
-        if rows:
-            ids = [self.articles.model.article(r).id for r in range(rows)]
-            self.articles.select_article(wanted if wanted in ids else ids[0])
+        if not (wanted and self.articles.select_article(wanted)) and self.articles.model.rowCount():
+            self.articles.select_article(self.articles.model.article(0).id)
 
     def open_article(self, article_id: int) -> None:
         if article_id == self.state.article_id:
@@ -579,7 +577,7 @@ class MainWindow(QMainWindow):
         self._start_suggesting(self.articles.selected_ids())
 
     def suggest_all(self) -> None:
-        self._start_suggesting([self.articles.model.article(r).id for r in range(self.articles.model.rowCount())])
+        self._start_suggesting(self.project.article_ids())
 
     def _start_suggesting(self, article_ids: list[int]) -> None:
         if not article_ids:
@@ -710,7 +708,7 @@ class MainWindow(QMainWindow):
 
     def _reload_articles_keeping_current(self) -> None:
         current = self.state.article_id
-        self.articles.model.set_articles(self.project.articles())
+        self.articles.model.reload()
         if current is not None:
             self.articles.select_article(current)
         elif self.articles.model.rowCount():

@@ -130,4 +130,6 @@ def child_env(home: Path) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
     env.pop("NEWSGLOSS_PROJECT", None)
+    # Cached bytecode, as an installed app has: without it every start compiles every module again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
