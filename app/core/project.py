@@ -401,7 +401,8 @@ class Project:
     def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
         """How many articles `query` lists."""
         with Session(self._engine) as session:
-            return session.scalar(select(func.count()).select_from(article_listing.listed(query, self.annotator).subquery()))
+            listed = article_listing.listed(query, self.annotator).subquery()
+            return session.scalar(select(func.count()).select_from(listed))
 
     def article_page(self, query: ArticleQuery, offset: int, limit: int) -> list[ArticleSummary]:
         """Summaries of the articles `query` lists, rows offset to offset + limit, in its order."""
