@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[int, QUndoStack] = {}
         self._roles_of_span: dict[int, list[str]] = {}
+        self._step_refused = False  # set when the services refuse a command of the current step
 
         path = sqlite_path(project.url)
         self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
@@ -519,9 +521,7 @@ class MainWindow(QMainWindow):
         if span_id is None and selection is None:
             self.statusBar().showMessage(f"Select the {role_name} in the text, or click its span", 4000)
             return
-        stack = self.undo_group.activeStack()
-        stack.beginMacro(f"Fill {role_name}")
-        try:
+        with self._step(f"Fill {role_name}"):
             if span_id is None:
                 add = commands.AddSpan(self.state, *selection, role.labels[0])
                 if not self._push(add):
@@ -530,8 +530,6 @@ class MainWindow(QMainWindow):
             fillers = frame.role(role_name) + [span_id] if role.multiple else [span_id]
             if span_id not in frame.role(role_name):
                 self._push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
-        finally:
-            stack.endMacro()
         self.text_view.select_span(span_id)
         self.frame_editor.set_current(frame_id)
 
@@ -811,13 +809,9 @@ class MainWindow(QMainWindow):
 
     def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
         """Correct a suggestion (label or boundaries) and accept it, as one undoable step."""
-        stack = self.undo_group.activeStack()
-        stack.beginMacro(text)
-        try:
+        with self._step(text):
             if self._push(commands.ChangeSpan(self.state, span_id, text, **changes)):
                 self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id]))
-        finally:
-            stack.endMacro()
 
     def _review_current_changed(self, kind: str, item_id: int) -> None:
         if kind == "span" and item_id in self.state.spans:
@@ -837,17 +831,13 @@ class MainWindow(QMainWindow):
                                              people_layers(spans, frames))
 
     def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        stack = self.undo_group.activeStack()
-        stack.beginMacro("Take out of gold")
-        try:
+        with self._step("Take out of gold"):
             for frame_id in frame_ids:
                 if frame_id in self.state.frames and not self._push(commands.DeleteFrame(self.state, frame_id)):
                     return
             for span_id in span_ids:
                 if span_id in self.state.spans and not self._push(commands.DeleteSpan(self.state, span_id)):
                     return
-        finally:
-            stack.endMacro()
 
     def _toggle_adjudication(self) -> None:
         """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
@@ -903,7 +893,28 @@ class MainWindow(QMainWindow):
         if stack is None:
             return False
         stack.push(command)
+        if not command.ok:
+            self._step_refused = True
         return command.ok
+
+    @contextmanager
+    def _step(self, text: str):
+        """Group the commands pushed inside into one undoable step, all or nothing: if the services
+        refuse one, those already done are undone and the step leaves the stack (QUndoStack keeps a
+        macro whose commands were all dropped, and Edit would offer to undo what never happened)."""
+        stack = self.undo_group.activeStack()
+        self._step_refused = False
+        stack.beginMacro(text)
+        try:
+            yield
+        finally:
+            stack.endMacro()
+            if self._step_refused:
+                step = stack.command(stack.index() - 1)
+                for child in reversed([step.child(i) for i in range(step.childCount())]):
+                    child.undo()
+                step.setObsolete(True)
+                stack.undo()  # an obsolete command is dropped, not undone again
 
     def _refused(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
