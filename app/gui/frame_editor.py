@@ -69,6 +69,11 @@ class FrameEditor(QWidget):
         self.form = QFormLayout(self.detail)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
+        self.hint = QLabel()  # what the number keys would fill now, kept up to date by the window
+        self.hint.setObjectName("roleHint")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # it quotes article text
+        self.hint.setWordWrap(True)
+
         actions = QHBoxLayout()
         self.jump_button = QPushButton("Show in text")
         self.delete_button = QPushButton("Delete frame")
@@ -82,6 +87,7 @@ class FrameEditor(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.detail)
+        layout.addWidget(self.hint)
         layout.addLayout(actions)
         self._show_detail(None)
 
@@ -115,6 +121,10 @@ class FrameEditor(QWidget):
                 self._show_detail(self._frames[frame_id])
                 self.currentFrameChanged.emit(frame_id)
                 return
+
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
 
     def current_frame_id(self) -> int | None:
         item = self.list.currentItem()

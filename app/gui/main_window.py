@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
         self._stacks: dict[int, QUndoStack] = {}
         self._roles_of_span: dict[int, list[str]] = {}
         self._step_refused = False  # set when the services refuse a command of the current step
+        self._review_item: tuple[str, int] | None = None  # the Review panel's item last shown in the text
+        self._showing = False  # the window is selecting text to show something, not the person
+        self._shown_not_chosen = False  # the text selection shows a review item or frame: no role source
+        self._clicked_span: int | None = None  # the span clicked in the text, until the cursor moves
 
         path = sqlite_path(project.url)
         self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
@@ -336,7 +340,9 @@ class MainWindow(QMainWindow):
             lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
         self.state.failed.connect(self._refused)
         self.text_view.spanClicked.connect(self._span_clicked)
-        self.annotations.spanActivated.connect(self.text_view.select_span)
+        self.text_view.selectionRangeChanged.connect(self._text_choice_changed)
+        self.text_view.cursorPositionChanged.connect(self._text_choice_changed)
+        self.annotations.spanActivated.connect(lambda span_id: self._show(self.text_view.select_span, span_id))
         self._connect_frame_editor()
         self.review_queue.currentChanged.connect(self._review_current_changed)
         self.review_queue.decided.connect(self.decide)
@@ -349,7 +355,7 @@ class MainWindow(QMainWindow):
         self.adjudication.adoptRequested.connect(
             lambda spans, frames, merge: self._push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
         self.adjudication.removeRequested.connect(self.remove_from_gold)
-        self.adjudication.rangeChosen.connect(self.text_view.select_range)
+        self.adjudication.rangeChosen.connect(lambda start, end: self._show(self.text_view.select_range, start, end))
         self.adjudication_dock.visibilityChanged.connect(self._adjudication_timer.start)
 
     def _connect_frame_editor(self) -> None:
@@ -360,6 +366,7 @@ class MainWindow(QMainWindow):
         self.frame_editor.deleteRequested.connect(
             lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
         self.frame_editor.jumpRequested.connect(self.jump_to_frame)
+        self.frame_editor.currentFrameChanged.connect(lambda _id: self._update_role_hint())
 
     # --------------------------------------------------------------- articles
 
@@ -443,6 +450,8 @@ class MainWindow(QMainWindow):
         self.text_view.select_span(ids[index % len(ids)])
 
     def _span_clicked(self, span_id: int) -> None:
+        self._clicked_span = span_id
+        self._update_role_hint()
         self.annotations.show_span(span_id)
         span = self.state.spans.get(span_id)
         if span is not None:
@@ -502,35 +511,110 @@ class MainWindow(QMainWindow):
         if frame_id is None:
             self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
             return
-        roles = list(self.schema.frame(self.state.frames[frame_id].type).roles)
-        if number <= len(roles):
-            self.fill_role(frame_id, roles[number - 1])
+        frame_type = self.state.frames[frame_id].type
+        roles = list(self.schema.frame(frame_type).roles)
+        if number > len(roles):
+            self.statusBar().showMessage(
+                f"A {frame_type.replace('_', ' ')} has {len(roles)} roles: keys 1–{len(roles)}", 4000)
+            return
+        self.fill_role(frame_id, roles[number - 1])
+
+    def _role_source(self) -> tuple[int, int] | None:
+        """The text the number keys fill a role from: the text selection, else the span clicked in
+        the text; None when the person has chosen nothing there (a selection the window made to
+        show a review item or a frame is no choice)."""
+        if self._shown_not_chosen:
+            return None
+        selection = self.text_view.selection_range()
+        if selection is not None:
+            return selection
+        span = self.state.spans.get(self._clicked_span)
+        return None if span is None else (span.start, span.end)
+
+    def _filler(self, role_name: str, source: tuple[int, int]) -> tuple[int | None, str] | str:
+        """What the role would be filled with from `source`: (the span's id, or None for a new span;
+        its label), or why it cannot be, in words."""
+        role = self.schema.frame(self.state.frames[self.frame_editor.current_frame_id()].type).roles[role_name]
+        clicked = self.state.spans.get(self._clicked_span)
+        if clicked is not None and self.text_view.selection_range() is None:
+            if clicked.label not in role.labels:
+                return f"takes {' or '.join(role.labels)}, not {clicked.label}"
+            return clicked.id, clicked.label
+        fitting = [s for s in self.state.spans.values() if (s.start, s.end) == source and s.label in role.labels]
+        return (fitting[0].id, fitting[0].label) if fitting else (None, role.labels[0])
+
+    def _snippet(self, start: int, end: int) -> str:
+        text = self.state.article.text[start:end].replace("\n", " ")
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    def _update_role_hint(self) -> None:
+        """Tell, beside the frame, what each number key would fill now."""
+        frame_id = self.frame_editor.current_frame_id()
+        if frame_id is None or frame_id not in self.state.frames:
+            self.frame_editor.set_hint("")
+            return
+        source = self._role_source()
+        if source is None:
+            self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
+            return
+        lines = []
+        for number, role_name in enumerate(self.schema.frame(self.state.frames[frame_id].type).roles, start=1):
+            filler = self._filler(role_name, source)
+            if isinstance(filler, str):
+                lines.append(f"{number} {role_name}: {filler}")
+            else:
+                span_id, label = filler
+                lines.append(f"{number} {role_name} ← “{self._snippet(*source)}”"
+                             + ("" if span_id is not None else f" (new {label} span)"))
+        self.frame_editor.set_hint("\n".join(lines))
+
+    def _text_choice_changed(self, *_args) -> None:
+        """The person moved the cursor or the selection: what they chose before no longer counts."""
+        if not self._showing:
+            self._shown_not_chosen = False
+            self._clicked_span = None
+        self._update_role_hint()
+
+    def _show(self, select, *args) -> None:
+        """Select text to show the person something (a review item, a frame, a table row)."""
+        self._showing = True
+        try:
+            select(*args)
+        finally:
+            self._showing = False
+        self._shown_not_chosen = True
+        self._clicked_span = None
+        self._update_role_hint()
 
     def fill_role(self, frame_id: int, role_name: str) -> None:
-        """Fill a role with the selected span, or with a new span over the selected text."""
+        """Fill a role from the text the person chose: a span there, or a new span over the selection."""
+        if self.frame_editor.current_frame_id() != frame_id:
+            self.frame_editor.set_current(frame_id)
         frame = self.state.frames[frame_id]
         role = self.schema.frame(frame.type).roles[role_name]
-        selection = self.text_view.selection_range()
-        current = self.text_view.current_span_id()
-        span_id = None
-        if selection is not None:
-            span_id = next((s.id for s in self.state.spans.values()
-                            if (s.start, s.end) == selection and s.label in role.labels), None)
-        elif current in self.state.spans:
-            span_id = current
-        if span_id is None and selection is None:
-            self.statusBar().showMessage(f"Select the {role_name} in the text, or click its span", 4000)
+        source = self._role_source()
+        if source is None:
+            self.statusBar().showMessage(f"Not filled: select the {role_name} in the text, or click its span", 6000)
             return
+        filler = self._filler(role_name, source)
+        if isinstance(filler, str):
+            self.statusBar().showMessage(f"Not filled: {role_name} {filler}; select the text to make a "
+                                         f"{role.labels[0]} span", 6000)
+            return
+        span_id, label = filler
+        start, end = source
         with self._step(f"Fill {role_name}"):
             if span_id is None:
-                add = commands.AddSpan(self.state, *selection, role.labels[0])
+                add = commands.AddSpan(self.state, start, end, label)
                 if not self._push(add):
                     return
                 span_id = add.span.id
             fillers = frame.role(role_name) + [span_id] if role.multiple else [span_id]
             if span_id not in frame.role(role_name):
                 self._push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
-        self.text_view.select_span(span_id)
+        if not self._step_refused:
+            self.text_view.clear_selection()  # the next role is chosen afresh, never filled from this one
+            self.statusBar().showMessage(f"{role_name} ← “{self._snippet(start, end)}”", 4000)
         self.frame_editor.set_current(frame_id)
 
     def clear_role(self, frame_id: int, role_name: str) -> None:
@@ -544,7 +628,7 @@ class MainWindow(QMainWindow):
         spans = [self.state.spans[i] for s in self.state.frames[frame_id].slots
                  for i in [s.span_id] if i in self.state.spans]
         if spans:
-            self.text_view.select_range(min(s.start for s in spans), max(s.end for s in spans))
+            self._show(self.text_view.select_range, min(s.start for s in spans), max(s.end for s in spans))
             self.text_view.setFocus()
 
     def _frames_changed(self) -> None:
@@ -814,8 +898,13 @@ class MainWindow(QMainWindow):
                 self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id]))
 
     def _review_current_changed(self, kind: str, item_id: int) -> None:
+        """Show the Review panel's current item in the text when the person moves to another one;
+        the panel's refresh after an edit (a new frame, a tag) leaves the text where it is."""
+        if (kind, item_id) == self._review_item:
+            return
+        self._review_item = (kind, item_id)
         if kind == "span" and item_id in self.state.spans:
-            self.text_view.select_span(item_id)
+            self._show(self.text_view.select_span, item_id)
         elif kind == "frame" and item_id in self.state.frames:
             self.frame_editor.set_current(item_id)
             self.jump_to_frame(item_id)
