@@ -64,6 +64,8 @@ class FrameEditor(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemActivated.connect(lambda item: self.jumpRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        # Room for four frames (two lines each) however tall the open frame's form is.
+        self.list.setMinimumHeight(8 * self.list.fontMetrics().lineSpacing() + 2 * self.list.frameWidth() + 8)
 
         self.detail = QGroupBox("No frame chosen")
         self.form = QFormLayout(self.detail)

@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         docks[2].raise_()
         self.frames_dock = docks[1]
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
-        self.resizeDocks(docks[1:], [480, 400], Qt.Orientation.Vertical)
+        self.resizeDocks(docks[1:], [540, 300], Qt.Orientation.Vertical)
 
         self._build_actions()
         self._build_menus()
@@ -548,7 +548,7 @@ class MainWindow(QMainWindow):
         return text if len(text) <= 40 else text[:39] + "…"
 
     def _update_role_hint(self) -> None:
-        """Tell, beside the frame, what each number key would fill now."""
+        """Tell, beside the frame, what the number keys would fill now."""
         frame_id = self.frame_editor.current_frame_id()
         if frame_id is None or frame_id not in self.state.frames:
             self.frame_editor.set_hint("")
@@ -557,15 +557,21 @@ class MainWindow(QMainWindow):
         if source is None:
             self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
             return
-        lines = []
+        quoted = f"“{self._snippet(*source)}”"
+        using, making, refused = [], [], {}
         for number, role_name in enumerate(self.schema.frame(self.state.frames[frame_id].type).roles, start=1):
             filler = self._filler(role_name, source)
+            key = f"{number} {role_name}"
             if isinstance(filler, str):
-                lines.append(f"{number} {role_name}: {filler}")
+                refused[key] = filler
+            elif filler[0] is None:
+                making.append(f"{key} ({filler[1]})")
             else:
-                span_id, label = filler
-                lines.append(f"{number} {role_name} ← “{self._snippet(*source)}”"
-                             + ("" if span_id is not None else f" (new {label} span)"))
+                using.append(key)
+        lines = [f"{', '.join(using)} ← {quoted}"] if using else []
+        if making:
+            lines.append(f"{', '.join(making)} ← {quoted}, a new span")
+        lines += [f"{key}: {why}" for key, why in refused.items()]
         self.frame_editor.set_hint("\n".join(lines))
 
     def _text_choice_changed(self, *_args) -> None:
