@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDockWidget
 
 from app.core.project import Project
 from app.core.samples import add_samples
@@ -27,13 +28,18 @@ def window(qtbot, tmp_path):
     project.close()
 
 
+def window_shortcuts(window) -> list[QShortcut]:
+    """The window's own shortcuts (Statistics, a window of its own, has its own Escape)."""
+    return [s for s in window.findChildren(QShortcut) if s.parent().window() is window]
+
+
 def bindings(window) -> dict[str, list[str]]:
     """Every key of every action and shortcut in the window, its docks and panels: key -> owners."""
     keys: dict[str, list[str]] = defaultdict(list)
     for action in window.findChildren(QAction):
         for sequence in action.shortcuts():
             keys[sequence.toString()].append(action.text())
-    for shortcut in window.findChildren(QShortcut):
+    for shortcut in window_shortcuts(window):
         keys[shortcut.key().toString()].append(f"shortcut in {shortcut.parent().objectName()}")
     return keys
 
@@ -67,12 +73,13 @@ def test_every_key_fires_its_own_action(qtbot, window):
             press(qtbot, window.text_view, sequence)
             assert fired == [action], f"{sequence.toString()} should fire {action.text()!r}"
             checked += 1
-    for shortcut in window.findChildren(QShortcut):
+    for shortcut in window_shortcuts(window):
         target = shortcut.parent()
-        target.window().show()
-        for dock in (window.guidelines_dock,):
-            dock.show()
-            dock.raise_()
+        dock = target
+        while not isinstance(dock, QDockWidget):  # the panel it is in comes to the front
+            dock = dock.parent()
+        dock.show()
+        dock.raise_()
         target.setFocus()
         qtbot.waitUntil(target.hasFocus)
         with qtbot.waitSignal(shortcut.activated, timeout=1000):
@@ -115,3 +122,9 @@ def test_help_lists_each_key_once(qtbot, window, monkeypatch):
     rows = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
     assert rows["Redo"] == "Ctrl+Shift+Z, Ctrl+Y"
     assert rows["Open shared project…"] == "Ctrl+Shift+O"
+
+
+def test_statistics_shortcuts_are_its_own(qtbot, window):
+    qtbot.keyClick(window.text_view, Qt.Key.Key_F9)
+    assert window._dashboard.isVisible()
+    test_no_key_is_bound_twice_or_bound_to_nothing(window)

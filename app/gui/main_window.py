@@ -835,9 +835,6 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.project.annotators(), self)
         if dialog.exec():
             fmt, target, selection = dialog.choice(self.state.article_id)
-            if str(target) in ("", "."):
-                self._refused("Choose where to export to")
-                return
             project = self.project
             self._run_task(f"Exporting {fmt}…",
                            lambda progress: export_path(project, fmt, target, selection, progress=progress),
