@@ -11,7 +11,8 @@ import click
 
 from app import __version__
 from app.core.errors import NewsGlossError
-from app.core.locations import DEFAULT_MODEL, ENV_ANNOTATOR, ENV_MODEL, ENV_PROJECT, open_project
+from app.core.identity import ENV_ANNOTATOR, chosen_annotator
+from app.core.locations import DEFAULT_MODEL, ENV_MODEL, ENV_PROJECT, open_project
 from app.core.project import Project
 from app.core.interchange import POLICIES, Selection
 from app.formats.registry import EXPORT_FORMATS, FRAME_EXPORTS, IMPORT_FORMATS
@@ -35,7 +36,8 @@ class Cli(click.Group):
               help=f"Project file or database URL. Default: ${ENV_PROJECT}, else the default project "
                    "in your data folder (made with the sample articles on first use).")
 @click.option("--annotator", "-a", metavar="NAME",
-              help=f"Who is annotating. Default: ${ENV_ANNOTATOR}, else your login name.")
+              help=f"Who is annotating. Default: ${ENV_ANNOTATOR}, else the name given in the app "
+                   "(its first run or Edit > Preferences), else your login name.")
 @click.version_option(__version__, "--version", "-V", prog_name="newsgloss")
 @click.pass_context
 def cli(ctx: click.Context, project: str | None, annotator: str | None) -> None:
@@ -66,7 +68,7 @@ def init(ctx: click.Context, schema: Path | None) -> None:
     location = chosen_location(ctx.obj["project"])
     if location is None:
         raise click.UsageError("init needs --project PATH|URL (or $NEWSGLOSS_PROJECT)")
-    project = Project.create(location, ctx.obj["annotator"], schema_path=schema)
+    project = Project.create(location, chosen_annotator(ctx.obj["annotator"]), schema_path=schema)
     ctx.call_on_close(project.close)
     click.echo(f"Created project {shown_location(location)} with schema {project.schema.name!r} "
                f"({len(project.schema.labels)} labels, {len(project.schema.frames)} frame types)")

@@ -57,7 +57,7 @@ class AnnotationModel(RecordTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             values = (span.label, self._text[span.start:span.end].replace("\n", " "), span.start, span.end,
-                      span.origin, span.status, span.annotator or "")
+                      span.origin, span.status, span.annotator or span.reviewed_by or "")  # a suggestion: who decided
             return values[column]
         if role == ID_ROLE:
             return span.id
