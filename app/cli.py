@@ -88,10 +88,11 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | 
     are reported and not added again; their imported annotations are added to them.
     A native import needs a new, empty project.
     """
-    from app.formats.transfer import import_paths
+    from app.formats.transfer import describe_import, import_paths
 
     project = _open(ctx, create=True)
-    for line in import_paths(project, fmt, files, unknown=unknown_labels, title=title):
+    summary = import_paths(project, fmt, files, unknown=unknown_labels, title=title)
+    for line in describe_import(summary):
         click.echo(line)
 
 
@@ -197,7 +198,8 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
 @click.argument("out", type=click.Path(allow_dash=True))
 @click.option("--status", "statuses", multiple=True, default=["accepted"], show_default=True,
               type=click.Choice(["suggested", "accepted", "rejected", "all"]),
-              help="Which annotations, by status (repeatable); all: every status.")
+              help="Which annotations, by status (repeatable); all: every status. conll and docbin, "
+                   "which cannot carry status, take one.")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME",
               help="Only what these annotators made or decided (repeatable).")
 @click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only spans with these labels (repeatable).")
@@ -218,7 +220,7 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
     """
     from tqdm import tqdm
 
-    from app.formats.transfer import export_path
+    from app.formats.transfer import describe_export, export_path
 
     wanted = {"suggested", "accepted", "rejected"} if "all" in statuses else set(statuses)
     selection = Selection(statuses=frozenset(wanted), annotators=frozenset(annotators) or None,
@@ -232,9 +234,9 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
             bar.update(done - bar.n)
             return True
 
-        message = export_path(_open(ctx), fmt, out, selection, dev_fraction=dev_fraction, progress=progress)
-    if out != "-":
-        click.echo(message)
+        summary = export_path(_open(ctx), fmt, out, selection, dev_fraction=dev_fraction, progress=progress)
+    for line in describe_export(summary):
+        click.echo(line, err=out == "-")
 
 
 @cli.command()

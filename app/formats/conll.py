@@ -14,9 +14,11 @@ Writing: BIO tags, 4 columns (`token _ _ TAG`), one `-DOCSTART- -X- O O` per
 document. Tokens come from spaCy's blank English tokenizer, cut at span
 boundaries and keeping hyphenated words whole (as CoNLL-2003 does); a line
 break ends a sentence, other whitespace is dropped. A text already in CoNLL
-form (tokens between single spaces) thus comes back unchanged. Only
-non-overlapping accepted spans can be tagged: selection.non_overlapping picks
-them. A span across a line break comes back as two spans.
+form (tokens between single spaces) thus comes back unchanged. Every span
+given is tagged, whatever its status (the export's selection chose them; tags
+hold no status, so transfer.export_path takes one status at a time), but tags
+cannot nest: selection.non_overlapping picks the spans to tag. A span across a
+line break comes back as two spans.
 """
 
 from __future__ import annotations

@@ -25,9 +25,10 @@ from app.core.annotations import SpanRecord
 from app.core.errors import NewsGlossError
 from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
+from app.core.interchange import ExportSummary, ImportSummary
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.suggesting import suggest_articles
-from app.formats.transfer import export_path, import_paths
+from app.formats.transfer import describe_export, describe_import, export_path, import_paths
 from app.core.project import Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
@@ -732,14 +733,19 @@ class MainWindow(QMainWindow):
         def job(progress):
             return import_paths(project, fmt, paths, unknown=policy, progress=progress)
 
-        def done(lines: list[str]) -> None:
-            self.statusBar().showMessage(lines[-1] if fmt == "articles" else lines[0], 8000)
-            if any(line.startswith("skipped") for line in lines):
-                box = QMessageBox(QMessageBox.Icon.Information, "Import", "\n".join(lines), parent=self)
-                box.setTextFormat(Qt.TextFormat.PlainText)
-                box.exec()
+        def done(summary: ImportSummary) -> None:
+            lines = describe_import(summary)
+            self.statusBar().showMessage(lines[0], 8000)
+            if summary.skipped:
+                self._transfer_report("Import", lines)
 
         self._run_task(f"Importing {len(paths)} file(s)…", job, done)
+
+    def _transfer_report(self, title: str, lines: list[str]) -> None:
+        """What an import skipped or an export left out, in a box: too much for the status bar."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, "\n".join(lines), parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     def export_dialog(self) -> None:
         dialog = ExportDialog(self.project.annotators(), self)
@@ -751,7 +757,13 @@ class MainWindow(QMainWindow):
             project = self.project
             self._run_task(f"Exporting {fmt}…",
                            lambda progress: export_path(project, fmt, target, selection, progress=progress),
-                           lambda message: self.statusBar().showMessage(message, 8000))
+                           self._exported)
+
+    def _exported(self, summary: ExportSummary) -> None:
+        lines = describe_export(summary)
+        self.statusBar().showMessage("; ".join(lines), 8000)
+        if summary.left_out:  # more than the filters asked for
+            self._transfer_report("Export", lines)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
