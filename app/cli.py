@@ -79,8 +79,12 @@ def init(ctx: click.Context, schema: Path | None) -> None:
 @click.option("--title", help="Title of the article (one .txt file only). Default: its first non-empty line.")
 @click.option("--unknown-labels", type=click.Choice(POLICIES), default="fail", show_default=True,
               help="Labels or frame types the schema lacks: fail, skip them, or add them to the schema.")
+@click.option("--encoding", metavar="NAME",
+              help="Read .txt, .html and CoNLL files in this encoding (e.g. cp1252) instead of detecting it; "
+                   "needed for short files whose encoding cannot be told for sure.")
 @click.pass_context
-def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | None, unknown_labels: str) -> None:
+def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | None, unknown_labels: str,
+            encoding: str | None) -> None:
     """Import articles, or annotated documents from Prodigy, brat, CoNLL, doccano or native files.
 
     All or nothing: one bad file or line stops the import, names the file and line,
@@ -91,7 +95,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | 
     from app.formats.transfer import describe_import, import_paths
 
     project = _open(ctx, create=True)
-    summary = import_paths(project, fmt, files, unknown=unknown_labels, title=title)
+    summary = import_paths(project, fmt, files, unknown=unknown_labels, title=title,
+                           encodings=None if encoding is None else lambda _: encoding)
     for line in describe_import(summary):
         click.echo(line)
 

@@ -87,15 +87,15 @@ class _Builder:
         return AnnotatedDocument(article, self.spans)
 
 
-def read_conll(path: Path) -> list[AnnotatedDocument]:
-    """Read a CoNLL file into documents; raises InputError naming the line at the first problem."""
+def read_conll(path: Path, encoding: str | None = None) -> list[AnnotatedDocument]:
+    """Read a CoNLL file into documents (in `encoding` if given); raises InputError naming the line at the first problem."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise InputError(path, f"cannot read the file: {err.strerror or err}") from err
     builders = [_Builder(1)]
-    for number, line in enumerate(decode_bytes(data, path).split("\n"), start=1):
+    for number, line in enumerate(decode_bytes(data, path, encoding=encoding).split("\n"), start=1):
         columns = _COLUMNS.split(line.strip(" \t"))
         if columns == [""]:
             builders[-1].sentence_break()

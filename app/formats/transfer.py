@@ -19,6 +19,7 @@ from app.core.documents import AnnotatedDocument
 from app.core.errors import NewsGlossError, ValidationError
 from app.core.interchange import ExportSummary, ImportSummary, Selection, documents, import_documents
 from app.core.project import Project
+from app.formats.decoding import Encodings
 from app.formats.facts import LAYOUTS, frame_records
 from app.formats.native import read_native, write_native
 from app.formats.registry import READERS, WRITERS, resolve
@@ -41,10 +42,18 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
 
 
 def import_paths(project: Project, fmt: str, paths: Sequence[Path], *, unknown: str = "fail",
-                 title: str | None = None, progress: Progress | None = None) -> ImportSummary:
-    """Import files of one format; returns what was added and what was left out."""
+                 title: str | None = None, encodings: Encodings | None = None,
+                 progress: Progress | None = None) -> ImportSummary:
+    """Import files of one format; returns what was added and what was left out.
+
+    `encodings` says which encoding a person chose for a file (articles and CoNLL
+    only: the other formats are UTF-8); a file whose encoding is uncertain
+    otherwise raises decoding.EncodingUncertain.
+    """
+    if encodings is not None and fmt not in ("articles", "conll"):
+        raise ValidationError(f"an encoding can be chosen for articles and conll files; {fmt} files are UTF-8")
     if fmt == "articles":
-        report = project.import_files(paths, title=title)
+        report = project.import_files(paths, title=title, encodings=encodings)
         return ImportSummary(articles_added=len(report.added), articles_existing=len(report.duplicates),
                              skipped=list(report.skipped))
     if title is not None:
@@ -59,7 +68,8 @@ def import_paths(project: Project, fmt: str, paths: Sequence[Path], *, unknown: 
     docs = []
     for done, path in enumerate(paths):
         _report(progress, done, len(paths))
-        docs.extend(resolve(READERS[fmt])(Path(path)))
+        reader = resolve(READERS[fmt])
+        docs.extend(reader(Path(path), encodings(Path(path))) if encodings is not None else reader(Path(path)))
     _report(progress, len(paths), len(paths))
     return import_documents(project, docs, unknown)
 
