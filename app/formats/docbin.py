@@ -26,7 +26,7 @@ from spacy.tokens import Doc, DocBin
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
-from app.formats.interop import aligned_doc
+from app.formats.interop import aligned_doc, source_tokens
 from app.formats.selection import non_overlapping
 
 USER_DATA_KEY = "newsgloss_spans"
@@ -61,7 +61,7 @@ def write_docbin(
 
 
 def _spacy_doc(doc: AnnotatedDocument) -> Doc:
-    tokens = aligned_doc(doc.article.text, doc.spans)
+    tokens = aligned_doc(doc.article.text, doc.spans, tokens=source_tokens(doc.article))
     tokens.spans["sc"] = [tokens.char_span(s.start, s.end, label=s.label) for s in doc.spans]
     tokens.ents = [tokens.char_span(s.start, s.end, label=s.label) for s in non_overlapping(doc.spans)]
     tokens.user_data[USER_DATA_KEY] = [

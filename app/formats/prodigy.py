@@ -57,6 +57,7 @@ from app.formats.interop import (
     provenance_json,
     relation_fields,
     relation_json,
+    source_tokens,
     write_json_lines,
 )
 
@@ -148,7 +149,7 @@ def write_prodigy(docs: list[AnnotatedDocument], out_path: Path, schema: Schema 
 
 def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     text = doc.article.text
-    tokens = aligned_doc(text, doc.spans)
+    tokens = aligned_doc(text, doc.spans, tokens=source_tokens(doc.article))
     index = {span.key: i for i, span in enumerate(doc.spans)}
     spans = [_span_json(span, tokens) for span in doc.spans]
     relations, frames = [], []
