@@ -81,8 +81,12 @@ def init(ctx: click.Context, schema: Path | None) -> None:
 @click.option("--title", help="Title of the article (one .txt file only). Default: its first non-empty line.")
 @click.option("--unknown-labels", type=click.Choice(POLICIES), default="fail", show_default=True,
               help="Labels or frame types the schema lacks: fail, skip them, or add them to the schema.")
+@click.option("--encoding", metavar="NAME",
+              help="Read .txt, .html and CoNLL files in this encoding (e.g. cp1252) instead of detecting it; "
+                   "needed for short files whose encoding cannot be told for sure.")
 @click.pass_context
-def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | None, unknown_labels: str) -> None:
+def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | None, unknown_labels: str,
+            encoding: str | None) -> None:
     """Import articles, or annotated documents from Prodigy, brat, CoNLL, doccano or native files.
 
     All or nothing: one bad file or line stops the import, names the file and line,
@@ -90,10 +94,12 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | 
     are reported and not added again; their imported annotations are added to them.
     A native import needs a new, empty project.
     """
-    from app.formats.transfer import import_paths
+    from app.formats.transfer import describe_import, import_paths
 
     project = _open(ctx, create=True)
-    for line in import_paths(project, fmt, files, unknown=unknown_labels, title=title):
+    summary = import_paths(project, fmt, files, unknown=unknown_labels, title=title,
+                           encodings=None if encoding is None else lambda _: encoding)
+    for line in describe_import(summary):
         click.echo(line)
 
 
@@ -207,7 +213,8 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
 @click.argument("out", type=click.Path(allow_dash=True))
 @click.option("--status", "statuses", multiple=True, default=["accepted"], show_default=True,
               type=click.Choice(["suggested", "accepted", "rejected", "all"]),
-              help="Which annotations, by status (repeatable); all: every status.")
+              help="Which annotations, by status (repeatable); all: every status. conll and docbin, "
+                   "which cannot carry status, take one.")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME",
               help="Only what these annotators made or decided (repeatable).")
 @click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only spans with these labels (repeatable).")
@@ -228,7 +235,7 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
     """
     from tqdm import tqdm
 
-    from app.formats.transfer import export_path
+    from app.formats.transfer import describe_export, export_path
 
     wanted = {"suggested", "accepted", "rejected"} if "all" in statuses else set(statuses)
     selection = Selection(statuses=frozenset(wanted), annotators=frozenset(annotators) or None,
@@ -242,9 +249,9 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
             bar.update(done - bar.n)
             return True
 
-        message = export_path(_open(ctx), fmt, out, selection, dev_fraction=dev_fraction, progress=progress)
-    if out != "-":
-        click.echo(message)
+        summary = export_path(_open(ctx), fmt, out, selection, dev_fraction=dev_fraction, progress=progress)
+    for line in describe_export(summary):
+        click.echo(line, err=out == "-")
 
 
 @cli.command()

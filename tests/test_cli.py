@@ -34,9 +34,9 @@ def test_version_and_help():
 def test_importing_the_same_article_twice_keeps_one(tmp_path):
     db = str(tmp_path / "t.db")
     first = newsgloss("--project", db, "import", str(SAMPLE_ARTICLE))
-    assert "1 added, 0 already present" in first.stdout
+    assert "1 article added, 0 already present" in first.stdout
     second = newsgloss("--project", db, "import", str(SAMPLE_ARTICLE))
-    assert "0 added, 1 already present" in second.stdout
+    assert "0 articles added, 1 already present" in second.stdout
     stats = json.loads(newsgloss("--project", db, "stats", "--json").stdout)
     assert stats["articles"] == 1
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import InputError, ValidationError
-from app.formats.decoding import MAX_ARTICLE_BYTES, decode_bytes, read_limited
+from app.formats.decoding import MAX_ARTICLE_BYTES, SHORT_FILE_BYTES, EncodingUncertain, decode_bytes, read_limited
 from app.formats.html_page import read_html
 from app.formats.jsonl import read_jsonl
 from app.formats.plaintext import read_txt
@@ -68,14 +68,33 @@ def test_sample_article(tmp_path):
 @pytest.mark.parametrize(
     ("encoding", "text"),
     [
+        ("cp1252", FRENCH * 60),
+        ("latin-1", "Le café à Montréal: naïve façade, crème brûlée, déjà vu à l'hôtel.\n" * 70),
+    ],
+    ids=["cp1252", "latin-1"],
+)
+def test_legacy_western_encoding_of_a_long_file_is_detected(tmp_path, encoding, text):
+    assert len(text) >= SHORT_FILE_BYTES
+    [draft] = read_txt(write(tmp_path / "fr.txt", text.encode(encoding)))
+    assert draft.text == text
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
         ("cp1252", FRENCH * 3),
         ("cp1252", FRENCH),
         ("latin-1", "Le café à Montréal: naïve façade, crème brûlée, déjà vu à l'hôtel.\n" * 2),
     ],
     ids=["cp1252", "cp1252-short", "latin-1"],
 )
-def test_legacy_western_encoding_is_detected(tmp_path, encoding, text):
-    [draft] = read_txt(write(tmp_path / "fr.txt", text.encode(encoding)))
+def test_a_short_legacy_file_names_its_likely_encodings_and_reads_in_the_one_given(tmp_path, encoding, text):
+    path = write(tmp_path / "fr.txt", text.encode(encoding))
+    with pytest.raises(EncodingUncertain, match=r"fr.txt: cannot be sure of the text encoding.*--encoding") as info:
+        read_txt(path)
+    assert info.value.readings[0] == ("cp1252", text)  # the likeliest first, as it would read
+    assert len(info.value.readings) > 1
+    [draft] = read_txt(path, encoding="cp1252")
     assert draft.text == text
 
 

@@ -165,18 +165,17 @@ def test_crlf_offsets_with_bom_and_without_line_breaks():
     assert text == "plain 👍🏽 text" and to_new(7) == 7
 
 
-def test_non_overlapping_keeps_longest_then_earliest_accepted_spans():
+def test_non_overlapping_keeps_longest_then_earliest_spans_whatever_their_status():
     spans = [
         SpanData("a", 0, 5, "X"),
         SpanData("b", 3, 10, "X"),  # longest
         SpanData("c", 10, 14, "Y"),
         SpanData("d", 12, 16, "Y"),  # same length as c, later
         SpanData("e", 0, 3, "Z"),
-        SpanData("f", 0, 30, "Z", status="suggested"),
-        SpanData("g", 20, 25, "Z", status="rejected"),
+        SpanData("g", 20, 25, "Z", status="suggested"),  # the export's selection chose it: it counts
         SpanData("h", 0, 3, "W"),  # ties with e: the first listed wins
     ]
-    assert [s.key for s in non_overlapping(spans)] == ["e", "b", "c"]
+    assert [s.key for s in non_overlapping(spans)] == ["e", "b", "c", "g"]
 
 
 @pytest.mark.parametrize(
@@ -643,12 +642,11 @@ def test_writers_check_the_schema(tmp_path):
 
 def test_docbin_holds_exact_spans_and_non_overlapping_ents(tmp_path):
     doc = news_doc()
-    counts = write_docbin([doc], tmp_path / "news.spacy")
+    files = write_docbin([doc], tmp_path / "news.spacy")
     [loaded] = DocBin().from_disk(tmp_path / "news.spacy").get_docs(spacy.blank("en").vocab)
-    accepted = [s for s in doc.spans if s.status == "accepted"]
     assert loaded.text == TEXT
     assert sorted((s.start_char, s.end_char, s.label_) for s in loaded.spans["sc"]) == sorted(
-        (s.start, s.end, s.label) for s in accepted
+        (s.start, s.end, s.label) for s in doc.spans  # every span given, whatever its status
     )
     ents = sorted((e.start_char, e.end_char, e.label_) for e in loaded.ents)
     assert ents == [(s.start, s.end, s.label) for s in non_overlapping(doc.spans)]
@@ -662,13 +660,13 @@ def test_docbin_holds_exact_spans_and_non_overlapping_ents(tmp_path):
         "origin": "human",
         "status": "accepted",
     }
-    assert counts == {"docs": 1, "train": 1, "dev": 0, "spans": len(accepted), "ents": len(ents)}
+    assert files == {str(tmp_path / "news.spacy"): 1}
 
 
 def test_docbin_dev_split_naming(tmp_path):
     docs = [tiny_doc(i) for i in range(10)]
-    counts = write_docbin(docs, tmp_path / "folder", dev_fraction=0.3, seed=1)
-    assert (counts["train"], counts["dev"]) == (7, 3)
+    files = write_docbin(docs, tmp_path / "folder", dev_fraction=0.3, seed=1)
+    assert files == {str(tmp_path / "folder" / "train.spacy"): 7, str(tmp_path / "folder" / "dev.spacy"): 3}
     assert (tmp_path / "folder" / "train.spacy").exists() and (tmp_path / "folder" / "dev.spacy").exists()
     write_docbin(docs, tmp_path / "news.spacy", dev_fraction=0.3, seed=1)
     vocab = spacy.blank("en").vocab

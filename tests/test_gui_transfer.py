@@ -60,10 +60,31 @@ def test_export_runs_in_the_background(qtbot, window, tmp_path):
     from app.formats.transfer import export_path
 
     window._run_task("Exporting", lambda progress: export_path(project, "doccano", out, Selection(), progress=progress),
-                     lambda message: window.statusBar().showMessage(message))
+                     window._exported)
     wait_idle(qtbot, window)
     (doc,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(e["start_offset"], e["label"], e["annotator"]) for e in doc["entities"]] == [(start, "GPE", "alice")]
+    assert window.statusBar().currentMessage() == f"wrote 1 article, 1 span, 0 frames to {out}"
+
+
+def test_an_export_that_leaves_out_more_than_the_filters_says_so_in_a_box(qtbot, window, tmp_path, monkeypatch):
+    window.import_files("articles", [SAMPLE_ARTICLE])
+    wait_idle(qtbot, window)
+    article = window.state.article
+    start = article.text.index("Ottawa")
+    ottawa = window.project.add_span(article.id, start, start + 6, "GPE", origin="model", status="suggested")
+    window.project.add_frame(article.id, "tariff_fact", {"imposer": [ottawa.id]})
+    shown = []
+    monkeypatch.setattr(window, "_transfer_report", lambda title, lines: shown.append((title, lines)))
+    from app.formats.transfer import export_path
+
+    out = tmp_path / "out.jsonl"
+    window._run_task("Exporting", lambda progress: export_path(window.project, "prodigy", out, progress=progress),
+                     window._exported)
+    wait_idle(qtbot, window)
+    assert shown == [("Export", [f"wrote 1 article, 0 spans, 0 frames to {out}",
+                                 "left out 1 frame: some of its fillers are filtered out (status is suggested)",
+                                 "filtered out 1 span: status is suggested"])]
 
 
 def test_cancel_stops_a_running_task(qtbot, window):

@@ -10,7 +10,7 @@ already has (same boundaries, label and layer) is not added twice.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -147,27 +147,78 @@ class Selection:
     article_ids: frozenset[int] | None = None
 
 
-def documents(project: Project, selection: Selection = Selection()) -> Iterator[AnnotatedDocument]:
-    """The project's articles as annotated documents, one at a time, with the selected annotations."""
+@dataclass
+class ExportSummary:
+    """What an export wrote, counted as it is in the file, and what it left out, counted by reason."""
+
+    format: str
+    target: str
+    articles: int = 0
+    spans: int = 0
+    frames: int = 0
+    files: dict[str, int] = field(default_factory=dict)  # a split export: file -> articles in it
+    # (span|frame, reason) -> how many: what the selection's filters left out, and what else was left out
+    filtered: Counter[tuple[str, str]] = field(default_factory=Counter)
+    left_out: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def leave_out(self, what: str, reason: str, count: int = 1) -> None:
+        if count:
+            self.left_out[(what, reason)] += count
+
+
+def documents(project: Project, selection: Selection = Selection(),
+              summary: ExportSummary | None = None) -> Iterator[AnnotatedDocument]:
+    """The project's articles as annotated documents, one at a time, with the selected annotations.
+
+    A frame is kept only with every one of its fillers (a frame without some of
+    them would say less than the annotator did). What is left out, and why, is
+    counted in `summary` if given: by the selection's filters, or otherwise.
+    """
     origin = shown_location(project.url)
+    summary = summary if summary is not None else ExportSummary("", "")
     for article, spans, frames in project.annotated(selection.article_ids):
-        spans = [s for s in spans if selected(s, selection)]
-        if selection.labels is not None:
-            spans = [s for s in spans if s.label in selection.labels]
-        kept = {s.id for s in spans}
-        frames = [f for f in frames if selected(f, selection) and any(slot.span_id in kept for slot in f.slots)]
+        why_not = {s.id: _why_not(s, selection) for s in spans}
+        summary.filtered.update(("span", reason) for reason in why_not.values() if reason)
+        kept = {i for i, reason in why_not.items() if reason is None}
+        chosen = []
+        for frame in frames:
+            if reason := _why_not(frame, selection):
+                summary.filtered[("frame", reason)] += 1
+            elif reason := _missing_fillers(frame, why_not):
+                summary.leave_out("frame", reason)
+            else:
+                chosen.append(frame)
         draft = ArticleDraft(text=article.text, title=article.title, origin=origin,
                              external_id=article.external_id or str(article.id), source=article.source,
                              url=article.url, published=article.published, meta=dict(article.meta))
-        yield AnnotatedDocument(draft, [_span_data(s) for s in spans], [_frame_data(f, kept) for f in frames])
+        yield AnnotatedDocument(draft, [_span_data(s) for s in spans if s.id in kept],
+                                [_frame_data(f, kept) for f in chosen])
 
 
 def selected(item: SpanRecord | FrameRecord, selection: Selection) -> bool:
     """Whether a span or frame passes the selection's status, annotator and layer filters."""
-    who = item.reviewed_by or item.annotator
-    return (item.status in selection.statuses
-            and (selection.annotators is None or who in selection.annotators)
-            and (selection.layers is None or item.layer in selection.layers))
+    return _why_not(item, selection, labels=False) is None
+
+
+def _why_not(item: SpanRecord | FrameRecord, selection: Selection, labels: bool = True) -> str | None:
+    """Why the selection leaves a span or frame out (None: it is in)."""
+    if item.status not in selection.statuses:
+        return f"status is {item.status}"
+    if selection.annotators is not None and (item.reviewed_by or item.annotator) not in selection.annotators:
+        return "another annotator"
+    if selection.layers is not None and item.layer not in selection.layers:
+        return "another layer"
+    if labels and isinstance(item, SpanRecord) and selection.labels is not None and item.label not in selection.labels:
+        return "another label"
+    return None
+
+
+def _missing_fillers(frame: FrameRecord, why_not: dict[int, str | None]) -> str | None:
+    """Why a selected frame cannot be written whole: it has no fillers, or some are filtered out."""
+    if not frame.slots:
+        return "it has no role fillers"
+    reasons = sorted({why_not.get(slot.span_id) or "" for slot in frame.slots} - {""})
+    return f"some of its fillers are filtered out ({'; '.join(reasons)})" if reasons else None
 
 
 def _span_data(span: SpanRecord) -> SpanData:

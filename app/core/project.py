@@ -234,11 +234,11 @@ class Project:
 
     # ----------------------------------------------------------------- articles
 
-    def import_files(self, paths: Iterable[str | Path], title: str | None = None) -> ImportReport:
-        """Read every file first, then add all the articles in one transaction."""
+    def import_files(self, paths: Iterable[str | Path], title: str | None = None, encodings=None) -> ImportReport:
+        """Read every file first (`encodings`: see formats.sources), then add all the articles in one transaction."""
         from app.formats.sources import read_sources
 
-        result = read_sources([Path(p) for p in paths], title=title)
+        result = read_sources([Path(p) for p in paths], title=title, encodings=encodings)
         report = self.add_articles(result.drafts)
         report.skipped.extend(result.skipped)
         return report

@@ -8,15 +8,18 @@ columns between (POS, chunk) are ignored. A blank line ends a sentence and a
 Reading accepts IOB1 (CoNLL-2003: I- may start an entity; B- only starts one
 right after an entity of the same type) and BIO/IOB2 (every entity starts with
 B-). CoNLL keeps no whitespace, so a document's text is rebuilt: tokens joined
-by single spaces, sentences by "\\n". Offsets are into that text.
+by single spaces, sentences by "\\n". Offsets are into that text, and the
+article's meta says its tokens are the pieces between spaces (interop.TOKENS_KEY).
 
 Writing: BIO tags, 4 columns (`token _ _ TAG`), one `-DOCSTART- -X- O O` per
-document. Tokens come from spaCy's blank English tokenizer, cut at span
-boundaries and keeping hyphenated words whole (as CoNLL-2003 does); a line
-break ends a sentence, other whitespace is dropped. A text already in CoNLL
-form (tokens between single spaces) thus comes back unchanged. Only
-non-overlapping accepted spans can be tagged: selection.non_overlapping picks
-them. A span across a line break comes back as two spans.
+document. An article read from CoNLL gives back its own tokens (cut only where
+a span added since starts or ends inside one). Other articles' tokens come from
+spaCy's blank English tokenizer, cut at span boundaries and keeping hyphenated
+words whole (as CoNLL-2003 does). A line break ends a sentence, other
+whitespace is dropped. Every span given is tagged, whatever its status (the
+export's selection chose them; tags hold no status, so transfer.export_path
+takes one status at a time), but tags cannot nest: selection.non_overlapping
+picks the spans to tag. A span across a line break comes back as two spans.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.text import first_line
 from app.formats.decoding import decode_bytes
-from app.formats.interop import aligned_doc, check_schema
+from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_doc, check_schema, source_tokens
 from app.formats.selection import non_overlapping
 
 _DOCSTART = "-DOCSTART-"
@@ -81,19 +84,20 @@ class _Builder:
         if not self.sentences:
             return None
         text = "\n".join(self.sentences)
-        article = ArticleDraft(text=text, title=first_line(text), origin=str(path), line=self.line)
+        article = ArticleDraft(text=text, title=first_line(text), origin=str(path), line=self.line,
+                               meta={TOKENS_KEY: SPACE_SEPARATED})
         return AnnotatedDocument(article, self.spans)
 
 
-def read_conll(path: Path) -> list[AnnotatedDocument]:
-    """Read a CoNLL file into documents; raises InputError naming the line at the first problem."""
+def read_conll(path: Path, encoding: str | None = None) -> list[AnnotatedDocument]:
+    """Read a CoNLL file into documents (in `encoding` if given); raises InputError naming the line at the first problem."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise InputError(path, f"cannot read the file: {err.strerror or err}") from err
     builders = [_Builder(1)]
-    for number, line in enumerate(decode_bytes(data, path).split("\n"), start=1):
+    for number, line in enumerate(decode_bytes(data, path, encoding=encoding).split("\n"), start=1):
         columns = _COLUMNS.split(line.strip(" \t"))
         if columns == [""]:
             builders[-1].sentence_break()
@@ -117,7 +121,7 @@ def write_conll(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | 
     out: list[str] = []
     for doc in docs:
         out.append(f"{_DOCSTART} -X- O O\n\n")
-        tokens = aligned_doc(doc.article.text, doc.spans, keep_hyphenated=True)
+        tokens = aligned_doc(doc.article.text, doc.spans, keep_hyphenated=True, tokens=source_tokens(doc.article))
         tags = ["O"] * len(tokens)
         for span in non_overlapping(doc.spans):
             if not span.label or any(char.isspace() for char in span.label):

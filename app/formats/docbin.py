@@ -2,9 +2,11 @@
 
 Each document becomes a Doc tokenised by spaCy's blank English tokenizer, cut
 at span boundaries so every span's offsets stay exact (no span is dropped for
-misalignment). Only accepted spans are exported:
+misalignment). Every span given is exported, whatever its status (the export's
+selection chose them; a DocBin holds no status that spaCy reads, so
+transfer.export_path takes one status at a time):
 
-- doc.spans["sc"]: every accepted span, overlaps included (for spancat);
+- doc.spans["sc"]: every span, overlaps included (for spancat);
 - doc.ents: the non-overlapping ones chosen by selection.non_overlapping (for ner);
 - doc.user_data["newsgloss_spans"]: per span of doc.spans["sc"], in the same
   order, {"start", "end", "label", "annotator", "origin", "status"}.
@@ -24,7 +26,7 @@ from spacy.tokens import Doc, DocBin
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
-from app.formats.interop import aligned_doc
+from app.formats.interop import aligned_doc, source_tokens
 from app.formats.selection import non_overlapping
 
 USER_DATA_KEY = "newsgloss_spans"
@@ -33,19 +35,14 @@ USER_DATA_KEY = "newsgloss_spans"
 def write_docbin(
     docs: list[AnnotatedDocument], out_path: Path, dev_fraction: float = 0.0, seed: int = 0
 ) -> dict[str, int]:
-    """Write the documents as DocBin file(s); returns counts: docs, train, dev, spans, ents."""
+    """Write the documents as DocBin file(s); returns each file written with the number of documents in it."""
     if not 0.0 <= dev_fraction < 1.0:
         raise ValidationError(f"dev_fraction must be at least 0 and below 1, not {dev_fraction}")
     spacy_docs = [_spacy_doc(doc) for doc in docs]
-    counts = {
-        "docs": len(spacy_docs),
-        "spans": sum(len(doc.spans["sc"]) for doc in spacy_docs),
-        "ents": sum(len(doc.ents) for doc in spacy_docs),
-    }
     out_path = Path(out_path)
     if dev_fraction == 0.0:
         _save(spacy_docs, out_path)
-        return counts | {"train": len(spacy_docs), "dev": 0}
+        return {str(out_path): len(spacy_docs)}
     if len(spacy_docs) < 2:
         raise ValidationError("splitting off dev data needs at least two documents")
     order = list(range(len(spacy_docs)))
@@ -60,14 +57,13 @@ def write_docbin(
         train_path, dev_path = out_path / "train.spacy", out_path / "dev.spacy"
     _save(train, train_path)
     _save(dev, dev_path)
-    return counts | {"train": len(train), "dev": len(dev)}
+    return {str(train_path): len(train), str(dev_path): len(dev)}
 
 
 def _spacy_doc(doc: AnnotatedDocument) -> Doc:
-    accepted = [span for span in doc.spans if span.status == "accepted"]
-    tokens = aligned_doc(doc.article.text, accepted)
-    tokens.spans["sc"] = [tokens.char_span(s.start, s.end, label=s.label) for s in accepted]
-    tokens.ents = [tokens.char_span(s.start, s.end, label=s.label) for s in non_overlapping(accepted)]
+    tokens = aligned_doc(doc.article.text, doc.spans, tokens=source_tokens(doc.article))
+    tokens.spans["sc"] = [tokens.char_span(s.start, s.end, label=s.label) for s in doc.spans]
+    tokens.ents = [tokens.char_span(s.start, s.end, label=s.label) for s in non_overlapping(doc.spans)]
     tokens.user_data[USER_DATA_KEY] = [
         {
             "start": s.start,
@@ -77,7 +73,7 @@ def _spacy_doc(doc: AnnotatedDocument) -> Doc:
             "origin": s.origin,
             "status": s.status,
         }
-        for s in accepted
+        for s in doc.spans
     ]
     return tokens
 

@@ -41,11 +41,14 @@ _BOILERPLATE = [
 ]
 
 
-def read_html(path: Path) -> list[ArticleDraft]:
-    """Read a saved article page as one article: main text (paragraphs on their own lines) and metadata."""
+def read_html(path: Path, encoding: str | None = None) -> list[ArticleDraft]:
+    """Read a saved article page as one article: main text (paragraphs on their own lines) and metadata.
+
+    `encoding`, if given, is used instead of the page's declared or detected one.
+    """
     path = Path(path)
     data = read_limited(path)
-    html = decode_bytes(data, path, declared=_declared_charset(data))
+    html = decode_bytes(data, path, declared=_declared_charset(data), encoding=encoding)
     doc = trafilatura.bare_extraction(
         html,
         with_metadata=True,

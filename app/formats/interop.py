@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +20,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
 from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
@@ -28,6 +30,12 @@ ORIGINS = ("human", "model", "rule", "import")
 STATUSES = ("suggested", "accepted", "rejected")
 
 _HYPHENS = "-\u2010\u2011"
+
+# An article whose source file gave its tokens (CoNLL) says so in its meta: its tokens are then
+# the pieces of its text between single spaces and line breaks, and exports give those back.
+TOKENS_KEY = "tokens"
+SPACE_SEPARATED = "space-separated"
+_SPACE_SEPARATED_TOKEN = re.compile(r"[^ \n]+")
 _JSON_TYPES = {str: "a string", int: "a whole number", float: "a number", dict: "an object", list: "an array"}
 
 
@@ -320,8 +328,17 @@ def blank_english() -> Language:
     return spacy.blank("en")
 
 
-def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = False) -> Doc:
-    """spaCy blank-English tokens of `text`, cut at every span boundary, as a Doc whose text is `text`.
+def source_tokens(article: ArticleDraft) -> list[tuple[int, int]] | None:
+    """(start, end) of each token the article's source file had, if it kept them; else None."""
+    if article.meta.get(TOKENS_KEY) != SPACE_SEPARATED:
+        return None
+    return [match.span() for match in _SPACE_SEPARATED_TOKEN.finditer(article.text)]
+
+
+def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = False,
+                tokens: Iterable[tuple[int, int]] | None = None) -> Doc:
+    """spaCy blank-English tokens of `text` (or the given `tokens`), cut at every span boundary, as a Doc
+    whose text is `text`.
 
     Every span is then a whole number of tokens (doc.char_span finds it exactly).
     Tokenizer cuts inside a user-perceived character (an emoji with a skin tone,
@@ -336,10 +353,13 @@ def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = Fa
     starts = {span.start for span in spans}
     ends = {span.end for span in spans}
     cuts = {0, len(text)} | starts | ends
-    for token in nlp.make_doc(text):
-        for cut in (token.idx, token.idx + len(token.text)):
-            if not _inside_cluster(text, cut) and not (keep_hyphenated and _inside_hyphenated(text, cut)):
-                cuts.add(cut)
+    if tokens is not None:
+        cuts.update(cut for token in tokens for cut in token)
+    else:
+        for token in nlp.make_doc(text):
+            for cut in (token.idx, token.idx + len(token.text)):
+                if not _inside_cluster(text, cut) and not (keep_hyphenated and _inside_hyphenated(text, cut)):
+                    cuts.add(cut)
     points = sorted(cuts)
     words: list[str] = []
     spaces: list[bool] = []

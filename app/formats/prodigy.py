@@ -3,7 +3,15 @@
 Reading. A task needs "text"; "spans" (start, end, label; token_start/token_end
 are not needed) and "relations" are optional. The answer sets the status of
 its spans and relations: "accept" -> accepted, "reject" -> rejected, no answer
--> suggested. A task answered "ignore" is skipped: it is returned nowhere.
+-> suggested. A task answered "ignore" is skipped: it is returned nowhere. A
+span or relation with an "answer" of its own (binary decisions merged into one
+task carry them) takes its status from that instead ("ignore" there: not
+decided, suggested); a "status" key wins over both.
+
+Who: a span's "annotator", else the task's "_annotator_id", else its
+"_session_id" (Prodigy's multi-annotator sessions name each person's tasks so;
+several people's tasks on one text become one article, each person's
+annotations in their own layer).
 A span's "text", when given, must match the task text at its offsets. Offsets
 count code points of the text as given; a text with CRLF line ends is normalised
 and its offsets moved to match.
@@ -26,7 +34,10 @@ which Prodigy ignores. A frame of two roles with one span each is a relation
 Every other frame (claims, tariff facts) goes in meta["frames"] as
 {"key", "type", "roles": {role: [index into "spans", ...]}, "attributes",
 "annotator", "origin", "status"}. "answer" is "reject" when the task has spans
-and every one is rejected, else "accept". _input_hash is a signed 32-bit CRC of
+and every one is rejected, else "accept"; each span and relation also has its
+own "answer" (accept, reject, or ignore for a suggestion nobody decided). "_annotator_id" and
+"_session_id" name the one person behind every annotation of the task, and are
+left out when several people (or none) made them. _input_hash is a signed 32-bit CRC of
 the text, _task_hash one of the text and the spans, as Prodigy's are signed
 32-bit ints.
 """
@@ -35,6 +46,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +69,15 @@ from app.formats.interop import (
     provenance_json,
     relation_fields,
     relation_json,
+    source_tokens,
     write_json_lines,
 )
 
 _ANSWERS = {"accept": "accepted", "reject": "rejected", None: "suggested"}
+# A span's or relation's own answer: "ignore" means nobody decided it.
+_ITEM_ANSWERS = _ANSWERS | {"ignore": "suggested"}
+_STATUS_ANSWERS = {"accepted": "accept", "rejected": "reject", "suggested": "ignore"}
+_WHO_KEYS = ("_annotator_id", "_session_id")
 _ROLES = ("head", "child")
 _SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
 _ARTICLE_KEYS = ("title", "source", "id", "url", "published", "frames", "article_meta")
@@ -84,6 +101,16 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
     source = SourceText(record.require("text", str))
     if not source.text.strip():
         raise record.error('"text" is empty')
+    who = next((str(value) for key in _WHO_KEYS if (value := record.get(key, str, int)) is not None), None)
+
+    def decided(item: Record) -> dict[str, Any]:
+        """provenance() with the item's own answer and the task's annotator as defaults."""
+        answer = item.get("answer", str)
+        if answer not in _ITEM_ANSWERS:
+            raise item.error(f'"answer" must be accept, reject or ignore, not {answer!r}')
+        fields = provenance(item, status if answer is None else _ITEM_ANSWERS[answer])
+        return fields | {"annotator": fields["annotator"] or who}
+
     spans: list[SpanData] = []
     by_place: dict[tuple[int, int, str], str] = {}  # raw start, end, label -> key
 
@@ -96,7 +123,7 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
             source.check_text(start, end, given, item.error)
         key = f"s{len(spans)}"
         meta = item.get("meta", dict, default={})
-        spans.append(SpanData(key, *mapped, label, meta=dict(meta), **provenance(item, status)))
+        spans.append(SpanData(key, *mapped, label, meta=dict(meta), **decided(item)))
         by_place.setdefault((start, end, label), key)
         return key
 
@@ -110,7 +137,7 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
     for i, item in enumerate(record.items("relations")):
         head = endpoint(item.child(item.require("head_span", dict), "head_span"))
         child = endpoint(item.child(item.require("child_span", dict), "child_span"))
-        fields = relation_fields(item, (head, child), _ROLES, status)
+        fields = relation_fields(item, (head, child), _ROLES, status) | decided(item)
         frames.append(FrameData(key=f"r{i}", type=item.require("label", str), **fields))
 
     meta = record.child(record.get("meta", dict, default={}), "meta")
@@ -120,7 +147,9 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
             raise meta.error(f"frame role filler {index!r} is not the index of one of the task's spans")
         return listed[index]
 
-    frames += [frame_from_json(item, resolve, status) for item in meta.items("frames")]
+    for item in meta.items("frames"):
+        frame = frame_from_json(item, resolve, status)
+        frames.append(replace(frame, annotator=frame.annotator or who))
     return AnnotatedDocument(_article(record, meta, source.text), spans, frames)
 
 
@@ -148,7 +177,7 @@ def write_prodigy(docs: list[AnnotatedDocument], out_path: Path, schema: Schema 
 
 def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     text = doc.article.text
-    tokens = aligned_doc(text, doc.spans)
+    tokens = aligned_doc(text, doc.spans, tokens=source_tokens(doc.article))
     index = {span.key: i for i, span in enumerate(doc.spans)}
     spans = [_span_json(span, tokens) for span in doc.spans]
     relations, frames = [], []
@@ -171,6 +200,8 @@ def _task(doc: AnnotatedDocument) -> dict[str, Any]:
         if value
     }
     answer = "reject" if spans and all(span.status == "rejected" for span in doc.spans) else "accept"
+    people = {item.annotator for item in [*doc.spans, *doc.frames]}
+    who = {key: next(iter(people)) for key in _WHO_KEYS} if len(people) == 1 and None not in people else {}
     return {
         "text": text,
         "tokens": [
@@ -183,7 +214,7 @@ def _task(doc: AnnotatedDocument) -> dict[str, Any]:
         "meta": meta,
         "_input_hash": _hash(text),
         "_task_hash": _hash(json.dumps([text, [[s["start"], s["end"], s["label"]] for s in spans]])),
-    }
+    } | who
 
 
 def _span_json(span: SpanData, tokens: Doc) -> dict[str, Any]:
@@ -194,7 +225,7 @@ def _span_json(span: SpanData, tokens: Doc) -> dict[str, Any]:
         "token_start": tokened.start,
         "token_end": tokened.end - 1,
         "label": span.label,
-    } | provenance_json(span)
+    } | _answer(span) | provenance_json(span)
     if span.meta:
         out["meta"] = span.meta
     return out
@@ -209,7 +240,12 @@ def _relation_json(frame: FrameData, spans: list[dict], index: dict[str, int]) -
         "head_span": {key: head_span[key] for key in _SPAN_KEYS},
         "child_span": {key: child_span[key] for key in _SPAN_KEYS},
         "label": frame.type,
-    } | relation_json(frame, _ROLES)
+    } | _answer(frame) | relation_json(frame, _ROLES)
+
+
+def _answer(item: SpanData | FrameData) -> dict[str, str]:
+    """The span's or relation's own "answer": accept, reject, or ignore for a suggestion nobody decided."""
+    return {"answer": _STATUS_ANSWERS[item.status]}
 
 
 def _hash(text: str) -> int:

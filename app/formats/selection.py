@@ -8,16 +8,14 @@ from app.core.documents import SpanData
 
 
 def non_overlapping(spans: Iterable[SpanData]) -> list[SpanData]:
-    """Accepted spans that do not overlap, in text order.
+    """Spans that do not overlap, in text order (whatever their status: the export's selection chose them).
 
-    The rule: only spans with status "accepted" take part; the longest is kept
-    first, then, among spans of equal length, the earliest; a span that overlaps
-    one already kept is left out. Ties in both (same offsets, other labels) keep
-    the span that comes first in `spans`.
+    The rule: the longest is kept first, then, among spans of equal length, the
+    earliest; a span that overlaps one already kept is left out. Ties in both
+    (same offsets, other labels) keep the span that comes first in `spans`.
     """
     kept: list[SpanData] = []
-    candidates = [span for span in spans if span.status == "accepted"]
-    for span in sorted(candidates, key=lambda s: (s.start - s.end, s.start)):
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
         if all(span.end <= other.start or other.end <= span.start for other in kept):
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, s.end))

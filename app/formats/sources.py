@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.core.articles import ArticleDraft
 from app.core.errors import InputError, ValidationError
+from app.formats.decoding import Encodings
 from app.formats.html_page import read_html
 from app.formats.jsonl import read_jsonl
 from app.formats.plaintext import read_txt
@@ -33,13 +34,14 @@ class ReadResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def read_sources(paths: Iterable[Path], title: str | None = None) -> ReadResult:
+def read_sources(paths: Iterable[Path], title: str | None = None, encodings: Encodings | None = None) -> ReadResult:
     """Read every article in `paths` (files, and folders walked recursively in sorted order).
 
     Inside folders, hidden entries are ignored and files of other types listed in
     `skipped`; a file named explicitly must have a supported suffix. `title` is
-    only accepted for exactly one .txt file. Raises on the first problem, so the
-    result is all of the articles or none.
+    only accepted for exactly one .txt file; `encodings` names the encoding of
+    .txt and .html files a person chose (JSON Lines are UTF-8). Raises on the
+    first problem, so the result is all of the articles or none.
     """
     result = ReadResult()
     files: list[Path] = []
@@ -56,8 +58,11 @@ def read_sources(paths: Iterable[Path], title: str | None = None) -> ReadResult:
     if title is not None and not (len(files) == 1 and files[0].suffix.lower() == ".txt"):
         raise ValidationError("a title can only be given when importing a single .txt file")
     for path in files:
+        encoding = encodings(path) if encodings is not None else None
         if path.suffix.lower() == ".txt":
-            result.drafts.extend(read_txt(path, title))
+            result.drafts.extend(read_txt(path, title, encoding))
+        elif path.suffix.lower() in (".html", ".htm"):
+            result.drafts.extend(read_html(path, encoding))
         else:
             result.drafts.extend(_READERS[path.suffix.lower()](path))
     return result

@@ -1,5 +1,9 @@
 """Import and export by format name: one place that the command line and the app both call.
 
+Both return typed summaries (core.interchange's ImportSummary and ExportSummary),
+which describe_import and describe_export turn into lines for people. An export
+counts what is in the file, and counts by reason what it left out.
+
 Long transfers report progress through a callback, which returns False to stop;
 an import stops before anything is written, so it stays all or nothing.
 """
@@ -8,16 +12,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from app.core.documents import AnnotatedDocument
 from app.core.errors import NewsGlossError, ValidationError
-from app.core.interchange import Selection, documents, import_documents
+from app.core.interchange import ExportSummary, ImportSummary, Selection, documents, import_documents
 from app.core.project import Project
+from app.formats.decoding import Encodings
 from app.formats.facts import LAYOUTS, frame_records
 from app.formats.native import read_native, write_native
 from app.formats.registry import READERS, WRITERS, resolve
+from app.formats.selection import non_overlapping
 
 Progress = Callable[[int, int], bool]
+
+# Formats whose files cannot say whether an annotation was accepted, suggested or rejected,
+# and so take one status at a time: what their spans are, in words.
+_ONE_STATUS = {"conll": "CoNLL tags", "docbin": "spaCy's doc.ents and doc.spans"}
 
 
 class Cancelled(NewsGlossError):
@@ -30,65 +42,115 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
 
 
 def import_paths(project: Project, fmt: str, paths: Sequence[Path], *, unknown: str = "fail",
-                 title: str | None = None, progress: Progress | None = None) -> list[str]:
-    """Import files of one format; returns lines that say what happened."""
+                 title: str | None = None, encodings: Encodings | None = None,
+                 progress: Progress | None = None) -> ImportSummary:
+    """Import files of one format; returns what was added and what was left out.
+
+    `encodings` says which encoding a person chose for a file (articles and CoNLL
+    only: the other formats are UTF-8); a file whose encoding is uncertain
+    otherwise raises decoding.EncodingUncertain.
+    """
+    if encodings is not None and fmt not in ("articles", "conll"):
+        raise ValidationError(f"an encoding can be chosen for articles and conll files; {fmt} files are UTF-8")
     if fmt == "articles":
-        report = project.import_files(paths, title=title)
-        return ([f"added     #{i}  {d.title}" for i, d in report.added]
-                + [f"duplicate #{i}  {d.origin}{'' if d.line is None else f':{d.line}'} (already in the project)"
-                   for d, i in report.duplicates]
-                + [f"skipped   {s}" for s in report.skipped]
-                + [f"{len(report.added)} added, {len(report.duplicates)} already present"])
+        report = project.import_files(paths, title=title, encodings=encodings)
+        return ImportSummary(articles_added=len(report.added), articles_existing=len(report.duplicates),
+                             skipped=list(report.skipped))
     if title is not None:
         raise ValidationError("--title is for plain articles only")
     if fmt == "native":
         if len(paths) != 1:
             raise ValidationError("a native import takes one file")
-        project.restore(read_native(Path(paths[0])), source=str(paths[0]))
-        return [f"restored the project from {paths[0]}: {len(project.articles())} articles"]
+        dumped = read_native(Path(paths[0]))
+        project.restore(dumped, source=str(paths[0]))
+        return ImportSummary(articles_added=len(dumped["article"]), spans=len(dumped["span"]),
+                             frames=len(dumped["frame"]))
     docs = []
     for done, path in enumerate(paths):
         _report(progress, done, len(paths))
-        docs.extend(resolve(READERS[fmt])(Path(path)))
+        reader = resolve(READERS[fmt])
+        docs.extend(reader(Path(path), encodings(Path(path))) if encodings is not None else reader(Path(path)))
     _report(progress, len(paths), len(paths))
-    summary = import_documents(project, docs, unknown)
-    lines = [f"{summary.articles_added} articles added, {summary.articles_existing} already present; "
-             f"{summary.spans} spans and {summary.frames} frames added"]
+    return import_documents(project, docs, unknown)
+
+
+def describe_import(summary: ImportSummary) -> list[str]:
+    """The summary for people: a headline, the schema's growth, then each thing skipped."""
+    lines = [f"{_count(summary.articles_added, 'article')} added, {summary.articles_existing} already present; "
+             f"{_count(summary.spans, 'span')} and {_count(summary.frames, 'frame')} added"
+             + (f"; {len(summary.skipped)} skipped" if summary.skipped else "")]
     if summary.labels_added or summary.frames_added:
         lines.append(f"schema grew: labels {', '.join(summary.labels_added) or '-'}; "
                      f"frame types {', '.join(summary.frames_added) or '-'}")
-    lines += [f"skipped   {s}" for s in summary.skipped]
-    return lines
+    return lines + [f"skipped   {s}" for s in summary.skipped]
 
 
 def export_path(project: Project, fmt: str, out: Path | str, selection: Selection = Selection(), *,
-                dev_fraction: float = 0.0, progress: Progress | None = None) -> str:
+                dev_fraction: float = 0.0, progress: Progress | None = None) -> ExportSummary:
     """Export to a file or folder ("-" writes JSON lines to standard output); returns what was written."""
+    summary = ExportSummary(fmt, str(out))
     if fmt == "native":
         if selection != Selection():
             raise ValidationError("a native export is the whole project: status, annotator, label, layer and "
                                   "article filters do not apply to it (choose another format to filter)")
         counts = write_native(project, Path(out))
-        return f"wrote {counts['article']} articles, {counts['span']} spans, {counts['frame']} frames to {out}"
+        summary.articles, summary.spans, summary.frames = counts["article"], counts["span"], counts["frame"]
+        return summary
     if fmt in LAYOUTS:
-        records = [json.dumps(r, ensure_ascii=False) for r in frame_records(project, fmt, selection)]
-        text = "".join(line + "\n" for line in records)
+        records = list(frame_records(project, fmt, selection))
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         if str(out) == "-":
             print(text, end="")
-            return f"wrote {len(records)} records"
-        Path(out).write_text(text, encoding="utf-8")
-        return f"wrote {len(records)} records to {out}"
+        else:
+            Path(out).write_text(text, encoding="utf-8")
+        summary.articles, summary.frames = len({r["article"] for r in records}), len(records)
+        return summary
+    if fmt in _ONE_STATUS and len(selection.statuses) > 1:
+        raise ValidationError(
+            f"{fmt} cannot say whether an annotation is {' or '.join(sorted(selection.statuses))}: "
+            f"{_ONE_STATUS[fmt]} carry no status. Export one status at a time (e.g. --status accepted), "
+            "or choose prodigy, brat or doccano, which keep each annotation's status")
     wanted = [i for i in project.article_ids() if selection.article_ids is None or i in selection.article_ids]
     docs = []
-    for done, doc in enumerate(documents(project, selection)):
+    for done, doc in enumerate(documents(project, selection, summary)):
         _report(progress, done, len(wanted))
-        docs.append(doc)
+        docs.append(_carried(fmt, doc, summary))
     _report(progress, len(wanted), len(wanted))
+    summary.articles = len(docs)
+    summary.spans = sum(len(d.spans) for d in docs)
+    summary.frames = sum(len(d.frames) for d in docs)
     if fmt == "docbin":
-        counts = resolve(WRITERS["docbin"])(docs, Path(out), dev_fraction=dev_fraction)
-        return f"wrote {counts['docs']} docs ({counts.get('train', counts['docs'])} train, {counts.get('dev', 0)} dev), " \
-               f"{counts['spans']} spans to {out}"
-    resolve(WRITERS[fmt])(docs, Path(out), project.schema)
-    return f"wrote {len(docs)} articles, {sum(len(d.spans) for d in docs)} spans, " \
-           f"{sum(len(d.frames) for d in docs)} frames to {out}"
+        summary.files = resolve(WRITERS["docbin"])(docs, Path(out), dev_fraction=dev_fraction)
+    else:
+        resolve(WRITERS[fmt])(docs, Path(out), project.schema)
+    return summary
 
+
+def _carried(fmt: str, doc: AnnotatedDocument, summary: ExportSummary) -> AnnotatedDocument:
+    """The document as the format can hold it; the rest counted as left out. Writers write all they are given."""
+    if fmt == "conll":
+        kept = non_overlapping(doc.spans)
+        summary.leave_out("span", "overlaps a longer or earlier span (CoNLL tags cannot nest)",
+                          len(doc.spans) - len(kept))
+        summary.leave_out("frame", "CoNLL holds entities only", len(doc.frames))
+        return replace(doc, spans=kept, frames=[])
+    if fmt == "docbin":
+        summary.leave_out("frame", "a DocBin holds spans only", len(doc.frames))
+        return replace(doc, frames=[])
+    return doc
+
+
+def describe_export(summary: ExportSummary) -> list[str]:
+    """The summary for people: what the file holds, what else was left out, then what the filters left out."""
+    where = "" if summary.target == "-" else f" to {summary.target}"
+    files = ", ".join(f"{n} in {name}" for name, n in summary.files.items()) if len(summary.files) > 1 else ""
+    lines = [f"wrote {_count(summary.articles, 'article')}{f' ({files})' if files else ''}, "
+             f"{_count(summary.spans, 'span')}, {_count(summary.frames, 'frame')}{where}"]
+    for label, counter in (("left out", summary.left_out), ("filtered out", summary.filtered)):
+        for (what, reason), n in sorted(counter.items(), key=lambda item: (item[0][0] != "span", -item[1])):
+            lines.append(f"{label} {_count(n, what)}: {reason}")
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -26,9 +26,11 @@ from app.core.annotations import SpanRecord
 from app.core.errors import NewsGlossError
 from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
+from app.core.interchange import ExportSummary, ImportSummary
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.suggesting import suggest_articles
-from app.formats.transfer import export_path, import_paths
+from app.formats.decoding import EncodingUncertain
+from app.formats.transfer import describe_export, describe_import, export_path, import_paths
 from app.core.project import Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
@@ -45,7 +47,7 @@ from app.gui.recent import RecentProjects, display_name
 from app.gui.review_queue import ReviewQueue
 from app.gui.shortcuts import ShortcutsDialog
 from app.gui.task_worker import TaskWorker
-from app.gui.transfer_dialogs import ExportDialog, ImportDialog
+from app.gui.transfer_dialogs import ExportDialog, ImportDialog, ask_encoding
 from app.gui.theme import THEMES, apply_theme
 from app.gui.text_view import AnnotatedTextView, Highlight
 from app.store.engine import shown_location, sqlite_path
@@ -63,6 +65,8 @@ def colour_icon(colour: str) -> QIcon:
 class MainWindow(QMainWindow):
     projectRequested = Signal(str)  # open this project (a path or URL) instead
     newProjectRequested = Signal(str)  # create a project at this path and open it
+    # Asks which encoding a file is in (a modal dialog); tests answer in its place.
+    choose_encoding = staticmethod(ask_encoding)
 
     def __init__(self, project: Project, settings: QSettings, *, keep_layout: bool = True,
                  recent: RecentProjects | None = None):
@@ -812,22 +816,41 @@ class MainWindow(QMainWindow):
             fmt, paths, policy = dialog.choice()
             self.import_files(fmt, paths, policy)
 
-    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail") -> None:
+    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail",
+                     encodings: dict[str, str] | None = None) -> None:
+        """Import in the background; a file whose encoding is uncertain is asked about, then all is tried again."""
         if not paths:
             return
         project = self.project
+        chosen = dict(encodings or {})
 
         def job(progress):
-            return import_paths(project, fmt, paths, unknown=policy, progress=progress)
+            try:
+                return import_paths(project, fmt, paths, unknown=policy, progress=progress,
+                                    encodings=(lambda path: chosen.get(str(path))) if chosen else None)
+            except EncodingUncertain as uncertain:
+                return uncertain  # nothing was imported: ask on the GUI thread, then import again
 
-        def done(lines: list[str]) -> None:
-            self.statusBar().showMessage(lines[-1] if fmt == "articles" else lines[0], 8000)
-            if any(line.startswith("skipped") for line in lines):
-                box = QMessageBox(QMessageBox.Icon.Information, "Import", "\n".join(lines), parent=self)
-                box.setTextFormat(Qt.TextFormat.PlainText)
-                box.exec()
+        def done(summary: ImportSummary | EncodingUncertain) -> None:
+            if isinstance(summary, EncodingUncertain):
+                encoding = self.choose_encoding(summary, self)
+                if encoding is None:
+                    self.statusBar().showMessage(f"Nothing imported: no encoding chosen for {summary.path}", 8000)
+                else:
+                    self.import_files(fmt, paths, policy, {**chosen, summary.path: encoding})
+                return
+            lines = describe_import(summary)
+            self.statusBar().showMessage(lines[0], 8000)
+            if summary.skipped:
+                self._transfer_report("Import", lines)
 
         self._run_task(f"Importing {len(paths)} file(s)…", job, done)
+
+    def _transfer_report(self, title: str, lines: list[str]) -> None:
+        """What an import skipped or an export left out, in a box: too much for the status bar."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, "\n".join(lines), parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     def export_dialog(self) -> None:
         dialog = ExportDialog(self.project.annotators(), self)
@@ -836,7 +859,13 @@ class MainWindow(QMainWindow):
             project = self.project
             self._run_task(f"Exporting {fmt}…",
                            lambda progress: export_path(project, fmt, target, selection, progress=progress),
-                           lambda message: self.statusBar().showMessage(message, 8000))
+                           self._exported)
+
+    def _exported(self, summary: ExportSummary) -> None:
+        lines = describe_export(summary)
+        self.statusBar().showMessage("; ".join(lines), 8000)
+        if summary.left_out:  # more than the filters asked for
+            self._transfer_report("Export", lines)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():

@@ -1,9 +1,10 @@
-"""File > Import… and Export…: choose a format, the files, and what to include."""
+"""File > Import… and Export…: choose a format, the files, and what to include; and which encoding a file is in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,13 +13,18 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.core.interchange import POLICIES, Selection
 from app.core.project import GOLD_LAYER, MODEL_LAYER
+from app.formats.decoding import EncodingUncertain
 from app.formats.registry import EXPORT_FORMATS, FILE_FILTERS, IMPORT_FORMATS
 
 FOLDER_FORMATS = {"brat"}
@@ -139,3 +145,43 @@ class ExportDialog(_TransferDialog):
             layers=None if layer is None else frozenset({layer}),
             article_ids=frozenset({current_article}) if self.current_only.isChecked() and current_article else None)
         return self.format.currentData(), Path(self.path.text().strip()), selection
+
+
+class EncodingDialog(QDialog):
+    """Which encoding a short file is in: its likely encodings, each with the text as it would read."""
+
+    def __init__(self, uncertain: EncodingUncertain, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Which encoding?")
+        self.readings = uncertain.readings
+        self.encodings = QListWidget()
+        self.encodings.setObjectName("encodings")
+        self.encodings.addItems([encoding for encoding, _ in self.readings])
+        self.preview = QPlainTextEdit()  # plain text: the file is never read as HTML
+        self.preview.setReadOnly(True)
+        self.encodings.currentRowChanged.connect(lambda row: self.preview.setPlainText(self.readings[row][1]))
+        self.encodings.setCurrentRow(0)
+        note = QLabel(f"{uncertain.path} is too short to tell its encoding for sure, and its likely encodings "
+                      "read it differently. Choose the one whose text reads right.")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        row = QHBoxLayout()
+        row.addWidget(self.encodings, 1)
+        row.addWidget(self.preview, 3)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.resize(640, 320)
+
+    def chosen(self) -> str:
+        return self.readings[self.encodings.currentRow()][0]
+
+
+def ask_encoding(uncertain: EncodingUncertain, parent: QWidget | None) -> str | None:
+    """The encoding a person chooses for the file, or None if they cancel."""
+    dialog = EncodingDialog(uncertain, parent)
+    return dialog.chosen() if dialog.exec() else None

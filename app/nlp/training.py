@@ -65,7 +65,7 @@ def train_model(project: Project, models_dir: Path, *, labels: Iterable[str] | N
     if len(docs) < 2:
         raise TrainingError("training needs at least two articles with accepted annotations of the chosen labels")
     work.mkdir(parents=True, exist_ok=True)
-    counts = write_docbin(docs, work, dev_fraction=dev_fraction)
+    files = write_docbin(docs, work, dev_fraction=dev_fraction)
     overlapping = any(_overlaps(d.spans) for d in docs)
     components = ["ner", "spancat"] if overlapping else ["ner"]
     config = _config(components, work, epochs)
@@ -93,7 +93,7 @@ def train_model(project: Project, models_dir: Path, *, labels: Iterable[str] | N
     metrics = {
         "trained": score(dev, spacy.load(target), lambda label: label, scored),
         "base": score(dev, spacy.load(base), spacy_map.get, scored),
-        "train_docs": counts["train"], "dev_docs": counts["dev"], "epochs": epochs,
+        "train_docs": files[str(work / "train.spacy")], "dev_docs": files[str(work / "dev.spacy")], "epochs": epochs,
     }
     project.register_model(name, str(target), base, label_list, metrics)
     return TrainingResult(name, target, label_list, metrics)
