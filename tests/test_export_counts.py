@@ -76,7 +76,10 @@ def read_brat(out: Path) -> tuple[int, int, int]:
     spans = frames = 0
     for ann in out.glob("*.ann"):
         lines = ann.read_text(encoding="utf-8").splitlines()
-        synthetic = {m[1] for line in lines if (m := re.match(r"#\d+\tAnnotatorNotes (T\d+)\t.*synthetic=1", line))}
+        # A T line written only to trigger an event: the event's own note says synthetic=1.
+        events = {m[1]: m[2] for line in lines if (m := re.match(r"(E\d+)\t[^:\s]+:(T\d+)", line))}
+        synthetic = {events[m[1]] for line in lines
+                     if (m := re.match(r"#\d+\tAnnotatorNotes (E\d+)\t.*synthetic=1", line))}
         spans += sum(1 for line in lines if re.match(r"T\d+\t", line) and line.split("\t")[0] not in synthetic)
         frames += sum(1 for line in lines if re.match(r"[ER]\d+\t", line))
     return len(list(out.glob("*.txt"))), spans, frames
