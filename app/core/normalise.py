@@ -64,22 +64,26 @@ def _country_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
     return pattern(codes, re.IGNORECASE), pattern(capitals, 0), {**codes, **capitals}
 
 
+def country_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of each name of a country or bloc in `text`, in order; a name
+    inside a longer one is not counted ("New Zealand", not "Zealand")."""
+    insensitive, sensitive, codes = _country_patterns()
+    found = sorted(
+        [(m.start(), m.end(), codes[m.group().lower()]) for m in insensitive.finditer(text)]
+        + [(m.start(), m.end(), codes[m.group()]) for m in sensitive.finditer(text)],
+        key=lambda m: (m[0], -m[1]),
+    )
+    mentions: list[tuple[int, int, str]] = []
+    for mention in found:
+        if not mentions or mention[0] >= mentions[-1][1]:
+            mentions.append(mention)
+    return mentions
+
+
 def country_codes(text: str) -> list[str]:
     """The countries and blocs `text` names, in order, each once: "US President Donald
     Trump" -> ["USA"], "Canada and Mexico" -> ["CAN", "MEX"], "Chinese-made" -> ["CHN"]."""
-    insensitive, sensitive, codes = _country_patterns()
-    found = sorted(
-        [(m.start(), -len(m.group()), codes[m.group().lower()]) for m in insensitive.finditer(text)]
-        + [(m.start(), -len(m.group()), codes[m.group()]) for m in sensitive.finditer(text)]
-    )
-    result, covered = [], -1
-    for start, minus_length, code in found:
-        if start < covered:
-            continue  # inside a longer name ("New Zealand", not "Zealand")
-        covered = start - minus_length
-        if code not in result:
-            result.append(code)
-    return result
+    return list(dict.fromkeys(code for _, _, code in country_mentions(text)))
 
 
 def country_name(code: str) -> str:
