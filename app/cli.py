@@ -213,8 +213,10 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
     Every format that can carry it says who annotated what (annotator, origin,
     status). facts-jsonl writes one JSON object per tariff fact (article, fact,
     action, imposer, target, products, rate, date, evidence, status, origin,
-    annotator), each role as {"text", "start", "end"} or null; claims-jsonl the same
-    for claims (claimant, cue, content, stance). native writes the whole project.
+    annotator), each role as {"text", "start", "end"} or null, and its normalised
+    codes, rate and date; facts-csv the same as a table, one row per fact and product;
+    claims-jsonl the same for claims (claimant, cue, content, stance). native writes
+    the whole project.
     """
     from tqdm import tqdm
 

@@ -318,3 +318,38 @@ def _table(name: str) -> list[tuple[str, str]]:
             name_, _, value = line.partition("\t")
             rows.append((name_.strip(), value.strip()))
     return rows
+
+
+# -- checking edited values ------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def check_normalised(name: str, value: str | None) -> None:
+    """ValidationError unless `value` is a well-formed value of the normalised attribute
+    `name` (None or "" clears it): known country codes, HS codes of the nomenclature, a
+    rate such as "25%" or "0.5USD/kg", an ISO 8601 date."""
+    from app.core.errors import ValidationError
+
+    if value is None or value == "":
+        return
+    if not isinstance(value, str):
+        raise ValidationError(f"{name}: {value!r} is not text")
+    if name in (IMPOSER, TARGET):
+        for code in value.split(","):
+            if code != EU and pycountry.countries.get(alpha_3=code) is None:
+                raise ValidationError(f"{name}: {code!r} is not an ISO 3166-1 alpha-3 code (nor EU)")
+    elif name == PRODUCT:
+        for code in value.split(","):
+            if code and code not in hs_headings() and not (len(code) == 6 and code[:4] in hs_headings()):
+                raise ValidationError(f"{name}: {code!r} is not an HS chapter, heading or subheading")
+    elif name == RATE:
+        if split_rate(value) is None:
+            raise ValidationError(f"{name}: {value!r} is not a rate such as 25% or 0.5USD/kg")
+    elif name == DATE:
+        try:
+            if not _ISO_DATE.match(value):
+                raise ValueError
+            dt.date.fromisoformat({4: value + "-01-01", 7: value + "-01"}.get(len(value), value))
+        except ValueError:
+            raise ValidationError(f"{name}: {value!r} is not an ISO 8601 date (2025, 2025-04, 2025-04-02)") from None

@@ -22,7 +22,7 @@ WRITERS = {
     "doccano": "app.formats.doccano:write_doccano",
     "docbin": "app.formats.docbin:write_docbin",
 }
-FRAME_EXPORTS = ("facts-jsonl", "claims-jsonl")
+FRAME_EXPORTS = ("facts-jsonl", "facts-csv", "claims-jsonl")
 IMPORT_FORMATS = ("articles", *READERS, "native")
 EXPORT_FORMATS = (*WRITERS, "native", *FRAME_EXPORTS)
 # What a file dialog offers for each format: its description and file patterns; brat is a folder.
@@ -35,6 +35,7 @@ FILE_FILTERS = {
     "docbin": "spaCy DocBin (*.spacy)",
     "native": "NewsGloss project (*.json)",
     "facts-jsonl": "Tariff facts JSONL (*.jsonl)",
+    "facts-csv": "Tariff facts CSV, one row per fact and product (*.csv)",
     "claims-jsonl": "Claims JSONL (*.jsonl)",
 }
 

@@ -7,13 +7,14 @@ an import stops before anything is written, so it stays all or nothing.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.core.errors import NewsGlossError, ValidationError
 from app.core.interchange import Selection, documents, import_documents
 from app.core.project import Project
-from app.formats.facts import LAYOUTS, frame_records
+from app.formats.facts import LAYOUTS, frame_records, write_facts_csv
 from app.formats.native import read_native, write_native
 from app.formats.registry import READERS, WRITERS, resolve
 
@@ -70,6 +71,11 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
                                   "article filters do not apply to it (choose another format to filter)")
         counts = write_native(project, Path(out))
         return f"wrote {counts['article']} articles, {counts['span']} spans, {counts['frame']} frames to {out}"
+    if fmt == "facts-csv":
+        if str(out) == "-":
+            return f"wrote {write_facts_csv(project, sys.stdout, selection)} rows"
+        with open(out, "w", encoding="utf-8", newline="") as file:
+            return f"wrote {write_facts_csv(project, file, selection)} rows to {out}"
     if fmt in LAYOUTS:
         records = [json.dumps(r, ensure_ascii=False) for r in frame_records(project, fmt, selection)]
         text = "".join(line + "\n" for line in records)
