@@ -967,6 +967,13 @@ class Project:
                 .where(Frame.type == frame_type, Frame.status == status)
                 .order_by(Frame.article_id, Frame.id, FrameSlot.role, FrameSlot.position)).tuples())
 
+    def frame_attributes(self, frame_type: str, status: str | Status = Status.ACCEPTED) -> dict[int, dict[str, Any]]:
+        """Frame id -> attributes of every `frame_type` frame with `status`, in one query."""
+        status = _choice(Status, status, "status")
+        with Session(self._engine) as session:
+            query = select(Frame.id, Frame.attributes).where(Frame.type == frame_type, Frame.status == status)
+            return dict(session.execute(query).tuples().all())
+
     def everyone_progress(self) -> dict[int, dict[str, str]]:
         """Every annotator's recorded status per article: article id -> annotator -> status."""
         found: dict[int, dict[str, str]] = defaultdict(dict)
