@@ -71,13 +71,25 @@ def test_evaluate_facts_prints_a_table(tmp_path):
     assert "A fact is right when" in result.output
 
 
-# The level reached on the corpus (see the README's Tariff facts section); a change
-# that lowers it fails here.
-GATE = {"facts": (0.50, 0.50), "imposer": (0.90, 0.80), "product": (0.85, 0.75)}
+# The level reached (see the README's Tariff facts section): a change that lowers it fails here.
+# dev.jsonl is what the rules were written against; holdout.jsonl was written after them and
+# looked at once for errors, so its gate is lower.
+GATE = {
+    "dev": {"facts": (0.90, 0.88), "action": (0.95, 0.95), "imposer": (0.95, 0.93), "target": (0.95, 0.93),
+            "product": (0.95, 0.90), "rate": (0.95, 0.95), "date": (0.95, 0.95)},
+    "holdout": {"facts": (0.80, 0.75), "imposer": (0.85, 0.80), "product": (0.85, 0.80)},
+}
 
 
-@pytest.mark.parametrize("row", sorted(GATE))
-def test_quality_gate(score, row):
-    precision, recall = GATE[row]
-    found = score["scores"][row]
+@pytest.fixture(scope="module")
+def holdout_score():
+    result = CliRunner().invoke(cli, ["evaluate", "--facts", str(GOLD.with_name("holdout.jsonl")), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("corpus, row", [(c, r) for c, rows in GATE.items() for r in rows])
+def test_quality_gate(score, holdout_score, corpus, row):
+    precision, recall = GATE[corpus][row]
+    found = (score if corpus == "dev" else holdout_score)["scores"][row]
     assert found["precision"] >= precision and found["recall"] >= recall, found

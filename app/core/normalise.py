@@ -145,11 +145,11 @@ def product_key(text: str) -> str:
     return _DETERMINERS.sub("", " ".join(text.split()).lower())
 
 
-def hs_code(product: str) -> str | None:
+def hs_code(product: str, lexicon_only: bool = False) -> str | None:
     """The HS code of a product phrase, or None if it names no good: the longest name of
-    the goods lexicon at its end ("Chinese-made electric vehicles" -> 8703), else the
-    first HS heading whose description holds its last word ("handbags" -> 4202). "" for
-    a good the lexicon knows without a single code ("textiles")."""
+    the goods lexicon at its end ("Chinese-made electric vehicles" -> 8703), else (unless
+    `lexicon_only`) the first HS heading whose description holds its last word
+    ("handbags" -> 4202). "" for a good the lexicon knows without a single code ("textiles")."""
     words = [w for w in re.split(r"[\s/]+", product_key(product)) if w]
     goods = _goods()
     for start in range(len(words)):
@@ -157,7 +157,7 @@ def hs_code(product: str) -> str | None:
         for name in (" ".join(tail), " ".join([*tail[:-1], _singular(tail[-1])])):
             if name in goods:
                 return "" if goods[name] == "-" else goods[name]
-    if words:
+    if words and not lexicon_only:
         last = re.sub(r"[^a-z]", "", words[-1])
         return _hs_words().get(last) or _hs_words().get(_singular(last))
     return None

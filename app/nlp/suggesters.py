@@ -176,6 +176,9 @@ _ORIGIN_VERBS = ("make", "produce", "manufacture", "build", "grow", "ship", "exp
 # Entity labels (spaCy's) of words that lead a goods phrase without naming the good:
 # "$30 billion worth of", "Tesla cars", "the 2018 steel tariffs".
 _NOT_GOODS_ENTITIES = frozenset("MONEY CARDINAL PERCENT QUANTITY DATE TIME ORG PERSON GPE NORP ORDINAL".split())
+_HYPOTHETICAL = ("would", "could", "might", "may")
+# Clauses that say when a measure starts: "to take effect on August 1", "comes into force in May".
+_START_VERBS = ("take", "come", "kick", "start", "begin", "enter", "apply")
 _QUANTIFIERS = frozenset("all some most many more other certain various additional new such imported foreign".split())
 
 
@@ -236,6 +239,10 @@ def _tariff_fact(
     clauses = [c for c in measure.children if c.dep_ in ("acl", "relcl") and _is_verb(c)]
     if any(_negated(t, lexicon) for t in [measure, *(t for t, _ in chain), *clauses]):
         return None
+    if chain and chain[-1][1] == "nsubj" and any(
+        c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in chain[-1][0].children
+    ):
+        return None  # "a tariff on crude oil would push up prices": what a tariff would do
     verbs = [t for t, _ in chain if _is_verb(t)] + clauses
 
     action = _action(trigger.root, measure, chain, verbs, lexicon, frame_type)
@@ -369,8 +376,19 @@ def _parties(
     if bears:
         return imposer, _countries(_subtree(party), info, target_role)
     if not imposer and acting:
-        imposer = _countries(_subtree(party), info, imposer_role)[:1]
+        imposer = _countries(_subtree(party), info, imposer_role)[:1] or _reporters(party, info, imposer_role, lexicon)
     return imposer, []
+
+
+def _reporters(noun: Token, info: _DocInfo, role: Role, lexicon: Lexicon) -> list[tuple[SpanSuggestion, str]]:
+    """The country of whoever reports a clause whose subject is "her government", "its
+    ministry": "Mexican President Claudia Sheinbaum said her government was preparing
+    tariffs" -> Mexico."""
+    if not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children) or noun.head.dep_ != "ccomp":
+        return []
+    said = noun.head.head
+    reporter = _subject(said, ("nsubj",)) if _match(lexicon.reporting_verbs, said) else None
+    return _countries(_subtree(reporter), info, role)[:1] if reporter is not None else []
 
 
 def _goods_heads(
@@ -383,10 +401,13 @@ def _goods_heads(
     tariffs")."""
     holders = [measure, *verbs]
     holders += [o for p in measure.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    # "tariffs on US goods, including bourbon", with "including" hung on the tariffs
+    listed = [o for p in measure.children if p.dep_ == "prep" and p.lower_ in _LIST_SEPARATORS
+              for o in p.children if o.dep_ == "pobj" and o.i not in info.triggers]
     # "tariffs of 15 percent on coal and gas", parsed with "gas" coordinated with "percent"
     stray = [c for h in holders[len(verbs) + 1 :] for c in h.children
              if c.dep_ == "conj" and c.pos_ == "NOUN" and info.at(c) is None and c.i not in info.triggers]
-    heads = stray + [
+    heads = stray + listed + [
         obj
         for holder in holders
         for prep in holder.children
@@ -397,6 +418,10 @@ def _goods_heads(
     ]
     heads += [c for c in trigger.root.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN"
               and c.i not in info.triggers]
+    if chain and _is_verb(chain[-1][0]) and _match(info.lexicon.affected_verbs, chain[-1][0]):
+        bearer = _subject(chain[-1][0])  # "exporters of citrus and wine face US tariffs"
+        heads += [o for p in (bearer.children if bearer is not None else ()) if p.lower_ == "of"
+                  for o in p.children if o.dep_ == "pobj"]
     if trigger.root.head.lower_ in ("from", "with") and chain:  # the object before it
         hit = chain[0][0]
         if _is_verb(hit):
@@ -435,8 +460,8 @@ def _list_region(head: Token, info: _DocInfo) -> tuple[list[int], list[Token]]:
     stack = [head]
     while stack:
         token = stack.pop()
-        if token.i in info.triggers and token is not head:
-            continue  # another measure's phrase
+        if (token.i in info.triggers and token is not head) or token.is_space:
+            continue  # another measure's phrase; a line break the parser hung here
         kept.append(token.i)
         for child in token.children:
             if child.dep_ in ("relcl", "acl", "advcl", "ccomp") or (
@@ -491,7 +516,8 @@ def _product(doc: Doc, part: list[int], info: _DocInfo) -> Span | None:
     span = doc[start:end]
     if is_good(span.text):
         return span
-    if end - start > 1 and doc[end - 1].lemma_.lower() in info.lexicon.generic_goods and is_good(doc[start : end - 1].text):
+    if (end - start > 1 and doc[end - 1].lemma_.lower() in info.lexicon.generic_goods
+            and hs_code(doc[start : end - 1].text, lexicon_only=True) is not None):
         return doc[start : end - 1]
     return None
 
@@ -585,7 +611,10 @@ def _date_spans(
     a modifier of a verb in its clause ("imposed ... in 2017", "on Monday"); not
     durations ("for one month")."""
     tokens = [*measure.subtree, *measure.ancestors]
-    for holder in [*(t for t, _ in chain), *verbs]:
+    holders = [*(t for t, _ in chain), *verbs]
+    holders += [c for h in [measure, *holders] for c in h.children
+                if c.dep_ in ("advcl", "xcomp", "relcl", "acl") and c.lemma_.lower() in _START_VERBS]
+    for holder in holders:
         for child in holder.children:
             if child.dep_ in ("prep", "npadvmod"):
                 tokens += [child, *child.children]
