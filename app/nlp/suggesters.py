@@ -176,6 +176,9 @@ _ORIGIN_VERBS = ("make", "produce", "manufacture", "build", "grow", "ship", "exp
 # Entity labels (spaCy's) of words that lead a goods phrase without naming the good:
 # "$30 billion worth of", "Tesla cars", "the 2018 steel tariffs".
 _NOT_GOODS_ENTITIES = frozenset("MONEY CARDINAL PERCENT QUANTITY DATE TIME ORG PERSON GPE NORP ORDINAL".split())
+_SELF_NOUNS = ("country", "government", "nation", "administration", "bloc")  # "the country was considering duties"
+# Clauses on a measure's verb that name what it hits: "..., hitting products such as boats".
+_HITTING_VERBS = ("hit", "target", "cover", "affect", "include")
 _HYPOTHETICAL = ("would", "could", "might", "may")
 # Clauses that say when a measure starts: "to take effect on August 1", "comes into force in May".
 _START_VERBS = ("take", "come", "kick", "start", "begin", "enter", "apply")
@@ -234,7 +237,7 @@ def _tariff_fact(
     if measure is None or (measure.dep_ == "pobj" and measure.head.lower_ in _TOPIC_PREPOSITIONS):
         return None
     line = info.line(trigger.root)
-    chain = _clause_chain(measure, line)
+    chain = _clause_chain(measure, line, lexicon)
     # Clauses the measure itself heads: "tariffs imposed by Ottawa", "tariffs that Canada imposed".
     clauses = [c for c in measure.children if c.dep_ in ("acl", "relcl") and _is_verb(c)]
     if any(_negated(t, lexicon) for t in [measure, *(t for t, _ in chain), *clauses]):
@@ -297,13 +300,14 @@ def _measure(head: Token, lexicon: Lexicon) -> Token | None:
     return head.head if _match(lexicon.actions, head.head) else None
 
 
-def _clause_chain(measure: Token, line: Span) -> list[tuple[Token, str]]:
+def _clause_chain(measure: Token, line: Span, lexicon: Lexicon) -> list[tuple[Token, str]]:
     """(token, dependency it was reached by) from the measure up to the verb whose subject
     governs it, within its line, prepositions left out. The last entry is that verb, if
     it was reached. A verb the measure is the agent of ("tensions inflamed by tariffs")
     or a coordinated verb ("... and imposed a tariff") ends it too; a measure
     coordinated with another phrase climbs past any preposition above that phrase
-    ("raised the tariff on steel to 25 percent and the duty on cars to 100 percent")."""
+    ("raised the tariff on steel to 25 percent and the duty on cars to 100 percent"), as
+    does one under an action noun ("its pause on higher tariffs")."""
     chain = []
     token = measure
     coordinated = False
@@ -311,7 +315,9 @@ def _clause_chain(measure: Token, line: Span) -> list[tuple[Token, str]]:
         dep, token = token.dep_, token.head
         coordinated = coordinated or dep == "conj"
         if token.dep_ in ("prep", "agent"):
-            if token.lower_ not in _CLIMB_PREPOSITIONS and not coordinated:
+            action = _match(lexicon.actions, token.head)
+            answered = action is not None and lexicon.actions[action] == "retaliated"  # "in response to US tariffs"
+            if token.lower_ not in _CLIMB_PREPOSITIONS and not coordinated and (action is None or answered):
                 break
             continue
         chain.append((token, dep))
@@ -345,8 +351,8 @@ def _parties(
         if not imposer and prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 imposer = _countries(_subtree(obj), info, imposer_role)[:1]
-    for noun, _ in chain:  # "Washington's increase in duties"
-        if not imposer and noun.pos_ == "NOUN" and _match(lexicon.actions, noun):
+    for noun, arrived_by in chain:  # "Washington's increase in duties", "China's decision to lift tariffs"
+        if not imposer and noun.pos_ == "NOUN" and (_match(lexicon.actions, noun) or arrived_by == "acl"):
             imposer = _countries(doc[noun.left_edge.i : noun.i], info, imposer_role)[:1]
     if not imposer and acting:
         for verb in clauses:
@@ -382,9 +388,11 @@ def _parties(
 
 def _reporters(noun: Token, info: _DocInfo, role: Role, lexicon: Lexicon) -> list[tuple[SpanSuggestion, str]]:
     """The country of whoever reports a clause whose subject is "her government", "its
-    ministry": "Mexican President Claudia Sheinbaum said her government was preparing
-    tariffs" -> Mexico."""
-    if not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children) or noun.head.dep_ != "ccomp":
+    ministry" or "the country": "Mexican President Claudia Sheinbaum said her government
+    was preparing tariffs" -> Mexico."""
+    standing_for = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children) or (
+        noun.lemma_.lower() in _SELF_NOUNS and any(c.lower_ == "the" for c in noun.children))
+    if not standing_for or noun.head.dep_ != "ccomp":
         return []
     said = noun.head.head
     reporter = _subject(said, ("nsubj",)) if _match(lexicon.reporting_verbs, said) else None
@@ -418,6 +426,8 @@ def _goods_heads(
     ]
     heads += [c for c in trigger.root.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN"
               and c.i not in info.triggers]
+    heads += [o for v in verbs for c in v.children if c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _HITTING_VERBS
+              for o in c.children if o.dep_ == "dobj"]
     if chain and _is_verb(chain[-1][0]) and _match(info.lexicon.affected_verbs, chain[-1][0]):
         bearer = _subject(chain[-1][0])  # "exporters of citrus and wine face US tariffs"
         heads += [o for p in (bearer.children if bearer is not None else ()) if p.lower_ == "of"
@@ -607,20 +617,26 @@ def _last_mention_before(token: Token, info: _DocInfo) -> int | None:
 def _date_spans(
     measure: Token, chain: list[tuple[Token, str]], verbs: list[Token], info: _DocInfo, labels: Iterable[str]
 ) -> list[Span]:
-    """Dates in the measure's phrase, above it ("in 2024 when Canada ... imposed"), or
-    a modifier of a verb in its clause ("imposed ... in 2017", "on Monday"); not
-    durations ("for one month")."""
-    tokens = [*measure.subtree, *measure.ancestors]
+    """Dates in a clause saying when the measure starts ("..., starting April 3", "to
+    take effect on August 1"); else in the measure's phrase, above it ("in 2024 when
+    Canada ... imposed"), or a modifier of a verb in its clause ("imposed ... in 2017",
+    "on Monday"). Not durations ("for one month")."""
     holders = [*(t for t, _ in chain), *verbs]
-    holders += [c for h in [measure, *holders] for c in h.children
-                if c.dep_ in ("advcl", "xcomp", "relcl", "acl") and c.lemma_.lower() in _START_VERBS]
-    for holder in holders:
-        for child in holder.children:
-            if child.dep_ in ("prep", "npadvmod"):
-                tokens += [child, *child.children]
-    entities = {e[0] for t in tokens if (e := info.at(t)) is not None and e[1] in labels
-                and _last_mention_before(t, info) in (measure.i, None)}
-    return [e for e in entities if date_value(e.text, _ANY_DAY) is not None]
+    starts = [c for h in [measure, *holders] for c in h.children
+              if c.dep_ in ("advcl", "xcomp", "relcl", "acl") and c.lemma_.lower() in _START_VERBS]
+    found = []
+    for tokens in (_modifiers(starts), [*measure.subtree, *measure.ancestors, *_modifiers(holders)]):
+        entities = {e[0] for t in tokens if (e := info.at(t)) is not None and e[1] in labels
+                    and _last_mention_before(t, info) in (measure.i, None)}
+        found = [e for e in entities if date_value(e.text, _ANY_DAY) is not None]
+        if found:  # when it starts, rather than when it was announced
+            break
+    return found
+
+
+def _modifiers(holders: list[Token]) -> list[Token]:
+    """The prepositional and noun-phrase modifiers of `holders`, with their children."""
+    return [t for h in holders for c in h.children if c.dep_ in ("prep", "npadvmod") for t in (c, *c.children)]
 
 
 _ANY_DAY = "2000-01-03"  # a date to tell dates (resolvable against one) from durations
@@ -654,13 +670,15 @@ def _action(
             break
         below = token
         if _is_verb(token):
-            if _is_verb(previous) and previous.dep_ != "xcomp":
+            if _is_verb(previous) and previous.dep_ not in ("xcomp", "pcomp"):  # "retaliated by imposing"
                 break
             keys.append(_with_preposition(token, previous, lexicon))
-            words += [c for c in token.children if c.dep_ == "aux"]
+            words.append(token)
             words += [o for p in token.children if p.dep_ == "prep" and p.lower_ == "in"
                       for o in p.children if o.dep_ == "pobj"]  # "in retaliation for"
-        words.append(token)
+            words += [c for c in token.children if c.dep_ == "aux"]  # "could raise" is proposed
+        else:
+            words.append(token)
         previous = token if _is_verb(token) else previous
     words += [v for v in verbs if v.dep_ in ("acl", "relcl")]
     keys += [_match(lexicon.actions, w) for w in words]
