@@ -70,7 +70,9 @@ EXPECTED = {
     "labels": {"GPE": 3, "NORP": 2, "PRODUCT": 3},  # Ottawa, OTTAWA, Beijing (accepted suggestion)
     "suggestions": {"GPE": {"accepted": 1, "rejected": 0, "suggested": 1},
                     "TARIFF": {"accepted": 0, "rejected": 2, "suggested": 0}},
-    "tariff_facts": {"imposer": {"Ottawa": 2}, "target": {"Chinese": 2}, "product": {"steel": 2, "aluminium": 1}},
+    # grouped by normalised codes (Ottawa -> CAN, Chinese -> CHN, steel -> HS 72, aluminium -> HS 76)
+    "tariff_facts": {"imposer": {"CAN Canada": 2}, "target": {"CHN China": 2},
+                     "product": {"72 Iron and steel": 2, "76 Aluminium and articles thereof": 1}},
 }
 
 
@@ -82,7 +84,7 @@ def test_figures_by_hand(small):
     assert figures.suggestions == EXPECTED["suggestions"]
     assert figures.tariff_facts == EXPECTED["tariff_facts"]
     assert list(figures.labels) == ["GPE", "NORP", "PRODUCT"]  # schema order
-    assert list(figures.tariff_facts["product"]) == ["steel", "aluminium"]  # most frequent first
+    assert list(figures.tariff_facts["product"]) == ["72 Iron and steel", "76 Aluminium and articles thereof"]
 
 
 def test_current_annotator_counts_even_without_rows(small):

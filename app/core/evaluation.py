@@ -5,11 +5,16 @@ log, so later edits do not hide them). The truth is either people's decisions
 (accepted spans and frames, in articles where no suggestion awaits review) or a
 gold layer. Matches are exact: same boundaries and label (spans), same frame
 type, role and filler boundaries (roles).
+
+Tariff facts can also be scored against a gold file of passages (read_gold_facts,
+score_facts), on their normalised values rather than offsets: see FACT_MATCHING.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from app.core.project import Project
@@ -71,3 +76,183 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
             "tp": tp, "fp": fp, "fn": fn}
+
+
+# -- tariff facts against a gold file ---------------------------------------------------
+
+FACT_ROLES = ("action", "imposer", "target", "product", "rate", "date")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A tariff fact as it is compared: normalised values (see FACT_MATCHING)."""
+
+    action: str
+    imposer: frozenset[str] = frozenset()
+    target: frozenset[str] = frozenset()
+    products: frozenset[str] = frozenset()  # product_key texts
+    rate: str | None = None
+    date: str | None = None
+
+    @property
+    def measure(self) -> tuple:
+        return self.action, self.imposer, self.target, self.products
+
+    def values(self) -> set[tuple[str, str]]:
+        """(role, value) pairs: one per code, product, rate and date, and the action."""
+        found = {("action", self.action)}
+        found |= {("imposer", c) for c in self.imposer} | {("target", c) for c in self.target}
+        found |= {("product", p) for p in self.products}
+        found |= {(role, v) for role, v in (("rate", self.rate), ("date", self.date)) if v}
+        return found
+
+
+FACT_MATCHING = """\
+A fact is right when a gold fact of the same passage has the same action, the same
+imposer codes, the same target codes and the same products (texts compared in lower
+case without a leading article), each gold fact matched once. Suggested facts of one
+passage that agree on those four count once (an article restates its headline),
+with the rate and date of the first that states them. Per role, suggested and gold
+facts are paired one to one, those agreeing on most values first (a pair shares at
+least one code or product); each code, product, rate (as "25%" or "0.5USD/kg"), date
+(ISO 8601) and action of a pair counts as right if both hold it, and every value of
+an unpaired fact counts as wrong (suggested) or missed (gold)."""
+
+
+@dataclass(frozen=True)
+class GoldPassage:
+    id: str
+    text: str
+    published: str | None
+    facts: tuple[Fact, ...]
+
+
+def read_gold_facts(path) -> list[GoldPassage]:
+    """The passages of a gold JSONL file: {"id", "text", "published", "facts": [{"action",
+    "imposer": [codes], "target": [codes], "products": [texts], "rate", "date"}]}.
+    InputError names the file and line of a bad one."""
+    from pathlib import Path
+
+    from app.core.errors import InputError
+    from app.core.normalise import product_key
+
+    passages = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(path, f"cannot read it: {e}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            facts = tuple(
+                Fact(_text(f["action"]), _codes(f.get("imposer", [])), _codes(f.get("target", [])),
+                     frozenset(product_key(_text(p)) for p in f.get("products", [])),
+                     f.get("rate"), f.get("date"))
+                for f in record.get("facts", [])
+            )
+            passages.append(GoldPassage(_text(record["id"]), _text(record["text"]), record.get("published"), facts))
+        except json.JSONDecodeError as e:
+            raise InputError(path, f"not JSON: {e.msg}", number) from None
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            detail = f"missing {e}" if isinstance(e, KeyError) else str(e) or type(e).__name__
+            raise InputError(path, f"not a gold passage ({detail})", number) from None
+    return passages
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a string")
+    return value
+
+
+def _codes(values) -> frozenset[str]:
+    if not isinstance(values, list):
+        raise ValueError(f"{values!r} is not a list")
+    return frozenset(_text(v) for v in values)
+
+
+def evaluate_facts(path, engine) -> dict[str, Any]:
+    """Suggest tariff facts for every passage of the gold file at `path` with `engine` (an
+    app.nlp.engine.SuggestionEngine) and score them (score_facts)."""
+    passages = read_gold_facts(path)
+    results = engine.suggest_many(p.text for p in passages)
+    pairs = [(suggested_facts(p.text, result.frames, p.published), list(p.facts))
+             for p, result in zip(passages, results)]
+    return {"passages": len(passages), "gold_facts": sum(len(p.facts) for p in passages),
+            "suggested_facts": sum(len(s) for s, _ in pairs), "matching": FACT_MATCHING,
+            "scores": score_facts(pairs)}
+
+
+def suggested_facts(text: str, frames, published: str | None) -> list[Fact]:
+    """The tariff_fact frames among suggested `frames` (app.nlp.types.FrameSuggestion) as Facts."""
+    from app.core.normalise import fact_values, product_key
+
+    facts = []
+    for frame in frames:
+        if frame.type != "tariff_fact":
+            continue
+        roles = {role: [text[s.start:s.end] for s in spans] for role, spans in frame.roles.items()}
+        values = fact_values(roles, published, frame.attributes)
+        facts.append(Fact(frame.attributes.get("action", "imposed"), frozenset(values.imposer),
+                          frozenset(values.target), frozenset(product_key(t) for t, _ in values.products),
+                          values.rate, values.date))
+    return facts
+
+
+def score_facts(passages: list[tuple[list[Fact], list[Fact]]]) -> dict[str, dict[str, float]]:
+    """P/R/F1 of facts and per role over (suggested, gold) facts of each passage (FACT_MATCHING)."""
+    counts: Counter = Counter()
+    for suggested, gold in passages:
+        suggested = _merged(suggested)
+        left = list(gold)
+        for fact in suggested:
+            same = next((g for g in left if g.measure == fact.measure), None)
+            counts["facts", "tp" if same else "fp"] += 1
+            if same:
+                left.remove(same)
+        counts["facts", "fn"] += len(left)
+        for guess, truth in _paired(suggested, list(gold)):
+            guessed, true = (guess.values() if guess else set()), (truth.values() if truth else set())
+            for role, _ in guessed & true:
+                counts[role, "tp"] += 1
+            for role, _ in guessed - true:
+                counts[role, "fp"] += 1
+            for role, _ in true - guessed:
+                counts[role, "fn"] += 1
+    rows = {"facts": prf(counts["facts", "tp"], counts["facts", "fp"], counts["facts", "fn"])}
+    rows |= {role: prf(counts[role, "tp"], counts[role, "fp"], counts[role, "fn"]) for role in FACT_ROLES}
+    return rows
+
+
+def _merged(facts: list[Fact]) -> list[Fact]:
+    by_measure: dict[tuple, Fact] = {}
+    for fact in facts:
+        first = by_measure.get(fact.measure)
+        if first is None:
+            by_measure[fact.measure] = fact
+        else:
+            by_measure[fact.measure] = Fact(*fact.measure, first.rate or fact.rate, first.date or fact.date)
+    return list(by_measure.values())
+
+
+def _paired(suggested: list[Fact], gold: list[Fact]) -> list[tuple[Fact | None, Fact | None]]:
+    """Suggested and gold facts paired one to one, most shared values first; the unpaired alone."""
+    def shared(a: Fact, b: Fact) -> int:
+        return len(a.values() & b.values())
+
+    def linked(a: Fact, b: Fact) -> bool:
+        return bool(a.imposer & b.imposer or a.target & b.target or a.products & b.products)
+
+    candidates = sorted((-shared(s, g), i, j) for i, s in enumerate(suggested) for j, g in enumerate(gold)
+                        if linked(s, g))
+    pairs, used_s, used_g = [], set(), set()
+    for _, i, j in candidates:
+        if i not in used_s and j not in used_g:
+            pairs.append((suggested[i], gold[j]))
+            used_s.add(i)
+            used_g.add(j)
+    pairs += [(s, None) for i, s in enumerate(suggested) if i not in used_s]
+    pairs += [(None, g) for j, g in enumerate(gold) if j not in used_g]
+    return pairs

@@ -24,6 +24,7 @@ from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, Revi
 from app.core import article_listing
 from app.core.articles import ArticleDraft, ArticleQuery, ArticleRecord, ArticleSummary, ImportReport
 from app.core.documents import TOOL_ATTRIBUTE_PREFIX, AnnotatedDocument
+from app.core.normalise import check_normalised, is_normalised
 from app.core.errors import InputError, NotFoundError, NotAllowedError, ProjectError, StaleEditError, ValidationError
 from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
 from app.core.span_details import SpanDetails
@@ -654,7 +655,7 @@ class Project:
         """A claim, a tariff fact or a relation over existing spans of the article."""
         ftype = self.schema.frame(frame_type)
         values = {name: a.default for name, a in ftype.attributes.items()}
-        values.update(_check_attributes(ftype, attributes or {}))
+        values.update({k: v for k, v in _check_attributes(ftype, attributes or {}).items() if v not in (None, "")})
         origin = _choice(Origin, origin, "origin")
         status = _choice(Status, status, "status")
         with self._unit() as session:
@@ -683,7 +684,8 @@ class Project:
             ftype = self.schema.frame(frame.type)
             before = {"roles": _roles_of(frame), "attributes": dict(frame.attributes), "status": frame.status.value}
             if attributes:
-                frame.attributes = {**frame.attributes, **_check_attributes(ftype, attributes)}
+                merged = {**frame.attributes, **_check_attributes(ftype, attributes)}
+                frame.attributes = {k: v for k, v in merged.items() if v not in (None, "") or not is_normalised(k)}
             if roles:
                 kept = {r: ids for r, ids in _roles_of(frame).items() if r not in roles}
                 slots = _slots(session, self.schema, frame.type, frame.article_id, {**kept, **roles})
@@ -1018,6 +1020,13 @@ class Project:
                 .where(Frame.type == frame_type, Frame.status == status)
                 .order_by(Frame.article_id, Frame.id, FrameSlot.role, FrameSlot.position)).tuples())
 
+    def frame_attributes(self, frame_type: str, status: str | Status = Status.ACCEPTED) -> dict[int, dict[str, Any]]:
+        """Frame id -> attributes of every `frame_type` frame with `status`, in one query."""
+        status = _choice(Status, status, "status")
+        with Session(self._engine) as session:
+            query = select(Frame.id, Frame.attributes).where(Frame.type == frame_type, Frame.status == status)
+            return dict(session.execute(query).tuples().all())
+
     def everyone_progress(self) -> dict[int, dict[str, str]]:
         """Every annotator's recorded status per article: article id -> annotator -> status."""
         found: dict[int, dict[str, str]] = defaultdict(dict)
@@ -1304,6 +1313,9 @@ def _described(data: dict[str, Any]) -> str:
 
 def _check_attributes(ftype, attributes: dict[str, str]) -> dict[str, str]:
     for name, value in attributes.items():
+        if is_normalised(name):
+            check_normalised(name, value)
+            continue
         if name not in ftype.attributes:
             allowed = ", ".join(ftype.attributes) or "none"
             raise ValidationError(f"frame type {ftype.name} has no attribute {name!r} (it has: {allowed})")
