@@ -16,6 +16,7 @@ from app.core.project import Project
 from app.core.schema import default_schema_path, load_schema
 from app.core.suggesting import suggest_articles
 from app.formats.brat import read_brat, write_brat
+from brat_rules import check_folder
 from app.formats.facts import CSV_COLUMNS, write_facts_csv
 from app.formats.native import read_native
 from app.formats.transfer import describe_export, export_path
@@ -129,3 +130,4 @@ def test_normalised_values_are_editable_checked_and_kept_through_native_and_brat
     back = {f.key: f for d in read_brat(tmp_path / "brat") for f in d.frames if f.type == "tariff_fact"}
     assert {f.attributes.get("norm_product") for f in back.values()} >= {"7208,7601", "8703", "1205,03,0203"}
     assert any(f.attributes.get("norm_date") == "2024-10-15" for f in back.values())
+    assert check_folder(tmp_path / "brat") == []  # codes declared in annotation.conf, lists brat can parse
