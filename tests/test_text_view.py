@@ -180,7 +180,7 @@ def test_each_label_is_written_above_its_span_in_its_ink_and_the_key_hides_it(vi
     for span_id, colour in ((1, "#228833"), (2, "#cc3311")):
         (rect,) = view.span_rects(span_id)
         box = boxes[span_id].rect
-        assert box.bottom() <= rect.top() + 0.5 and box.left() == rect.left()
+        assert box.bottom() <= rect.top() + 0.5 and box.left() == rect.left()  # over its start
         assert ink_pixels(view, colour, box) >= 8  # letters in the label's ink
         assert ink_pixels(view, colour, rect.adjusted(3, 3, -3, -rect.height() / 2)) == 0  # not over the text
 

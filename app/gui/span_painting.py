@@ -87,10 +87,10 @@ def label_text(span: Highlight) -> str:
 
 
 def place_labels(pieces: list[Piece], width_of: Callable[[str, str], float], row_height: float,
-                 roles: Mapping[int, str], with_labels: bool = True, gap: float = 3.0) -> list[LabelBox]:
+                 roles: Mapping[int, str], right: float, with_labels: bool = True, gap: float = 3.0) -> list[LabelBox]:
     """A box above the first piece of each span (only of role fillers without labels), with its
-    label and its role in the chosen frame, left-aligned with it; boxes that would touch on one
-    visual line stack upwards, each taking the lowest row free where it starts."""
+    label and its role in the chosen frame, left-aligned with it (but not past `right`); boxes
+    that would touch on one visual line stack upwards, each taking the lowest row free where it starts."""
     opening = sorted((p for p in pieces if p.opens and (with_labels or p.span.id in roles)),
                      key=lambda p: (p.baseline, p.rect.left(), -p.rect.width()))
     boxes: list[LabelBox] = []
@@ -100,7 +100,8 @@ def place_labels(pieces: list[Piece], width_of: Callable[[str, str], float], row
         if p.baseline != line:
             line, row_ends = p.baseline, []
         text, role = label_text(p.span) if with_labels else "", roles.get(p.span.id, "")
-        left, width = p.rect.left(), width_of(text, role)
+        width = width_of(text, role)
+        left = max(min(p.rect.left(), right - width), 0.0)
         row = next((r for r, end in enumerate(row_ends) if end + gap <= left), len(row_ends))
         if row == len(row_ends):
             row_ends.append(0.0)

@@ -670,12 +670,13 @@ class AnnotatedTextView(QPlainTextEdit):
         last = blocks[-1][0].blockNumber()
         visible = (self._block_starts[blocks[0][0].blockNumber()],
                    self._block_starts[last + 1] if last + 1 < len(self._block_starts) else self._u16.length + 1)
-        rise = max(self._label_room, QFontMetricsF(self.font()).height() / 2)  # into the line above's lanes
+        rise = max(self._label_room, QFontMetricsF(self.font()).height() / 2) * 0.75  # into the lanes above
         return frame_links(self._frame, pieces, labels, self._index.spans, visible, QRectF(area), rise)
 
     def _label_boxes(self, pieces: list[Piece]) -> list[LabelBox]:
         roles = {span_id: role for role, span_id in self._frame.fillers} if self._frame else {}
-        return place_labels(pieces, self._label_width, self._label_room, roles, self._labels_shown)
+        right = self.viewport().width() - 1
+        return place_labels(pieces, self._label_width, self._label_room, roles, right, self._labels_shown)
 
     def _label_width(self, text: str, role: str) -> float:
         if (text, role) not in self._label_widths:
