@@ -35,6 +35,8 @@ class Piece(NamedTuple):
 
 
 class LabelBox(NamedTuple):
+    """What is written over a span's first piece, and where."""
+
     span: Highlight
     text: str  # the label, or "" when labels are hidden
     role: str  # the span's role in the chosen frame, or ""
@@ -88,9 +90,10 @@ def label_text(span: Highlight) -> str:
 
 def place_labels(pieces: list[Piece], width_of: Callable[[str, str], float], row_height: float,
                  roles: Mapping[int, str], right: float, with_labels: bool = True, gap: float = 3.0) -> list[LabelBox]:
-    """A box above the first piece of each span (only of role fillers without labels), with its
-    label and its role in the chosen frame, left-aligned with it (but not past `right`); boxes
-    that would touch on one visual line stack upwards, each taking the lowest row free where it starts."""
+    """A box above the first piece of each span (with labels hidden, of each role filler only)
+    holding its label and its role in the chosen frame, left-aligned with it (but not past
+    `right`); boxes that would touch on one visual line stack upwards, each taking the lowest
+    row free where it starts."""
     opening = sorted((p for p in pieces if p.opens and (with_labels or p.span.id in roles)),
                      key=lambda p: (p.baseline, p.rect.left(), -p.rect.width()))
     boxes: list[LabelBox] = []

@@ -629,8 +629,15 @@ class AnnotatedTextView(QPlainTextEdit):
     # -- painting --------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:
-        """Fills under the text, then the text, then underlines, brackets and outlines on top."""
-        pieces = self._pieces(event.rect())
+        """Fills under the text, then the text, then underlines, brackets, outlines, arcs and labels
+        on top. The painter is clipped to the event's rect, but the blocks around it are laid out
+        too: stacked labels reach up into the line above, and an arc joins spans anywhere in view."""
+        if self._frame is not None:
+            area = self.viewport().rect()
+        else:
+            reach = math.ceil(QFontMetricsF(self.font()).height() * 3)
+            area = event.rect().adjusted(0, -reach, 0, reach)
+        pieces = self._pieces(area)
         if pieces:
             painter = QPainter(self.viewport())
             for p in pieces:
@@ -641,7 +648,7 @@ class AnnotatedTextView(QPlainTextEdit):
             painter.end()
         super().paintEvent(event)
         labels = self._label_boxes(pieces)
-        links = self._frame_links(event.rect(), pieces, labels)
+        links = self._frame_links(area, pieces, labels)
         if pieces or links:
             painter = QPainter(self.viewport())
             self._paint_marks(painter, pieces)
