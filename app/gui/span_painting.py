@@ -182,11 +182,11 @@ def paint_labels(painter: QPainter, boxes: list[LabelBox], fonts: tuple[QFont, Q
     label_metrics = QFontMetricsF(label_font)
     halo = QColor(halo)
     halo.setAlpha(LABEL_HALO_ALPHA)
+    painter.setFont(label_font)
     for box in boxes:
         painter.fillRect(box.rect, halo)
         baseline = QPointF(box.rect.left() + 1, box.rect.bottom() - (box.rect.height() - label_metrics.capHeight()) / 2)
         if box.text:
-            painter.setFont(label_font)
             painter.setPen(ink(box.span))
             painter.drawText(baseline, box.text)
             baseline += QPointF(label_metrics.horizontalAdvance(box.text + " "), 0)
@@ -194,3 +194,4 @@ def paint_labels(painter: QPainter, boxes: list[LabelBox], fonts: tuple[QFont, Q
             painter.setFont(role_font)
             painter.setPen(role_ink)
             painter.drawText(baseline, box.role)
+            painter.setFont(label_font)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from operator import attrgetter
@@ -651,12 +651,22 @@ class AnnotatedTextView(QPlainTextEdit):
         links = self._frame_links(area, pieces, labels)
         if pieces or links:
             painter = QPainter(self.viewport())
-            self._paint_marks(painter, pieces)
             base = self.palette().color(QPalette.Base)
+            inks: dict[tuple[str, bool], QColor] = {}
+
+            def ink(h: Highlight) -> QColor:
+                """The colour of a span's lines and label: its own at a readable contrast with the base."""
+                if (h.colour, h.faint) not in inks:
+                    inks[h.colour, h.faint] = colour = QColor(label_ink(h.colour, base.name()))
+                    if h.faint:
+                        colour.setAlpha(FAINT_ALPHA)
+                return inks[h.colour, h.faint]
+
+            self._paint_marks(painter, pieces, ink)
             frame_ink = QColor(label_ink(self._frame.colour, base.name())) if self._frame else None
             if links:
                 paint_links(painter, links, frame_ink)
-            paint_labels(painter, labels, (self._label_font, self._role_font), self._ink, frame_ink, base)
+            paint_labels(painter, labels, (self._label_font, self._role_font), ink, frame_ink, base)
             painter.end()
 
     def label_boxes(self) -> list[LabelBox]:
@@ -691,21 +701,14 @@ class AnnotatedTextView(QPlainTextEdit):
             self._label_widths[text, role] = width + QFontMetricsF(self._role_font).horizontalAdvance(role) + 2
         return self._label_widths[text, role]
 
-    def _ink(self, h: Highlight) -> QColor:
-        """The colour a span's underline, outline and label are drawn in."""
-        colour = QColor(label_ink(h.colour, self.palette().color(QPalette.Base).name()))
-        if h.faint:
-            colour.setAlpha(FAINT_ALPHA)
-        return colour
-
-    def _paint_marks(self, painter: QPainter, pieces: list[Piece]) -> None:
+    def _paint_marks(self, painter: QPainter, pieces: list[Piece], ink: Callable[[Highlight], QColor]) -> None:
         metrics = QFontMetricsF(self.font())
         thickness = _thickness(metrics)
         pitch = thickness + 1
         current = []
         for p in pieces:
             h, r = p.span, p.rect
-            colour = self._ink(h)
+            colour = QColor(ink(h))
             suggested = h.status == "suggested"
             style = Qt.DashLine if suggested else Qt.DotLine if h.kind == "evidence" else Qt.SolidLine
             y = round(p.baseline + metrics.descent()) + 1 + p.lane * pitch + thickness / 2
