@@ -630,13 +630,13 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:
         """Fills under the text, then the text, then underlines, brackets, outlines, arcs and labels
-        on top. The painter is clipped to the event's rect, but the blocks around it are laid out
-        too: stacked labels reach up into the line above, and an arc joins spans anywhere in view."""
-        if self._frame is not None:
-            area = self.viewport().rect()
-        else:
+        on top. The painter is clipped to the event's rect, but more of the view is laid out when
+        it is only part of it: stacked labels reach up into the lines above theirs, and an arc
+        joins spans anywhere in view."""
+        area = self.viewport().rect()
+        if self._frame is None:
             reach = math.ceil(QFontMetricsF(self.font()).height() * 3)
-            area = event.rect().adjusted(0, -reach, 0, reach)
+            area = event.rect().adjusted(0, 0, 0, reach).intersected(area)
         pieces = self._pieces(area)
         if pieces:
             painter = QPainter(self.viewport())
