@@ -130,7 +130,7 @@ def test_each_chart_shows_its_bars(dashboard):
     assert widths(dashboard, "progress") == [[1, 2], [1, 1], [1, 0]]  # todo, in progress, done × alice, bob
     assert [colours(b) for b in bars(dashboard, "progress")] == [[c, c] for c in STATUS_COLOURS.values()]
     assert widths(dashboard, "labels") == [[3, 2, 3]]
-    assert colours(bars(dashboard, "labels")[0]) == ["#59a14f", "#b07aa1", "#9c755f"]  # GPE, NORP, PRODUCT
+    assert colours(bars(dashboard, "labels")[0]) == ["#228833", "#aa4499", "#ee8866"]  # GPE, NORP, PRODUCT
     assert widths(dashboard, "suggestions") == [[1, 0], [0, 2], [1, 0]]  # accepted, rejected, suggested
     assert [colours(b)[0] for b in bars(dashboard, "suggestions")] == list(DECISION_COLOURS.values())
     assert widths(dashboard, "tariff_facts") == [[2]]  # by imposer: Ottawa
@@ -157,9 +157,9 @@ def test_export_png_writes_the_chart(dashboard, tmp_path):
     assert not image.isNull() and image.width() > 0 and image.height() > 0
     seen = pixels(image)
     assert len(seen) > 1
-    assert QColor("#9c755f").rgb() in seen  # the PRODUCT bar: this is the label chart
+    assert QColor("#ee8866").rgb() in seen  # the PRODUCT bar: this is the label chart
     assert dashboard.export_png("progress", tmp_path / "progress.png")
-    assert QColor("#9c755f").rgb() not in pixels(QImage(str(tmp_path / "progress.png")))
+    assert QColor("#ee8866").rgb() not in pixels(QImage(str(tmp_path / "progress.png")))
 
 
 def test_export_button_asks_for_a_file(dashboard, tmp_path, monkeypatch, qtbot):

@@ -40,6 +40,7 @@ from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
 from app.core.statistics import dashboard_figures
 from app.gui.frame_editor import FrameEditor
+from app.gui.span_painting import links_for
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
 from app.gui.preferences import PreferencesDialog
@@ -198,6 +199,10 @@ class MainWindow(QMainWindow):
         self.snap_action = self._action("Snap selection to tokens", self._toggle_snap, "Ctrl+T")
         self.snap_action.setCheckable(True)
         self.snap_action.setChecked(self.text_view.snap_to_tokens)
+        self.labels_action = self._action("Show labels over spans", self._toggle_labels, "Ctrl+Shift+L",
+                                          "Write each span's label above it")
+        self.labels_action.setCheckable(True)
+        self.labels_action.setChecked(self.text_view.labels_shown)
         self.bigger_action = self._action("Bigger text", lambda: self._font_step(1), ["Ctrl+=", "Ctrl++"])
         self.smaller_action = self._action("Smaller text", lambda: self._font_step(-1), "Ctrl+-")
         self.frame_actions = {
@@ -301,6 +306,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.dashboard_action)
         view.addAction(self.agreement_action)
         view.addAction(self.snap_action)
+        view.addAction(self.labels_action)
         view.addAction(self.show_rejected_action)
         view.addAction(self.show_others_action)
         view.addAction(self.adjudicate_action)
@@ -371,6 +377,7 @@ class MainWindow(QMainWindow):
             lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
         self.frame_editor.jumpRequested.connect(self.jump_to_frame)
         self.frame_editor.currentFrameChanged.connect(lambda _id: self._update_role_hint())
+        self.frame_editor.currentFrameChanged.connect(self._show_frame_links)
 
     # --------------------------------------------------------------- articles
 
@@ -638,6 +645,11 @@ class MainWindow(QMainWindow):
         if spans:
             self._show(self.text_view.select_range, min(s.start for s in spans), max(s.end for s in spans))
             self.text_view.setFocus()
+
+    def _show_frame_links(self, frame_id: int) -> None:
+        """The chosen frame's fillers joined to its trigger in the text."""
+        frame = self.state.frames.get(frame_id)
+        self.text_view.set_frame_links(None if frame is None else links_for(self.schema, frame))
 
     def _frames_changed(self) -> None:
         before = self._roles_of_span
@@ -1000,6 +1012,9 @@ class MainWindow(QMainWindow):
     def _show_who(self) -> None:
         self.who.setText(f"{self.project.annotator} ({'reviewer' if self.state.reviewer else 'annotator'})")
         self.who.setToolTip("Every change you make is recorded under this name; Edit > Preferences… changes it")
+
+    def _toggle_labels(self) -> None:
+        self.text_view.labels_shown = self.labels_action.isChecked()
 
     def _toggle_rejected(self) -> None:
         self.state.show_rejected = self.show_rejected_action.isChecked()
