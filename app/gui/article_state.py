@@ -5,6 +5,9 @@ Edits carry the version of the span or frame the view shows, so an edit to somet
 another person changed meanwhile is refused (StaleEditError) and the view reloads.
 Which layers it holds depends on the person: a reviewer sees every layer; an annotator
 sees their own and the model's, and the others' only when asked for (drawn faintly).
+Of the model's suggestions it holds those the person has not decided on (the services
+leave out the ones they accepted, whose copies are in their layer, and mark the ones
+they rejected), so each person reviews them independently.
 """
 
 from __future__ import annotations
@@ -167,8 +170,8 @@ class ArticleState(QObject):
         self.framesChanged.emit()
         return frame
 
-    def review(self, status: str, span_ids=(), frame_ids=()) -> Review:
-        review = self.project.review(status, span_ids, frame_ids)
+    def review(self, status: str, span_ids=(), frame_ids=(), fix: dict | None = None) -> Review:
+        review = self.project.review(status, span_ids, frame_ids, fix=fix)
         self.refresh()
         return review
 

@@ -167,13 +167,15 @@ class SetProgress(_Command):
 
 
 class ReviewSuggestions(_Command):
-    """Accept or reject suggestions (spans and frames); undo puts back exactly what was there."""
+    """Accept (with a fix: label or boundaries) or reject suggestions, as the person's own decisions;
+    undo takes back their decisions and the copies accepting made, and puts back exactly what was there."""
 
-    def __init__(self, state: ArticleState, status: str, span_ids=(), frame_ids=(), text: str = ""):
+    def __init__(self, state: ArticleState, status: str, span_ids=(), frame_ids=(), text: str = "",
+                 fix: dict | None = None):
         count = len(span_ids) + len(frame_ids)
         verb = "Accept" if status == "accepted" else "Reject"
         super().__init__(state, text or f"{verb} {count} suggestion{'s' if count != 1 else ''}")
-        self.args = (status, tuple(span_ids), tuple(frame_ids))
+        self.args = (status, tuple(span_ids), tuple(frame_ids), fix)
         self._before = None
 
     def redo(self):

@@ -808,14 +808,8 @@ class MainWindow(QMainWindow):
         self._fix_and_accept(span_id, "Fix and accept suggestion", start=start, end=end)
 
     def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
-        """Correct a suggestion (label or boundaries) and accept it, as one undoable step."""
-        stack = self.undo_group.activeStack()
-        stack.beginMacro(text)
-        try:
-            if self._push(commands.ChangeSpan(self.state, span_id, text, **changes)):
-                self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id]))
-        finally:
-            stack.endMacro()
+        """Correct a suggestion (label or boundaries) as it is accepted, in one undoable step."""
+        self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id], text=text, fix=changes))
 
     def _review_current_changed(self, kind: str, item_id: int) -> None:
         if kind == "span" and item_id in self.state.spans:
