@@ -97,6 +97,22 @@ def test_accept_all_of_a_label(qtbot, window):
     assert statuses(window)["Chinese/NORP"] == "suggested"
 
 
+def test_a_decision_in_the_window_is_the_person_s_alone(qtbot, window, tmp_path):
+    qtbot.keyClick(window.text_view, Qt.Key.Key_A)  # alice accepts Ottawa
+    qtbot.keyClick(window.text_view, Qt.Key.Key_X)  # and rejects 25 percent
+    assert window.review_queue.list.count() == 3
+    with Project.open(window.project.url, "bob") as project:
+        bob = MainWindow(project, QSettings(str(tmp_path / "bob.ini"), QSettings.Format.IniFormat))
+        show(qtbot, bob)
+        assert bob.review_queue.list.count() == 5  # every suggestion still waits for bob
+        assert {(TEXT[s.start:s.end], s.layer, s.status) for s in bob.state.spans.values()} >= {
+            ("Ottawa", "model", "suggested"), ("25 percent", "model", "suggested")}
+        assert all(s.layer != "alice" for s in bob.state.spans.values())  # alice's copy is hers
+        qtbot.keyClick(bob.text_view, Qt.Key.Key_X)  # bob rejects Ottawa
+        assert window.project.spans(window.state.article_id)[0].layer == "alice"  # alice keeps hers
+        bob.close()
+
+
 def test_least_certain_first(qtbot, window):
     queue = window.review_queue
     queue.uncertain_first.setChecked(True)
