@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -46,6 +48,31 @@ def test_the_first_person_to_act_reviews_later_ones_annotate(backend_url):
     assert dave.team() == {"dave": "reviewer", "erin": "annotator"}
     dave.close()
     erin.close()
+
+
+def test_two_people_acting_first_at_the_same_moment_do_not_both_become_reviewers(backend_url):
+    """dave's first action is caught between making him a person and its commit: erin's must wait
+    for it, then find dave the reviewer, on either database."""
+    with Project.open(backend_url, "dave", create=True) as dave, Project.open(backend_url, "erin") as erin:
+        article_id = dave.add_articles([ArticleDraft(text=TEXT, title="t", origin="t")]).added[0][0]
+        registered, outcome = threading.Event(), []
+
+        def dave_acts():
+            with dave._unit() as session:
+                dave._annotator_id(session)
+                registered.set()
+                time.sleep(0.5)
+
+        first = threading.Thread(target=dave_acts)
+        first.start()
+        assert registered.wait(10)
+        second = threading.Thread(target=lambda: outcome.append(erin.add_span(article_id, 0, 6, "GPE")))
+        second.start()
+        time.sleep(0.2)
+        assert second.is_alive(), "erin's first action did not wait for dave's"
+        first.join(10)
+        second.join(20)
+        assert outcome and dave.team() == {"dave": "reviewer", "erin": "annotator"}
 
 
 def test_only_a_reviewer_gives_roles(team):

@@ -63,6 +63,7 @@ MODEL_LAYER = "model"
 GOLD_LAYER = "gold"  # the adjudicated layer, written by reviewers
 NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})  # every other layer is a person's
 FRAME_LINK_PREFIX = TOOL_ATTRIBUTE_PREFIX + "arg:"  # frame attributes whose values are keys of other frames
+NEWCOMER_LOCK = 0x4E47_0001  # the PostgreSQL advisory lock newcomers take in turn ("NG", 1)
 
 
 def default_annotator() -> str:
@@ -176,6 +177,8 @@ class Project:
         if cached is not None and cached[0] == self.annotator:
             return cached[1]
         found = session.scalar(select(Annotator.id).where(Annotator.name == self.annotator))
+        if found is None and _newcomers_queue(session):
+            found = session.scalar(select(Annotator.id).where(Annotator.name == self.annotator))
         if found is None:
             annotator = Annotator(name=self.annotator, role=_role_of_newcomer(session))
             session.add(annotator)
@@ -214,6 +217,7 @@ class Project:
         """Give `name` a role. Only a reviewer may, except while the project has none."""
         role = _choice(Role, role, "role")
         with self._unit() as session:
+            _newcomers_queue(session)
             if _role_of_newcomer(session) != Role.REVIEWER and not self._is_reviewer(session):
                 raise NotAllowedError(f"only a reviewer can give roles ({self.annotator} is an annotator); "
                                       f"ask a reviewer to run: newsgloss team --role {name} {role.value}")
@@ -1292,6 +1296,16 @@ def _relink_frame_references(session: Session, keys: list[tuple[int, str]], fram
         table = Frame.__table__
         session.execute(table.update().where(table.c.id == bindparam("frame"))
                         .values(attributes=bindparam("linked", type_=table.c.attributes.type)), changed)
+
+
+def _newcomers_queue(session: Session) -> bool:
+    """On PostgreSQL, make people acting for the first time wait for each other until the end of the
+    transaction, so two of them on a new project cannot both find no reviewer and both become one.
+    (SQLite writers queue anyway: they take the database's write lock as they begin.) Whether it waited."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(select(func.pg_advisory_xact_lock(NEWCOMER_LOCK)))
+    return True
 
 
 def _role_of_newcomer(session: Session) -> Role:
