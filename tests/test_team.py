@@ -14,7 +14,7 @@ from app.core.adjudication import candidates, people_layers
 from app.core.annotations import Adopted
 from app.core.change_feed import ChangeFeed
 from app.core.articles import ArticleDraft
-from app.core.errors import NotAllowedError, StaleEditError
+from app.core.errors import NotAllowedError, StaleEditError, ValidationError
 from app.core.interchange import Selection, documents
 from app.core.project import GOLD_LAYER, Project
 from app.formats.registry import EXPORT_FORMATS
@@ -153,6 +153,35 @@ def test_candidates_show_who_agrees_and_adoption_into_gold_reuses_and_merges(tea
         TEXT[s.start:s.end] for s in rita.spans(article_id) if s.layer == GOLD_LAYER)
     assert not [f for f in rita.frames(article_id) if f.layer == GOLD_LAYER]
     assert [c["action"] for c in rita.change_log(article_id)][-3:] == ["gold.adopt", "gold.adopt", "gold.discard"]
+
+
+def test_taking_out_of_gold_is_one_unit_and_putting_back_restores_it_exactly(team):
+    article_id, rita, alice, bob = team
+    _tariff(alice, article_id, with_rate=True)
+    frame_ids = [f.id for f in rita.frames(article_id)]
+    rita.adopt(frame_ids=frame_ids)
+    (frame,) = [f for f in rita.frames(article_id) if f.layer == GOLD_LAYER]
+    before = ({s.id: s for s in rita.spans(article_id) if s.layer == GOLD_LAYER}, frame)
+    rate = frame.role("rate")[0]
+    alice_span = next(s.id for s in rita.spans(article_id) if s.layer == "alice")
+    with pytest.raises(ValidationError, match="in the alice layer, not gold"):
+        rita.take_out(span_ids=[rate, alice_span])
+    with pytest.raises(NotAllowedError, match="only a reviewer"):
+        alice.take_out(span_ids=[rate])
+    assert ({s.id: s for s in rita.spans(article_id) if s.layer == GOLD_LAYER}, rita.frames(article_id)[-1]) == before
+    taken = rita.take_out(span_ids=[rate])  # the gold frame loses its rate
+    assert rita.frames(article_id)[-1].role("rate") == [] and rate not in {s.id for s in rita.spans(article_id)}
+    rita.put_back(taken)
+    assert rita.frames(article_id)[-1].slots == frame.slots
+    taken = rita.take_out(span_ids=list(before[0]), frame_ids=[frame.id])  # everything in gold, at once
+    assert not [row for row in [*rita.spans(article_id), *rita.frames(article_id)] if row.layer == GOLD_LAYER]
+    assert [c["action"] for c in rita.change_log(article_id)][-1] == "gold.take_out"
+    rita.put_back(taken)
+    restored = {s.id: s for s in rita.spans(article_id) if s.layer == GOLD_LAYER}
+    assert {i: (s.start, s.end, s.label, s.annotator) for i, s in restored.items()} == {
+        i: (s.start, s.end, s.label, s.annotator) for i, s in before[0].items()}
+    again = rita.frames(article_id)[-1]
+    assert (again.id, again.slots, again.attributes) == (frame.id, frame.slots, frame.attributes)
 
 
 @pytest.mark.parametrize("fmt", [f for f in EXPORT_FORMATS if f != "native"])

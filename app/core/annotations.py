@@ -110,3 +110,13 @@ class Adopted:
 
     spans: tuple[int, ...] = ()
     frames: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TakenOut:
+    """Rows taken out of the gold layer, column for column (spans, frames, and the role fillers they
+    were), to put them back under their own ids (undo)."""
+
+    spans: tuple[dict[str, Any], ...] = ()
+    frames: tuple[dict[str, Any], ...] = ()
+    slots: tuple[dict[str, Any], ...] = ()

@@ -30,6 +30,7 @@ from app.core.annotations import (
     ReviewState,
     SlotRecord,
     SpanRecord,
+    TakenOut,
 )
 from app.core.articles import ArticleDraft, ArticleRecord, ArticleSummary, ImportReport
 from app.core.documents import TOOL_ATTRIBUTE_PREFIX, AnnotatedDocument
@@ -1025,6 +1026,49 @@ class Project:
                 self._log(session, "gold.discard", (frames or spans)[0].article_id, None, None,
                           {"spans": list(adopted.spans), "frames": list(adopted.frames)})
 
+    def take_out(self, span_ids: Sequence[int] = (), frame_ids: Sequence[int] = (), *,
+                 layer: str = GOLD_LAYER) -> TakenOut:
+        """Take spans and frames out of the gold layer, in one unit; reviewers only. The frames that a
+        span filled lose it. Returns what was there, for `put_back`."""
+        with self._unit() as session:
+            if not self._is_reviewer(session):
+                raise NotAllowedError(f"only a reviewer can take things out of the {layer} layer "
+                                      f"({self.annotator} is an annotator)")
+            rows = [_get(session, Frame, i) for i in frame_ids] + [_get(session, Span, i) for i in span_ids]
+            for row in rows:
+                if row.layer != layer:
+                    raise ValidationError(f"{row.__tablename__} {row.id} is in the {row.layer} layer, not {layer}")
+            if not rows:
+                return TakenOut()
+            slots = session.scalars(select(FrameSlot).where(
+                FrameSlot.frame_id.in_(list(frame_ids)) | FrameSlot.span_id.in_(list(span_ids)))).all()
+            taken = TakenOut(spans=tuple(_columns(row) for row in rows if isinstance(row, Span)),
+                             frames=tuple(_columns(row) for row in rows if isinstance(row, Frame)),
+                             slots=tuple(_columns(slot) for slot in slots))
+            for row in rows:  # frames first, with their fillers, then the spans
+                session.delete(row)
+                session.flush()
+            self._log(session, "gold.take_out", rows[0].article_id, None, None,
+                      {"layer": layer, "spans": list(span_ids), "frames": list(frame_ids)})
+            return taken
+
+    def put_back(self, taken: TakenOut) -> None:
+        """Put what `take_out` took back, under the same ids, in one unit (its undo)."""
+        with self._unit() as session:
+            for kind, rows in (("span", taken.spans), ("frame", taken.frames)):
+                for row in rows:
+                    self._check_may_write(session, row["layer"], f"{kind} {row['id']}")
+            for model, rows in ((Span, taken.spans), (Frame, taken.frames)):
+                if rows:
+                    session.execute(insert(model.__table__), [dict(row) for row in rows])
+            frames = set(session.scalars(select(Frame.id).where(Frame.id.in_({s["frame_id"] for s in taken.slots}))))
+            slots = [dict(slot) for slot in taken.slots if slot["frame_id"] in frames]  # not frames deleted since
+            if slots:
+                session.execute(insert(FrameSlot.__table__), slots)
+            if taken.spans or taken.frames:
+                self._log(session, "gold.put_back", (taken.spans or taken.frames)[0]["article_id"], None, None,
+                          {"spans": [r["id"] for r in taken.spans], "frames": [r["id"] for r in taken.frames]})
+
     def _decide(self, session: Session, row: Span | Frame, status: Status) -> None:
         """A person's decision on a span or frame of a layer they may write, recorded with who and when."""
         if row.status == status:
@@ -1378,6 +1422,12 @@ def _check_offsets(article: Article, start: int, end: int) -> None:
     if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= n:
         raise ValidationError(
             f"span {start}-{end} does not fit article {article.id}: offsets must satisfy 0 <= start < end <= {n}")
+
+
+def _columns(row) -> dict[str, Any]:
+    """Every column of an ORM row, by column name: enough to insert it again as it was."""
+    return {column.name: getattr(row, attribute.key)
+            for attribute, column in ((a, a.columns[0]) for a in inspect(row).mapper.column_attrs)}
 
 
 def _shared(row: Span | Frame) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, SpanRecord
+from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, SpanRecord, TakenOut
 from app.core.articles import ArticleRecord
 from app.core.errors import StaleEditError
 from app.core.project import GOLD_LAYER, MODEL_LAYER, Project
@@ -186,6 +186,15 @@ class ArticleState(QObject):
 
     def discard(self, adopted: Adopted) -> None:
         self.project.discard(adopted)
+        self.refresh()
+
+    def take_out(self, span_ids=(), frame_ids=()) -> TakenOut:
+        taken = self.project.take_out(span_ids, frame_ids)
+        self.refresh()
+        return taken
+
+    def put_back(self, taken: TakenOut) -> None:
+        self.project.put_back(taken)
         self.refresh()
 
     def set_progress(self, article_id: int, status: str) -> None:

@@ -829,17 +829,7 @@ class MainWindow(QMainWindow):
                                              people_layers(spans, frames))
 
     def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        stack = self.undo_group.activeStack()
-        stack.beginMacro("Take out of gold")
-        try:
-            for frame_id in frame_ids:
-                if frame_id in self.state.frames and not self._push(commands.DeleteFrame(self.state, frame_id)):
-                    return
-            for span_id in span_ids:
-                if span_id in self.state.spans and not self._push(commands.DeleteSpan(self.state, span_id)):
-                    return
-        finally:
-            stack.endMacro()
+        self._push(commands.TakeOutOfGold(self.state, span_ids, frame_ids))
 
     def _toggle_adjudication(self) -> None:
         """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
