@@ -1247,7 +1247,10 @@ def _is_empty(engine) -> bool:
             _check_encoding(conn)
             return not inspect(conn).get_table_names()
     except OperationalError as err:
-        raise ProjectError(f"cannot connect to {shown_location(engine.url)}: {failure_reason(err)}") from None
+        hint = ""
+        if engine.url.get_backend_name() == "postgresql" and engine.url.password is None:
+            hint = " (NewsGloss keeps no passwords: put yours in ~/.pgpass or the file $PGPASSFILE names)"
+        raise ProjectError(f"cannot connect to {shown_location(engine.url)}: {failure_reason(err)}{hint}") from None
 
 
 def _existing(session: Session, article_id: int) -> Existing:

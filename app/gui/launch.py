@@ -112,6 +112,7 @@ class AppController:
         from app.core.locations import default_project_path, open_project
         from app.core.project import Project
         from app.gui.main_window import MainWindow
+        from app.store.engine import without_password
 
         try:
             project = Project.create(location, self.annotator) if create else open_project(location, self.annotator)
@@ -126,7 +127,7 @@ class AppController:
             except NewsGlossError as err:  # the project has a reviewer already, who gives roles
                 QMessageBox.information(None, "NewsGloss", f"You work here as an annotator: {err}")
         self.role = None
-        shown = location or str(default_project_path())
+        shown = without_password(location or str(default_project_path()))
         self.settings.setValue("last_project", shown)
         self.settings.setValue("annotator", project.annotator)
         self.recent.add(shown)
