@@ -14,7 +14,7 @@ from app.core.adjudication import candidates, people_layers
 from app.core.annotations import Adopted
 from app.core.change_feed import ChangeFeed
 from app.core.articles import ArticleDraft
-from app.core.errors import NotAllowedError, StaleEditError, ValidationError
+from app.core.errors import NotAllowedError, NotFoundError, StaleEditError, ValidationError
 from app.core.interchange import Selection, documents
 from app.core.project import GOLD_LAYER, Project
 from app.formats.registry import EXPORT_FORMATS
@@ -118,6 +118,20 @@ def _tariff(project: Project, article_id: int, with_rate: bool) -> None:
     if with_rate:
         roles["rate"] = [project.add_span(article_id, 17, 21, "RATE").id]
     project.add_frame(article_id, "tariff_fact", roles, {"action": "imposed"})
+
+
+def test_editing_what_someone_deleted_says_who_deleted_it(team):
+    article_id, rita, alice, _bob = team
+    span = alice.add_span(article_id, 0, 6, "GPE")
+    frame = alice.add_frame(article_id, "tariff_fact", {"imposer": [span.id]})
+    rita.delete_frame(frame.id)
+    rita.delete_span(span.id)
+    with pytest.raises(NotFoundError, match=f"span {span.id} was deleted by rita at .* UTC; reload"):
+        alice.update_span(span.id, label="ORG", expected_version=span.version)
+    with pytest.raises(NotFoundError, match=f"frame {frame.id} was deleted by rita"):
+        alice.update_frame(frame.id, attributes={"action": "raised"})
+    with pytest.raises(NotFoundError, match="span 999 does not exist"):
+        alice.delete_span(999)
 
 
 def test_candidates_show_who_agrees_and_adoption_into_gold_reuses_and_merges(team):

@@ -1406,9 +1406,17 @@ def _article_row(digest: str, draft: ArticleDraft) -> dict[str, Any]:
 
 
 def _get(session: Session, model, key: int):
+    """The row, or a NotFoundError saying who deleted it (from the change log) if someone did."""
     row = session.get(model, key)
     if row is None:
-        raise NotFoundError(f"{model.__tablename__.replace('_', ' ')} {key} does not exist")
+        kind = model.__tablename__
+        deleted = session.scalars(select(ChangeLog).where(
+            ChangeLog.subject == kind, ChangeLog.subject_id == key, ChangeLog.action == f"{kind}.delete")
+            .order_by(ChangeLog.id.desc()).limit(1)).first() if kind in ("span", "frame") else None
+        if deleted is not None:
+            raise NotFoundError(f"{kind} {key} was deleted by {deleted.annotator} at {deleted.at:%Y-%m-%d %H:%M} UTC; "
+                                "reload to see the article as it is now")
+        raise NotFoundError(f"{kind.replace('_', ' ')} {key} does not exist")
     return row
 
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, SpanRecord, TakenOut
 from app.core.articles import ArticleRecord
-from app.core.errors import StaleEditError
+from app.core.errors import NotFoundError, StaleEditError
 from app.core.project import GOLD_LAYER, MODEL_LAYER, Project
 
 
@@ -92,10 +92,10 @@ class ArticleState(QObject):
         return None if item is None else item.version
 
     def _fresh(self, action):
-        """Run a change; if it was based on something someone else changed, reload and re-raise."""
+        """Run a change; if it was based on something someone else changed or deleted, reload and re-raise."""
         try:
             return action()
-        except StaleEditError:
+        except (StaleEditError, NotFoundError):
             self.refresh()
             raise
 
