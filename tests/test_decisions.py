@@ -68,7 +68,10 @@ def test_each_person_s_decision_is_their_own(team):
                                 ("Beijing", "GPE", "model", "rejected"), ("25 percent", "RATE", "model", "suggested")}
     assert seen(bob, aid) == {("Ottawa", "GPE", "model", "rejected"), ("Beijing", "ORG", "bob", "accepted"),
                               ("steel", "PRODUCT", "bob", "accepted"), ("25 percent", "RATE", "model", "suggested")}
+    # the article list counts what each person sees: every layer's spans, less the suggestions they decided on
+    assert alice.articles()[0].spans == 2 + 2 + 1  # alice's and bob's copies, 25 percent
     with Project.open(alice.url, "carol") as carol:  # a third person finds every suggestion open, as the model made it
+        assert carol.articles()[0].spans == 4 + 4
         assert seen(carol, aid) >= {("Ottawa", "GPE", "model", "suggested"), ("Beijing", "GPE", "model", "suggested"),
                                     ("steel", "PRODUCT", "model", "suggested")}
         assert [(f.layer, f.status) for f in carol.frames(aid)] == [("model", "suggested")]

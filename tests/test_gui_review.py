@@ -80,6 +80,18 @@ def test_label_hotkey_on_a_suggestion_fixes_and_accepts_it(qtbot, window):
     assert statuses(window)["Beijing/GPE"] == "suggested"
 
 
+def test_a_label_hotkey_on_a_suggestion_one_rejected_accepts_it_after_all(qtbot, window):
+    view = window.text_view
+    beijing = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing")
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # rejected
+    window.show_rejected_action.trigger()
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert statuses(window)["Beijing/GPE"] == "accepted"
+    assert [s.layer for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing"] == ["alice"]
+
+
 def test_fix_boundaries_to_the_selection(qtbot, window):
     view = window.text_view
     chinese = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Chinese")

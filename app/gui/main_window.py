@@ -28,7 +28,7 @@ from app.core.guidelines import load_guidelines
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.suggesting import suggest_articles
 from app.formats.transfer import export_path, import_paths
-from app.core.project import Project
+from app.core.project import MODEL_LAYER, Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
 from app.gui.agreement_panel import AgreementPanel
@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
         current = self.text_view.current_span_id()
         span = self.state.spans.get(current) if current is not None else None
         if span is not None and (selection is None or selection == (span.start, span.end)):
-            if span.status == "suggested":
+            if span.status == "suggested" or span.layer == MODEL_LAYER:  # also one you rejected before
                 self._fix_and_accept(span.id, f"Accept as {label}", label=label)
             elif span.label != label:
                 self._push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
