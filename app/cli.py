@@ -250,7 +250,7 @@ def evaluate(ctx: click.Context, layer: str | None, as_json: bool) -> None:
         click.echo(json.dumps(result, indent=2))
         return
     reviews = "" if layer else f" ({result['reviews']} reviews: one per person who decided on all of an article)"
-    click.echo(f"{result['articles']} articles{reviews}, against {result['gold']}")
+    click.echo(f"{result['articles']} articles, against {result['gold']}{reviews}")
     for title, rows in (("label", result["spans"]), ("frame role", result["roles"])):
         click.echo(f"\n{title:<24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
         for name, r in rows.items():

@@ -9,10 +9,10 @@ live ORM object, so callers on any thread can keep it.
 from __future__ import annotations
 
 import getpass
-from dataclasses import replace
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
