@@ -279,7 +279,8 @@ def evaluate(ctx: click.Context, layer: str | None, facts: Path | None, model: s
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
-    click.echo(f"{result['articles']} articles, against {result['gold']}")
+    reviews = "" if layer else f" ({result['reviews']} reviews: one per person who decided on all of an article)"
+    click.echo(f"{result['articles']} articles, against {result['gold']}{reviews}")
     for title, rows in (("label", result["spans"]), ("frame role", result["roles"])):
         click.echo(f"\n{title:<24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
         for name, r in rows.items():

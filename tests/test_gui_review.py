@@ -80,6 +80,18 @@ def test_label_hotkey_on_a_suggestion_fixes_and_accepts_it(qtbot, window):
     assert statuses(window)["Beijing/GPE"] == "suggested"
 
 
+def test_a_label_hotkey_on_a_suggestion_one_rejected_accepts_it_after_all(qtbot, window):
+    view = window.text_view
+    beijing = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing")
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # rejected
+    window.show_rejected_action.trigger()
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert statuses(window)["Beijing/GPE"] == "accepted"
+    assert [s.layer for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing"] == ["alice"]
+
+
 def test_fix_boundaries_to_the_selection(qtbot, window):
     view = window.text_view
     chinese = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Chinese")
@@ -95,6 +107,22 @@ def test_accept_all_of_a_label(qtbot, window):
     window.decide_all("accepted", "GPE")
     assert statuses(window)["Ottawa/GPE"] == statuses(window)["Beijing/GPE"] == "accepted"
     assert statuses(window)["Chinese/NORP"] == "suggested"
+
+
+def test_a_decision_in_the_window_is_the_person_s_alone(qtbot, window, tmp_path):
+    qtbot.keyClick(window.text_view, Qt.Key.Key_A)  # alice accepts Ottawa
+    qtbot.keyClick(window.text_view, Qt.Key.Key_X)  # and rejects 25 percent
+    assert window.review_queue.list.count() == 3
+    with Project.open(window.project.url, "bob") as project:
+        bob = MainWindow(project, QSettings(str(tmp_path / "bob.ini"), QSettings.Format.IniFormat))
+        show(qtbot, bob)
+        assert bob.review_queue.list.count() == 5  # every suggestion still waits for bob
+        assert {(TEXT[s.start:s.end], s.layer, s.status) for s in bob.state.spans.values()} >= {
+            ("Ottawa", "model", "suggested"), ("25 percent", "model", "suggested")}
+        assert all(s.layer != "alice" for s in bob.state.spans.values())  # alice's copy is hers
+        qtbot.keyClick(bob.text_view, Qt.Key.Key_X)  # bob rejects Ottawa
+        assert window.project.spans(window.state.article_id)[0].layer == "alice"  # alice keeps hers
+        bob.close()
 
 
 def test_least_certain_first(qtbot, window):

@@ -1,7 +1,7 @@
 """Figures for the statistics dashboard: progress, labels, suggestion decisions, tariff facts.
 
-Plain data, no Qt. dashboard_figures asks the project three aggregate questions
-(Project.stats, span_counts, filler_texts), so its cost barely grows with the articles.
+Plain data, no Qt. dashboard_figures asks the project four aggregate questions
+(Project.stats, span_counts, suggestion_decisions, filler_texts), so its cost barely grows with the articles.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ class DashboardFigures:
 
     progress     annotator -> {"todo", "in_progress", "done"} -> articles (all three keys; names sorted)
     labels       label -> accepted spans of any origin (schema order, then others by name; no zeros)
-    suggestions  label -> {"accepted", "rejected", "suggested"} -> spans of origin "model" (all three keys)
+    suggestions  label -> {"accepted", "rejected", "suggested"} -> decisions on the model's span suggestions:
+                 each person's acceptances and rejections, and suggestions no one has decided on (all three keys)
     tariff_facts role ("imposer", "target", "product") -> value -> fillers of that role in accepted
                  tariff_fact frames, by their normalised code ("CAN Canada", "72 Iron and steel"; the
                  codes stored with the fact, else those its texts give); a filler without a code by
@@ -44,11 +45,11 @@ def dashboard_figures(project) -> DashboardFigures:
     stats = project.stats()
     labels: Counter[str] = Counter()
     suggestions: dict[str, Counter[str]] = {}
-    for (label, origin, status), n in project.span_counts().items():
+    for (label, _origin, status), n in project.span_counts().items():
         if status == "accepted":
             labels[label] += n
-        if origin == "model":
-            suggestions.setdefault(label, Counter())[status] += n
+    for (label, status), n in project.suggestion_decisions().items():
+        suggestions.setdefault(label, Counter())[status] += n
     order = _label_order(project.schema.labels, {*labels, *suggestions})
     return DashboardFigures(
         articles=stats["articles"],

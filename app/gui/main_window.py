@@ -31,7 +31,7 @@ from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.suggesting import suggest_articles
 from app.formats.decoding import EncodingUncertain
 from app.formats.transfer import describe_export, describe_import, export_path, import_paths
-from app.core.project import Project
+from app.core.project import MODEL_LAYER, Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
 from app.gui.agreement_panel import AgreementPanel
@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
         current = self.text_view.current_span_id()
         span = self.state.spans.get(current) if current is not None else None
         if span is not None and (selection is None or selection == (span.start, span.end)):
-            if span.status == "suggested":
+            if span.status == "suggested" or span.layer == MODEL_LAYER:  # also one you rejected before
                 self._fix_and_accept(span.id, f"Accept as {label}", label=label)
             elif span.label != label:
                 self._push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
@@ -934,10 +934,8 @@ class MainWindow(QMainWindow):
         self._fix_and_accept(span_id, "Fix and accept suggestion", start=start, end=end)
 
     def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
-        """Correct a suggestion (label or boundaries) and accept it, as one undoable step."""
-        with self._step(text):
-            if self._push(commands.ChangeSpan(self.state, span_id, text, **changes)):
-                self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id]))
+        """Correct a suggestion (label or boundaries) as it is accepted, in one undoable step."""
+        self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id], text=text, fix=changes))
 
     def _review_current_changed(self, kind: str, item_id: int) -> None:
         """Show the Review panel's current item in the text when the person moves to another one;
@@ -963,13 +961,7 @@ class MainWindow(QMainWindow):
                                              people_layers(spans, frames))
 
     def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        with self._step("Take out of gold"):
-            for frame_id in frame_ids:
-                if frame_id in self.state.frames and not self._push(commands.DeleteFrame(self.state, frame_id)):
-                    return
-            for span_id in span_ids:
-                if span_id in self.state.spans and not self._push(commands.DeleteSpan(self.state, span_id)):
-                    return
+        self._push(commands.TakeOutOfGold(self.state, span_ids, frame_ids))
 
     def _toggle_adjudication(self) -> None:
         """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
