@@ -134,8 +134,8 @@ def _review(state: State, op: dict) -> None:
 
 def _taken_back(state: State, kind: str, deleted: int) -> None:
     """Deleting the copy of an accepted suggestion takes the acceptance back: the suggestion is open again."""
-    for key, copy in list(state.accepted.items()):
-        if key[0] == kind and copy == deleted:
+    for key, copy_id in list(state.accepted.items()):
+        if key[0] == kind and copy_id == deleted:
             del state.accepted[key]
             getattr(state, f"{kind}s")[key[1]] = state.hidden.pop(key) | {"status": "suggested"}
 
