@@ -25,6 +25,7 @@ from conftest import SAMPLE_ARTICLE
 
 pytestmark = pytest.mark.slow
 SUGGESTED = Selection(statuses=frozenset({"suggested"}))
+EVERY_STATUS = Selection(statuses=frozenset({"suggested", "accepted", "rejected"}))
 DATED = "Ottawa raised its surtax on Chinese steel to 35 percent on Monday.\nRelated: Japan trims tariffs on US beef"
 
 
@@ -106,8 +107,11 @@ def fact_with(project: Project, product: str):
 
 
 def test_normalised_values_are_editable_checked_and_kept_through_native_and_brat(project, tmp_path):
+    suggested = fact_with(project, "steel")
+    assert suggested.attributes["norm_product"] == "72,76"
+    project.review("accepted", frame_ids=[suggested.id])  # a person edits their own copy of the suggestion
     fact = fact_with(project, "steel")
-    assert fact.attributes["norm_product"] == "72,76"
+    assert fact.id != suggested.id and fact.attributes == suggested.attributes
     project.update_frame(fact.id, attributes={"norm_product": "7208,7601", "norm_date": "2024-10-15"})
     with pytest.raises(ValidationError, match="XYZ.*ISO 3166"):
         project.update_frame(fact.id, attributes={"norm_target": "XYZ"})
@@ -116,7 +120,7 @@ def test_normalised_values_are_editable_checked_and_kept_through_native_and_brat
     edited = project.update_frame(fact.id, attributes={"norm_rate": ""})  # cleared
     assert "norm_rate" not in edited.attributes
     assert edited.attributes["norm_product"] == "7208,7601" and edited.attributes["norm_date"] == "2024-10-15"
-    row = next(r for r in csv_rows(project) if r["fact"] == str(fact.id) and r["product"] == "steel")
+    row = next(r for r in csv_rows(project, EVERY_STATUS) if r["fact"] == str(fact.id) and r["product"] == "steel")
     assert (row["hs_code"], row["date"], row["rate_value"]) == ("7208", "2024-10-15", "25")  # rate read off the text
 
     export_path(project, "native", tmp_path / "native.json")
@@ -125,7 +129,7 @@ def test_normalised_values_are_editable_checked_and_kept_through_native_and_brat
     assert fact_with(copy, "steel").attributes == edited.attributes
     copy.close()
 
-    docs = list(documents(project, SUGGESTED))
+    docs = list(documents(project, EVERY_STATUS))
     write_brat(docs, tmp_path / "brat", project.schema)
     back = {f.key: f for d in read_brat(tmp_path / "brat") for f in d.frames if f.type == "tariff_fact"}
     assert {f.attributes.get("norm_product") for f in back.values()} >= {"7208,7601", "8703", "1205,03,0203"}
