@@ -531,10 +531,9 @@ class MainWindow(QMainWindow):
         span = self.state.spans.get(self._clicked_span)
         return None if span is None else (span.start, span.end)
 
-    def _filler(self, role_name: str, source: tuple[int, int]) -> tuple[int | None, str] | str:
-        """What the role would be filled with from `source`: (the span's id, or None for a new span;
-        its label), or why it cannot be, in words."""
-        role = self.schema.frame(self.state.frames[self.frame_editor.current_frame_id()].type).roles[role_name]
+    def _filler(self, role, source: tuple[int, int]) -> tuple[int | None, str] | str:
+        """What `role` (a schema role) would be filled with from `source`: (the span's id, or None for
+        a new span; its label), or why it cannot be, in words."""
         clicked = self.state.spans.get(self._clicked_span)
         if clicked is not None and self.text_view.selection_range() is None:
             if clicked.label not in role.labels:
@@ -559,8 +558,9 @@ class MainWindow(QMainWindow):
             return
         quoted = f"“{self._snippet(*source)}”"
         using, making, refused = [], [], {}
-        for number, role_name in enumerate(self.schema.frame(self.state.frames[frame_id].type).roles, start=1):
-            filler = self._filler(role_name, source)
+        roles = self.schema.frame(self.state.frames[frame_id].type).roles
+        for number, (role_name, role) in enumerate(roles.items(), start=1):
+            filler = self._filler(role, source)
             key = f"{number} {role_name}"
             if isinstance(filler, str):
                 refused[key] = filler
@@ -594,15 +594,13 @@ class MainWindow(QMainWindow):
 
     def fill_role(self, frame_id: int, role_name: str) -> None:
         """Fill a role from the text the person chose: a span there, or a new span over the selection."""
-        if self.frame_editor.current_frame_id() != frame_id:
-            self.frame_editor.set_current(frame_id)
         frame = self.state.frames[frame_id]
         role = self.schema.frame(frame.type).roles[role_name]
         source = self._role_source()
         if source is None:
             self.statusBar().showMessage(f"Not filled: select the {role_name} in the text, or click its span", 6000)
             return
-        filler = self._filler(role_name, source)
+        filler = self._filler(role, source)
         if isinstance(filler, str):
             self.statusBar().showMessage(f"Not filled: {role_name} {filler}; select the text to make a "
                                          f"{role.labels[0]} span", 6000)
