@@ -1110,10 +1110,11 @@ class MainWindow(QMainWindow):
     def _shortcut_rows(self) -> list[tuple[str, str]]:
         """Every action that has keys, each key once; the nine role keys share one row."""
         rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
+        names = {id(self.undo_action): "Undo", id(self.redo_action): "Redo"}  # not "Undo Fill rate"
         for action in self.key_actions():
             if action not in self.role_actions:
                 keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-                rows.append((action.text().replace("&", ""), keys))
+                rows.append((names.get(id(action), action.text().replace("&", "")), keys))
         rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
         rows.append(("Adjudicate: into gold, merge frames, all agreed, out of gold",
                      "Enter, M, Shift+Enter, Delete in the Adjudicate table"))
