@@ -130,3 +130,4 @@ def test_the_frame_list_keeps_room_for_four_frames_with_a_frame_open(qtbot, wind
     whole = [row for row in range(frames.count())
              if frames.viewport().rect().contains(frames.visualItemRect(frames.item(row)))]
     assert len(whole) >= 4
+    assert frames.currentRow() == 5 and 5 in whole  # the frame just made is in view
