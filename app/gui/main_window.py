@@ -557,13 +557,13 @@ class MainWindow(QMainWindow):
             self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
             return
         quoted = f"“{self._snippet(*source)}”"
-        using, making, refused = [], [], {}
+        using, making, refused = [], [], []
         roles = self.schema.frame(self.state.frames[frame_id].type).roles
         for number, (role_name, role) in enumerate(roles.items(), start=1):
             filler = self._filler(role, source)
             key = f"{number} {role_name}"
             if isinstance(filler, str):
-                refused[key] = filler
+                refused.append(key)
             elif filler[0] is None:
                 making.append(f"{key} ({filler[1]})")
             else:
@@ -571,7 +571,8 @@ class MainWindow(QMainWindow):
         lines = [f"{', '.join(using)} ← {quoted}"] if using else []
         if making:
             lines.append(f"{', '.join(making)} ← {quoted}, a new span")
-        lines += [f"{key}: {why}" for key, why in refused.items()]
+        if refused:  # only a clicked span can be of a label a role does not take
+            lines.append(f"{', '.join(refused)}: do not take {self.state.spans[self._clicked_span].label}")
         self.frame_editor.set_hint("\n".join(lines))
 
     def _text_choice_changed(self, *_args) -> None:
