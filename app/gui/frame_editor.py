@@ -78,6 +78,8 @@ class FrameEditor(QWidget):
         self.list.itemActivated.connect(lambda item: self.jumpRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
         # Room for four frames (two lines each) however tall the open frame's form is.
         self.list.setMinimumHeight(8 * self.list.fontMetrics().lineSpacing() + 2 * self.list.frameWidth() + 8)
+        # The list's height changes with the open frame's form and the hint below it.
+        self.list.verticalScrollBar().rangeChanged.connect(self._keep_current_in_view)
 
         self.detail = QGroupBox("No frame chosen")
         self.form = QFormLayout(self.detail)
@@ -133,12 +135,17 @@ class FrameEditor(QWidget):
                 self.list.setCurrentRow(row)
                 self.list.blockSignals(False)
                 self._show_detail(self._frames[frame_id])
+                self._keep_current_in_view()
                 self.currentFrameChanged.emit(frame_id)
                 return
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
+
+    def _keep_current_in_view(self, *_range) -> None:
+        if self.list.currentItem() is not None:
+            self.list.scrollToItem(self.list.currentItem())
 
     def current_frame_id(self) -> int | None:
         item = self.list.currentItem()

@@ -540,10 +540,9 @@ class MainWindow(QMainWindow):
         span = self.state.spans.get(self._clicked_span)
         return None if span is None else (span.start, span.end)
 
-    def _filler(self, role_name: str, source: tuple[int, int]) -> tuple[int | None, str] | str:
-        """What the role would be filled with from `source`: (the span's id, or None for a new span;
-        its label), or why it cannot be, in words."""
-        role = self.schema.frame(self.state.frames[self.frame_editor.current_frame_id()].type).roles[role_name]
+    def _filler(self, role, source: tuple[int, int]) -> tuple[int | None, str] | str:
+        """What `role` (a schema role) would be filled with from `source`: (the span's id, or None for
+        a new span; its label), or why it cannot be, in words."""
         clicked = self.state.spans.get(self._clicked_span)
         if clicked is not None and self.text_view.selection_range() is None:
             if clicked.label not in role.labels:
@@ -567,12 +566,13 @@ class MainWindow(QMainWindow):
             self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
             return
         quoted = f"“{self._snippet(*source)}”"
-        using, making, refused = [], [], {}
-        for number, role_name in enumerate(self.schema.frame(self.state.frames[frame_id].type).roles, start=1):
-            filler = self._filler(role_name, source)
+        using, making, refused = [], [], []
+        roles = self.schema.frame(self.state.frames[frame_id].type).roles
+        for number, (role_name, role) in enumerate(roles.items(), start=1):
+            filler = self._filler(role, source)
             key = f"{number} {role_name}"
             if isinstance(filler, str):
-                refused[key] = filler
+                refused.append(key)
             elif filler[0] is None:
                 making.append(f"{key} ({filler[1]})")
             else:
@@ -580,7 +580,8 @@ class MainWindow(QMainWindow):
         lines = [f"{', '.join(using)} ← {quoted}"] if using else []
         if making:
             lines.append(f"{', '.join(making)} ← {quoted}, a new span")
-        lines += [f"{key}: {why}" for key, why in refused.items()]
+        if refused:  # only a clicked span can be of a label a role does not take
+            lines.append(f"{', '.join(refused)}: do not take {self.state.spans[self._clicked_span].label}")
         self.frame_editor.set_hint("\n".join(lines))
 
     def _text_choice_changed(self, *_args) -> None:
@@ -603,15 +604,13 @@ class MainWindow(QMainWindow):
 
     def fill_role(self, frame_id: int, role_name: str) -> None:
         """Fill a role from the text the person chose: a span there, or a new span over the selection."""
-        if self.frame_editor.current_frame_id() != frame_id:
-            self.frame_editor.set_current(frame_id)
         frame = self.state.frames[frame_id]
         role = self.schema.frame(frame.type).roles[role_name]
         source = self._role_source()
         if source is None:
             self.statusBar().showMessage(f"Not filled: select the {role_name} in the text, or click its span", 6000)
             return
-        filler = self._filler(role_name, source)
+        filler = self._filler(role, source)
         if isinstance(filler, str):
             self.statusBar().showMessage(f"Not filled: {role_name} {filler}; select the text to make a "
                                          f"{role.labels[0]} span", 6000)
@@ -1147,10 +1146,11 @@ class MainWindow(QMainWindow):
     def _shortcut_rows(self) -> list[tuple[str, str]]:
         """Every action that has keys, each key once; the nine role keys share one row."""
         rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
+        names = {id(self.undo_action): "Undo", id(self.redo_action): "Redo"}  # not "Undo Fill rate"
         for action in self.key_actions():
             if action not in self.role_actions:
                 keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-                rows.append((action.text().replace("&", ""), keys))
+                rows.append((names.get(id(action), action.text().replace("&", "")), keys))
         rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
         rows.append(("Adjudicate: into gold, merge frames, all agreed, out of gold",
                      "Enter, M, Shift+Enter, Delete in the Adjudicate table"))
