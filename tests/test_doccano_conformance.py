@@ -127,3 +127,13 @@ def test_relations_without_ids_are_read(tmp_path):
     [doc] = read_doccano(source)
     [frame] = doc.frames
     assert frame.type == "founded" and frame.roles == {"from": ["s0"], "to": ["s1"]}
+
+
+def test_an_entity_meta_a_project_cannot_keep_is_reported(project, tmp_path):
+    source = tmp_path / "meta.jsonl"
+    source.write_text(json.dumps({"text": "Ottawa replied.", "entities": [
+        {"id": 0, "start_offset": 0, "end_offset": 6, "label": "GPE", "meta": {"checked_by": "bob"}}],
+        "relations": []}) + "\n", encoding="utf-8")
+    lines = import_paths(project, "doccano", [source])
+    assert [line for line in lines if line.startswith("skipped")] == [
+        f"skipped   {source}:1: span s0 (GPE): its meta (checked_by) is not kept"]
