@@ -8,10 +8,14 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from app.core.articles import ArticleDraft
+from app.core.documents import AnnotatedDocument, SpanData
 from app.core.errors import InputError, StaleEditError, ValidationError
 from app.core.project import Project
 from app.core.span_details import SpanDetails
+from app.formats.brat import read_brat, write_brat
+from app.formats.doccano import read_doccano, write_doccano
 from app.formats.native import read_native, write_native
+from app.formats.prodigy import read_prodigy, write_prodigy
 from app.gui.annotation_table import AnnotationModel
 from app.gui.main_window import MainWindow
 from app.gui.span_details_dialog import SpanDetailsDialog, details_lines, parse_details
@@ -54,6 +58,17 @@ def test_the_native_format_keeps_details_and_refuses_broken_ones(project, span, 
     out.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(InputError, match="not overlapping"):
         read_native(out)
+
+
+@pytest.mark.parametrize("write, read, out", [(write_brat, read_brat, "brat"), (write_doccano, read_doccano, "d.jsonl"),
+                                              (write_prodigy, read_prodigy, "p.jsonl")])
+def test_every_format_that_can_carry_details_keeps_them(tmp_path, write, read, out):
+    article = ArticleDraft(text=TEXT, title="Ministries", origin="t", external_id="m")
+    doc = AnnotatedDocument(article, [SpanData("a", 4, 41, "ORG", details=DETAILS), SpanData("b", 17, 24, "GPE")])
+    write([doc], tmp_path / out)
+    [again] = read(tmp_path / out)
+    assert sorted((s.start, s.end, s.label, repr(s.details)) for s in again.spans) == \
+        sorted((s.start, s.end, s.label, repr(s.details)) for s in doc.spans)
 
 
 def test_the_editor_texts_give_back_the_details():
