@@ -20,7 +20,7 @@ projectconfig.py) on exported folders:
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 

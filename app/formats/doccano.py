@@ -48,7 +48,6 @@ from typing import Any
 
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData
-from app.core.span_details import SpanDetails
 from app.core.schema import Schema
 from app.core.text import first_line
 from app.formats.interop import (
@@ -98,7 +97,7 @@ class _Reader:
         key = f"s{len(self.spans)}"
         start, end = self.source.offsets(start, end, item.error)
         meta = dict(item.get("meta", dict, default={}))
-        details = span_details(item, self.source, start, end) if isinstance(item.data, dict) else SpanDetails()
+        details = span_details(item, self.source, start, end)
         self.spans.append(SpanData(key, start, end, str(label), meta=meta, details=details, **fields))
         return key
 
