@@ -87,6 +87,13 @@ def test_a_project_round_trip_keeps_what_brat_said_and_follows_brat_rules(projec
     assert len(causes) == 2 and causes[0] != causes[1]  # one trigger, two events told apart by their event argument
 
 
+def test_events_told_apart_by_event_arguments_are_not_added_twice(project):
+    first = import_paths(project, "brat", [INTEROP / "brat-extra"], unknown="add")
+    assert first[0].endswith("8 spans and 5 frames added")  # Cause E1 and E2 share trigger T4: two frames
+    again = import_paths(project, "brat", [INTEROP / "brat-extra"], unknown="add")
+    assert again[0].endswith("0 spans and 0 frames added")
+
+
 def test_what_an_import_cannot_hold_is_listed_not_dropped(project, tmp_path):
     folder = write(tmp_path / "b", {"d.txt": TEXT, "d.ann": (
         "T1\tPERSON 0 6\tCarney\nT2\tGPE 10 16\tOttawa\nR1\tNear Arg1:T1 Arg2:T2\n"

@@ -103,7 +103,7 @@ def test_both_exports_import_into_doccano_and_keep_what_they_can(project, tmp_pa
     import_paths(project, "doccano", [INTEROP / "doccano" / "doccano_v1_export_text_labels.jsonl"], unknown="add")
     relations, spans = tmp_path / "relations.jsonl", tmp_path / "spans.jsonl"
     export_path(project, "doccano", relations, EVERY_STATUS)
-    export_path(project, "doccano-spans", spans, EVERY_STATUS)
+    export_path(project, "doccano-spans", spans)  # one status at a time: its lists say none (all accepted here)
     assert doccano_problems(relations, ("entities", "relations")) == []
     assert doccano_problems(spans, ("label",)) == []
     lines = [json.loads(line) for line in spans.read_text(encoding="utf-8").splitlines()]
@@ -127,3 +127,12 @@ def test_relations_without_ids_are_read(tmp_path):
     [doc] = read_doccano(source)
     [frame] = doc.frames
     assert frame.type == "founded" and frame.roles == {"from": ["s0"], "to": ["s1"]}
+
+
+def test_an_entity_meta_a_project_cannot_keep_is_reported(project, tmp_path):
+    source = tmp_path / "meta.jsonl"
+    source.write_text(json.dumps({"text": "Ottawa replied.", "entities": [
+        {"id": 0, "start_offset": 0, "end_offset": 6, "label": "GPE", "meta": {"checked_by": "bob"}}],
+        "relations": []}) + "\n", encoding="utf-8")
+    assert import_paths(project, "doccano", [source]).skipped == [
+        f"{source}:1: span s0 (GPE): its meta (checked_by) is not kept"]

@@ -41,9 +41,12 @@ def import_documents(project: Project, docs: Sequence[AnnotatedDocument], unknow
     if unknown not in POLICIES:
         raise ValidationError(f"unknown-label policy must be one of {', '.join(POLICIES)}, not {unknown!r}")
     summary = ImportSummary()
-    for doc in docs:  # what the readers could not represent
+    for doc in docs:  # what the readers could not represent, and what a span carries that a project cannot
         path, line = _where(doc)
-        summary.skipped += [f"{path}{'' if line is None else f':{line}'}: {item}" for item in doc.skipped]
+        where = f"{path}{'' if line is None else f':{line}'}"
+        summary.skipped += [f"{where}: {item}" for item in doc.skipped]
+        summary.skipped += [f"{where}: span {span.key} ({span.label}): its meta ({', '.join(sorted(span.meta))}) "
+                            "is not kept" for span in doc.spans if span.meta]
     schema = project.schema
     if unknown == "add":
         schema = _grown(schema, docs, summary)

@@ -48,7 +48,6 @@ from typing import Any
 
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData
-from app.core.span_details import SpanDetails
 from app.core.schema import Schema
 from app.core.text import first_line
 from app.formats.interop import (
@@ -63,6 +62,8 @@ from app.formats.interop import (
     provenance_json,
     relation_fields,
     relation_json,
+    span_details,
+    span_details_json,
     write_json_lines,
 )
 
@@ -96,22 +97,9 @@ class _Reader:
         key = f"s{len(self.spans)}"
         start, end = self.source.offsets(start, end, item.error)
         meta = dict(item.get("meta", dict, default={}))
-        details = self.details(item, start, end) if isinstance(item.data, dict) else SpanDetails()
+        details = span_details(item, self.source, start, end)
         self.spans.append(SpanData(key, start, end, str(label), meta=meta, details=details, **fields))
         return key
-
-    def details(self, item: Record, start: int, end: int) -> SpanDetails:
-        fragments = []
-        for pair in item.get("fragments", list, default=[]):
-            if not (isinstance(pair, list) and len(pair) == 2):
-                raise item.error(f"a fragment must be [start, end], not {pair!r}")
-            fragments.append(self.source.offsets(*pair, item.error))
-        details = SpanDetails(item.get("attributes", dict, default={}), item.get("normalizations", list, default=[]),
-                              item.get("notes", dict, default={}), fragments)
-        problem = details.problem(start, end)
-        if problem:
-            raise item.error(problem)
-        return details
 
     def label_list(self, key: str) -> None:
         for i, item in enumerate(self.record.get(key, list, default=[])):
@@ -217,17 +205,12 @@ def _meta(doc: AnnotatedDocument) -> dict[str, Any]:
     return meta | {key: value for key, value in article.meta.items() if key != "doc_labels"}
 
 
-def _details_json(details: SpanDetails) -> dict[str, Any]:
-    columns = details.columns()
-    return {key: value for key, value in columns.items() if value is not None}
-
-
 def _record(n: int, doc: AnnotatedDocument) -> dict[str, Any]:
     ids = {span.key: i for i, span in enumerate(doc.spans)}
     entities = []
     for span in doc.spans:
         entity = {"id": ids[span.key], "start_offset": span.start, "end_offset": span.end, "label": span.label}
-        entity |= provenance_json(span) | ({"meta": span.meta} if span.meta else {}) | _details_json(span.details)
+        entity |= provenance_json(span) | ({"meta": span.meta} if span.meta else {}) | span_details_json(span.details)
         entities.append(entity)
     relations, frames = [], []
     for frame in doc.frames:

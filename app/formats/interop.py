@@ -24,6 +24,7 @@ from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
 from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
+from app.core.span_details import SpanDetails
 from app.formats.crlf import normalise_with_offsets
 
 ORIGINS = ("human", "model", "rule", "import")
@@ -275,6 +276,26 @@ def relation_json(frame: FrameData, default_roles: tuple[str, str]) -> dict[str,
     if frame.attributes:
         out["attributes"] = dict(frame.attributes)
     return out | provenance_json(frame)
+
+
+def span_details_json(details: SpanDetails) -> dict[str, Any]:
+    """A span's details as JSON keys, those it has: "attributes", "normalizations", "notes", "fragments"."""
+    return {key: value for key, value in details.columns().items() if value is not None}
+
+
+def span_details(item: Record, source: SourceText, start: int, end: int) -> SpanDetails:
+    """The details span_details_json wrote into `item`, for a span at start-end of the normalised text."""
+    fragments = []
+    for pair in item.get("fragments", list, default=[]):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise item.error(f"a fragment must be [start, end], not {pair!r}")
+        fragments.append(source.offsets(*pair, item.error))
+    details = SpanDetails(item.get("attributes", dict, default={}), item.get("normalizations", list, default=[]),
+                          item.get("notes", dict, default={}), fragments)
+    problem = details.problem(start, end)
+    if problem:
+        raise item.error(problem)
+    return details
 
 
 def binary_roles(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]] | None:

@@ -27,8 +27,9 @@ _task_hash are not kept.
 
 Writing: one task per document with "text", spaCy blank-English "tokens" (cut at
 span boundaries, so every span has token_start/token_end), "spans" and, per
-span, "annotator", "origin", "status" (plus "score", "layer", "meta" when set),
-which Prodigy ignores. A frame of two roles with one span each is a relation
+span, "annotator", "origin", "status" (plus "score", "layer", "meta" and the
+span's "attributes", "normalizations", "notes", "fragments" when set), which
+Prodigy ignores and reading takes back. A frame of two roles with one span each is a relation
 ("head" and "child" are its first and second role; other role names go in
 "roles": [first, second]; "attributes" and the who-did-what keys ride along).
 Every other frame (claims, tariff facts) goes in meta["frames"] as
@@ -70,6 +71,8 @@ from app.formats.interop import (
     relation_fields,
     relation_json,
     source_tokens,
+    span_details,
+    span_details_json,
     write_json_lines,
 )
 
@@ -123,7 +126,8 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
             source.check_text(start, end, given, item.error)
         key = f"s{len(spans)}"
         meta = item.get("meta", dict, default={})
-        spans.append(SpanData(key, *mapped, label, meta=dict(meta), **decided(item)))
+        spans.append(SpanData(key, *mapped, label, meta=dict(meta), details=span_details(item, source, *mapped),
+                              **decided(item)))
         by_place.setdefault((start, end, label), key)
         return key
 
@@ -225,7 +229,7 @@ def _span_json(span: SpanData, tokens: Doc) -> dict[str, Any]:
         "token_start": tokened.start,
         "token_end": tokened.end - 1,
         "label": span.label,
-    } | _answer(span) | provenance_json(span)
+    } | _answer(span) | provenance_json(span) | span_details_json(span.details)
     if span.meta:
         out["meta"] = span.meta
     return out

@@ -30,7 +30,8 @@ Progress = Callable[[int, int], bool]
 
 # Formats whose files cannot say whether an annotation was accepted, suggested or rejected,
 # and so take one status at a time: what their spans are, in words.
-_ONE_STATUS = {"conll": "CoNLL tags", "docbin": "spaCy's doc.ents and doc.spans"}
+_ONE_STATUS = {"conll": "CoNLL tags", "docbin": "spaCy's doc.ents and doc.spans",
+               "doccano-spans": "doccano's [start, end, label] lists"}
 
 
 class Cancelled(NewsGlossError):
@@ -144,6 +145,10 @@ def _carried(fmt: str, doc: AnnotatedDocument, summary: ExportSummary) -> Annota
         return replace(doc, spans=kept, frames=[])
     if fmt == "docbin":
         summary.leave_out("frame", "a DocBin holds spans only", len(doc.frames))
+        return replace(doc, frames=[])
+    if fmt == "doccano-spans":
+        summary.leave_out("frame", "doccano's sequence-labelling form holds spans only (doccano has relations)",
+                          len(doc.frames))
         return replace(doc, frames=[])
     return doc
 

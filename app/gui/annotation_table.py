@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import html
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.core.annotations import SpanRecord
+from app.core.span_details import SpanDetails
+from app.gui.span_details_dialog import details_lines
 from app.gui.record_model import RecordTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -17,7 +20,7 @@ START_COLUMN = 2
 
 
 class AnnotationModel(RecordTableModel):
-    COLUMNS = ("Label", "Text", "Start", "End", "Origin", "Status", "Annotator")
+    COLUMNS = ("Label", "Text", "Start", "End", "Origin", "Status", "Annotator", "Details")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,8 +60,11 @@ class AnnotationModel(RecordTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             values = (span.label, self._text[span.start:span.end].replace("\n", " "), span.start, span.end,
-                      span.origin, span.status, span.annotator or span.reviewed_by or "")  # a suggestion: who decided
+                      span.origin, span.status, span.annotator or span.reviewed_by or "",  # a suggestion: who decided
+                      details_summary(span.details))
             return values[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 7 and span.details:
+            return details_tooltip(span.details)
         if role == ID_ROLE:
             return span.id
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
@@ -70,6 +76,23 @@ class AnnotationModel(RecordTableModel):
 
 def _order(span: SpanRecord) -> tuple[int, int, int]:
     return span.start, span.end, span.id
+
+
+def details_summary(details: SpanDetails) -> str:
+    """"2 attributes, 1 normalization, 1 note, 2 fragments", or nothing."""
+    counts = (("attribute", len(details.attributes)), ("normalization", len(details.normalizations)),
+              ("note", len(details.notes)), ("fragment", len(details.fragments)))
+    return ", ".join(f"{n} {name}{'s' if n > 1 else ''}" for name, n in counts if n)
+
+
+def details_tooltip(details: SpanDetails) -> str:
+    """Every detail, escaped: what other tools wrote is shown as text, never parsed as HTML."""
+    parts = [("Attributes", 0), ("Normalizations", 1), ("Notes", 2)]
+    lines = details_lines(details)
+    text = "\n".join(f"{title}:\n{lines[i]}" for title, i in parts if lines[i])
+    if details.fragments:
+        text += "\nFragments: " + "; ".join(f"{start}-{end}" for start, end in details.fragments)
+    return "<qt>" + html.escape(text.strip()).replace("\n", "<br>") + "</qt>"
 
 
 class AnnotationFilter(QSortFilterProxyModel):
@@ -89,6 +112,7 @@ class AnnotationFilter(QSortFilterProxyModel):
 
 class AnnotationPanel(QWidget):
     spanActivated = Signal(int)
+    detailsRequested = Signal(int)  # span id whose attributes, normalizations and notes to edit
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -119,6 +143,16 @@ class AnnotationPanel(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.view.clicked.connect(lambda index: self.spanActivated.emit(index.data(ID_ROLE)))
         self.view.activated.connect(lambda index: self.spanActivated.emit(index.data(ID_ROLE)))
+        self.edit_details = QAction("Edit details…", self.view)
+        self.edit_details.setObjectName("editSpanDetails")
+        self.edit_details.triggered.connect(self._request_details)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.addAction(self.edit_details)
+
+    def _request_details(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.detailsRequested.emit(index.data(ID_ROLE))
 
     def show_span(self, span_id: int) -> None:
         row = self.model.row_of(span_id)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, SpanRecord, TakenOut
 from app.core.articles import ArticleRecord
 from app.core.errors import NotFoundError, StaleEditError
+from app.core.span_details import SpanDetails
 from app.core.project import GOLD_LAYER, MODEL_LAYER, Project
 
 
@@ -130,6 +131,13 @@ class ArticleState(QObject):
     def update_span(self, span_id: int, **changes) -> SpanRecord:
         version = self._version(self.spans, span_id)
         span = self._fresh(lambda: self.project.update_span(span_id, expected_version=version, **changes))
+        self.spans[span.id] = span
+        self.spanChanged.emit(span)
+        return span
+
+    def set_span_details(self, span_id: int, details: SpanDetails) -> SpanRecord:
+        version = self._version(self.spans, span_id)
+        span = self._fresh(lambda: self.project.set_span_details(span_id, details, expected_version=version))
         self.spans[span.id] = span
         self.spanChanged.emit(span)
         return span

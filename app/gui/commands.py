@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtGui import QUndoCommand
 
 from app.core.errors import NewsGlossError
+from app.core.span_details import SpanDetails
 from app.gui.article_state import ArticleState
 
 
@@ -82,6 +83,22 @@ class ChangeSpan(_Command):
 
     def undo(self):
         self._attempt(lambda: self.state.update_span(self.span_id, **self.before))
+
+
+class SetSpanDetails(_Command):
+    """Replace a span's attributes, normalizations and notes (its fragments stay as they are)."""
+
+    def __init__(self, state: ArticleState, span_id: int, details: SpanDetails):
+        super().__init__(state, f"Edit the details of “{state.span_text(span_id)[:30]}”")
+        self.span_id = span_id
+        self.before = state.spans[span_id].details
+        self.after = details
+
+    def redo(self):
+        self._attempt(lambda: self.state.set_span_details(self.span_id, self.after))
+
+    def undo(self):
+        self._attempt(lambda: self.state.set_span_details(self.span_id, self.before))
 
 
 class AddFrame(_Command):

@@ -47,6 +47,7 @@ from app.gui.preferences import PreferencesDialog
 from app.gui.recent import RecentProjects, display_name
 from app.gui.review_queue import ReviewQueue
 from app.gui.shortcuts import ShortcutsDialog
+from app.gui.span_details_dialog import SpanDetailsDialog
 from app.gui.task_worker import TaskWorker
 from app.gui.transfer_dialogs import ExportDialog, ImportDialog, ask_encoding
 from app.gui.theme import THEMES, apply_theme
@@ -353,6 +354,7 @@ class MainWindow(QMainWindow):
         self.text_view.selectionRangeChanged.connect(self._text_choice_changed)
         self.text_view.cursorPositionChanged.connect(self._text_choice_changed)
         self.annotations.spanActivated.connect(lambda span_id: self._show(self.text_view.select_span, span_id))
+        self.annotations.detailsRequested.connect(self.edit_span_details)
         self._connect_frame_editor()
         self.review_queue.currentChanged.connect(self._review_current_changed)
         self.review_queue.decided.connect(self.decide)
@@ -931,6 +933,12 @@ class MainWindow(QMainWindow):
             return
         start, end = selection
         self._fix_and_accept(span_id, "Fix and accept suggestion", start=start, end=end)
+
+    def edit_span_details(self, span_id: int) -> None:
+        """Edit a span's attributes, normalizations and notes in a small dialog; one undoable step."""
+        dialog = SpanDetailsDialog(self.state.span_text(span_id), self.state.spans[span_id].details, self)
+        if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
+            self._push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
 
     def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
         """Correct a suggestion (label or boundaries) as it is accepted, in one undoable step."""
