@@ -104,6 +104,10 @@ def apply(state: State, op: dict) -> None:
         raise AssertionError(f"unknown operation {op}")
 
 
+class MissingCopy(LookupError):
+    """A review accepted a suggestion, but no copy of it is known: the review did not commit."""
+
+
 def _review(state: State, op: dict) -> None:
     """A decision on the model's suggestions is the person's own: the suggestion they accept leaves their
     view and their copy (its id acknowledged) joins their layer; one they reject is rejected for them.
@@ -124,6 +128,8 @@ def _review(state: State, op: dict) -> None:
         elif op["status"] == "rejected":
             row["status"] = "rejected"
         else:
+            if (kind, row_id) not in copies:
+                raise MissingCopy(f"no copy of {kind} {row_id} accepted by {op}")
             state.hidden[kind, row_id] = tables[kind].pop(row_id)
             state.accepted[kind, row_id] = copy = copies[kind, row_id]
             tables[kind][copy] = row | {"status": "accepted", "layer": ANNOTATOR}
@@ -176,7 +182,10 @@ def outcomes(before: State, pending: dict | None, actual: State) -> list[State]:
     state = before
     for step in steps(op):
         state = copy.deepcopy(state)
-        apply(state, step)
+        try:
+            apply(state, step)
+        except MissingCopy:  # a review whose copies the project does not hold did not commit
+            break
         found.append(state)
     return found
 

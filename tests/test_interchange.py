@@ -129,6 +129,10 @@ def test_native_round_trip_is_exact(sample_project, tmp_path):
     project.add_frame(aid, "tariff_fact", {"imposer": [ottawa.id]}, {"action": "raised"})
     project.set_progress(aid, "done")
     project.delete_span(project.add_span(aid, 0, 4, "ORG").id)  # ids with a gap, and log entries
+    suggested = [project.add_span(aid, s, s + 4, "ORG", origin="model", status="suggested", layer="model").id
+                 for s in (start + 10, start + 20)]
+    project.review("accepted", span_ids=suggested[:1])  # decisions: one accepted (with its copy), one rejected
+    project.review("rejected", span_ids=suggested[1:])
     first = tmp_path / "one.json"
     export_path(project, "native", first)
     with Project.open(tmp_path / "copy.db", "carol", create=True) as copy:
@@ -139,7 +143,7 @@ def test_native_round_trip_is_exact(sample_project, tmp_path):
         with pytest.raises(ValidationError, match="new, empty project"):
             import_paths(copy, "native", [first])
     one, two = json.loads(first.read_text()), json.loads(second.read_text())
-    assert one == two
+    assert one == two and [d["status"] for d in one["decision"]] == ["accepted", "rejected"]
 
 
 def test_docbin_export_from_a_project(sample_project, tmp_path):

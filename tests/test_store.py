@@ -321,6 +321,9 @@ def test_decisions_made_before_per_person_decisions_stay_the_deciding_person_s(b
                           "VALUES ('news', :schema, '2026-01-01 09:00:00')"), {"schema": default_schema_path().read_text()})
         for statement in DECIDED_ROWS:
             conn.execute(text(statement), {"text": DECIDED_TEXT})
+        # a column a revision between 0003 and this one may add: the model's twin of a span carries it too
+        conn.execute(text("ALTER TABLE span ADD COLUMN test_extra VARCHAR(20)"))
+        conn.execute(text("UPDATE span SET test_extra = 'kept' WHERE id = 1"))
         if conn.dialect.name == "postgresql":  # rows went in with their ids: move the sequences past them
             for table in ("annotator", "article", "span", "frame", "frame_slot", "change_log"):
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)")
@@ -351,3 +354,7 @@ def test_decisions_made_before_per_person_decisions_stay_the_deciding_person_s(b
                                                                                  "product": "steel"}
         bob.review("accepted", span_ids=[s.id for s in bob.spans(1) if s.label == "TARIFF"])
         assert ("tariffs", "TARIFF", "bob", "accepted") in seen(bob)[0]
+    engine = make_engine(backend_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM span WHERE test_extra = 'kept'")).scalar() == 2
+    engine.dispose()

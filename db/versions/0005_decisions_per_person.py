@@ -46,9 +46,6 @@ def _columns(*names: str) -> list[sa.ColumnClause]:
     return [sa.column(name, typed.get(name)) for name in names]
 
 
-REVIEWED = ("origin", "status", "score", "model", "reviewed_by", "reviewed_at", "created_at", "updated_at", "version")
-span = sa.table("span", *_columns("id", "article_id", "start", "end", "label", "layer", "annotator_id", *REVIEWED))
-frame = sa.table("frame", *_columns("id", "article_id", "type", "attributes", "layer", "annotator_id", *REVIEWED))
 frame_slot = sa.table("frame_slot", *_columns("frame_id", "role", "span_id", "position"))
 annotator = sa.table("annotator", *_columns("id", "name"))
 change_log = sa.table("change_log", *_columns("id", "at", "annotator", "action", "subject", "subject_id", "data"))
@@ -96,7 +93,9 @@ def _convert(conn) -> None:
     ids = dict(conn.execute(sa.select(annotator.c.name, annotator.c.id)).tuples().all())
     reviews = _latest_reviews(conn)
     twins: dict[int, int] = {}  # a person's accepted span -> the model suggestion it came from
-    for kind, table in (("span", span), ("frame", frame)):
+    # read as the database has them, with every column a later revision may have added
+    tables = {kind: sa.Table(kind, sa.MetaData(), autoload_with=conn) for kind in ("span", "frame")}
+    for kind, table in tables.items():
         accepted = conn.execute(sa.select(table).where(
             table.c.origin == "model", table.c.status == "accepted", table.c.layer.notin_(NOT_PEOPLE))
             .order_by(table.c.id)).mappings().all()
@@ -104,7 +103,7 @@ def _convert(conn) -> None:
             who = row["reviewed_by"] or ids.get(reviews.get((kind, row["id"]), (None,))[0]) or ids.get(row["layer"])
             if who is None:
                 continue
-            twin = _twin(conn, kind, row, twins, now)
+            twin = _twin(conn, tables, kind, row, twins, now)
             if kind == "span":
                 twins[row["id"]] = twin
             conn.execute(sa.insert(decision).values(
@@ -154,25 +153,26 @@ def _original(conn, kind: str, row_id: int) -> dict:
     return before
 
 
-def _twin(conn, kind: str, row, twins: dict[int, int], now: datetime) -> int:
+def _twin(conn, tables: dict[str, sa.Table], kind: str, row, twins: dict[int, int], now: datetime) -> int:
     """Put a copy of a person's accepted suggestion back in the model layer, as the open suggestion it was."""
     original = _original(conn, kind, row["id"])
-    common = {"article_id": row["article_id"], "layer": MODEL_LAYER, "annotator_id": None, "origin": "model",
-              "status": "suggested", "score": row["score"], "model": row["model"], "reviewed_by": None,
-              "reviewed_at": None, "created_at": row["created_at"], "updated_at": now, "version": 1}
+    table = tables[kind]
+    values = {key: value for key, value in row.items() if key != "id"} | {
+        "layer": MODEL_LAYER, "annotator_id": None, "origin": "model", "status": "suggested", "reviewed_by": None,
+        "reviewed_at": None, "updated_at": now, "version": 1}
+    fixed = ("start", "end", "label") if kind == "span" else ("attributes",)
+    values |= {key: original[key] for key in fixed if key in original}
+    twin = conn.execute(sa.insert(table).values(**values).returning(table.c.id)).scalar_one()
     if kind == "span":
-        values = {key: original.get(key, row[key]) for key in ("start", "end", "label")}
-        return conn.execute(sa.insert(span).values(**values, **common).returning(span.c.id)).scalar_one()
-    attributes = original.get("attributes", row["attributes"])
-    twin = conn.execute(sa.insert(frame).values(type=row["type"], attributes=attributes, **common)
-                        .returning(frame.c.id)).scalar_one()
+        return twin
     if "roles" in original:
         slots = [(role, span_id, position) for role, fillers in original["roles"].items()
                  for position, span_id in enumerate(fillers)]
     else:
         slots = list(conn.execute(sa.select(frame_slot.c.role, frame_slot.c.span_id, frame_slot.c.position)
                                   .where(frame_slot.c.frame_id == row["id"])).tuples())
-    existing = set(conn.execute(sa.select(span.c.id).where(span.c.article_id == row["article_id"])).scalars())
+    spans = tables["span"]
+    existing = set(conn.execute(sa.select(spans.c.id).where(spans.c.article_id == row["article_id"])).scalars())
     rows = [{"frame_id": twin, "role": role, "span_id": twins.get(span_id, span_id), "position": position}
             for role, span_id, position in slots if span_id in existing]
     if rows:
