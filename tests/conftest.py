@@ -73,6 +73,32 @@ def _no_modal_dialogs(monkeypatch):
 
 
 @pytest.fixture
+def make_window(qtbot, tmp_path):
+    """make_window(project): a shown, active main window on `project` with a settings file of its own;
+    the window and the project are closed after the test."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.main_window import MainWindow
+
+    opened = []
+
+    def make(project):
+        win = MainWindow(project, QSettings(str(tmp_path / "window-settings.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(win)
+        win.show()
+        win.activateWindow()  # label hotkeys are window shortcuts, live only in the active window
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+        opened.append((win, project))
+        return win
+
+    yield make
+    for win, project in opened:
+        win.close()
+        project.close()
+
+
+@pytest.fixture
 def project(tmp_path):
     from app.core.project import Project
 

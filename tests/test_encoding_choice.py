@@ -4,7 +4,6 @@ encodings and takes --encoding; the app asks, showing each reading, and imports 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from app.core.project import Project
 from app.formats.decoding import EncodingUncertain
@@ -62,16 +61,8 @@ def test_encoding_is_refused_for_formats_that_are_utf8(project, short_file):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    from app.gui.main_window import MainWindow
-    from test_gui_window import show
-
-    project = Project.open(tmp_path / "t.db", "alice", create=True)
-    win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    show(qtbot, win)
-    yield win
-    win.close()
-    project.close()
+def window(make_window, tmp_path):
+    return make_window(Project.open(tmp_path / "t.db", "alice", create=True))
 
 
 @pytest.mark.parametrize("answer", ["cp1252", None])

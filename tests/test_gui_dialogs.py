@@ -4,25 +4,19 @@ the Export dialog cannot be confirmed without a destination (and keeps what was 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.core.project import Project
 from app.core.samples import add_samples
-from app.gui.main_window import MainWindow
 from app.gui.transfer_dialogs import ExportDialog, ImportDialog
-from test_gui_window import show
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(make_window, tmp_path):
     project = Project.open(tmp_path / "d.db", "alice", create=True)
     add_samples(project)
-    win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    show(qtbot, win)
-    yield win
-    win.close()
-    project.close()
+    return make_window(project)
 
 
 @pytest.mark.parametrize("keys", [(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),

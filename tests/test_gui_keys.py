@@ -5,27 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDockWidget
 
 from app.core.project import Project
 from app.core.samples import add_samples
-from app.gui.main_window import MainWindow
 from app.gui.shortcuts import ShortcutsDialog
-from test_gui_window import show
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(make_window, tmp_path):
     project = Project.open(tmp_path / "keys.db", "alice", create=True)
     add_samples(project)
-    win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    show(qtbot, win)
-    yield win
-    win.close()
-    project.close()
+    return make_window(project)
 
 
 def window_shortcuts(window) -> list[QShortcut]:

@@ -7,25 +7,18 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from app.core.project import Project
 from app.core.interchange import Selection
-from app.gui.main_window import MainWindow
 from conftest import INTEROP, SAMPLE_ARTICLE
-from test_gui_window import show
 
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    project = Project.open(tmp_path / "t.db", "alice", create=True)
-    win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    show(qtbot, win)
-    yield win
-    win.close()
-    project.close()
+def window(make_window, tmp_path):
+    return make_window(Project.open(tmp_path / "t.db", "alice", create=True))
 
 
 def wait_idle(qtbot, win) -> None:
