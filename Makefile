@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: setup run test bench clean
+.PHONY: setup run lint test bench clean
 
 $(BIN)/newsgloss: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ setup: $(BIN)/newsgloss
 run: setup
 	$(BIN)/newsgloss gui
 
-test: setup
+# The layers (Qt only in app/gui, the store at the bottom; pyproject.toml [tool.importlinter]) and ruff
+lint: setup
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check app tests
+
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks against baselines; BENCH_ARGS=--quick for the small run, see README.md

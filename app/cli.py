@@ -11,7 +11,8 @@ import click
 
 from app import __version__
 from app.core.errors import NewsGlossError
-from app.core.locations import DEFAULT_MODEL, ENV_ANNOTATOR, ENV_MODEL, ENV_PROJECT, open_project
+from app.core.identity import ENV_ANNOTATOR, chosen_annotator
+from app.core.locations import DEFAULT_MODEL, ENV_MODEL, ENV_PROJECT, open_project
 from app.core.project import Project
 from app.core.interchange import POLICIES, Selection
 from app.formats.registry import EXPORT_FORMATS, FRAME_EXPORTS, IMPORT_FORMATS
@@ -35,7 +36,8 @@ class Cli(click.Group):
               help=f"Project file or database URL. Default: ${ENV_PROJECT}, else the default project "
                    "in your data folder (made with the sample articles on first use).")
 @click.option("--annotator", "-a", metavar="NAME",
-              help=f"Who is annotating. Default: ${ENV_ANNOTATOR}, else your login name.")
+              help=f"Who is annotating. Default: ${ENV_ANNOTATOR}, else the name given in the app "
+                   "(its first run or Edit > Preferences), else your login name.")
 @click.version_option(__version__, "--version", "-V", prog_name="newsgloss")
 @click.pass_context
 def cli(ctx: click.Context, project: str | None, annotator: str | None) -> None:
@@ -66,7 +68,7 @@ def init(ctx: click.Context, schema: Path | None) -> None:
     location = chosen_location(ctx.obj["project"])
     if location is None:
         raise click.UsageError("init needs --project PATH|URL (or $NEWSGLOSS_PROJECT)")
-    project = Project.create(location, ctx.obj["annotator"], schema_path=schema)
+    project = Project.create(location, chosen_annotator(ctx.obj["annotator"]), schema_path=schema)
     ctx.call_on_close(project.close)
     click.echo(f"Created project {shown_location(location)} with schema {project.schema.name!r} "
                f"({len(project.schema.labels)} labels, {len(project.schema.frames)} frame types)")
@@ -162,9 +164,14 @@ def team(ctx: click.Context, roles: tuple[tuple[str, str], ...], as_json: bool) 
               help=f"spaCy pipeline: a model trained here (by name), an installed package or a folder. "
                    f"Default: ${ENV_MODEL}, else {DEFAULT_MODEL}.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per nlp.pipe batch and per commit.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1),
+              help="Worker processes that run the pipeline (this one stores what they suggest).")
+@click.option("--shard", metavar="K/N",
+              help="Only shard K of N (articles whose id modulo N is K-1): N machines, one shard each, "
+                   "cover a shared project once.")
 @click.pass_context
 def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool, model: str | None,
-            batch_size: int) -> None:
+            batch_size: int, processes: int, shard: str | None) -> None:
     """Suggest entities, claims and tariff facts with a spaCy pipeline.
 
     Suggestions are stored with origin model and status suggested. Running again
@@ -173,6 +180,7 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
     """
     from tqdm import tqdm
 
+    from app.core import suggesting
     from app.core.suggesting import suggest_articles
     from app.nlp.engine import SuggestionEngine
 
@@ -180,13 +188,15 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
         raise click.UsageError("name article ids or give --all (not both)")
     project = _open(ctx)
     ids = project.article_ids() if all_articles else list(article_ids)
+    if shard is not None:
+        ids = suggesting.shard(ids, *suggesting.parse_shard(shard))
     project.article_texts(ids)  # unknown ids fail here, before the model loads
     engine = SuggestionEngine(project.schema,
                               project.resolve_model(model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL))
     progress = None
     with tqdm(total=len(ids), unit="article", file=sys.stderr, disable=None) as bar:
         try:
-            for progress in suggest_articles(project, engine, ids, batch_size):
+            for progress in suggest_articles(project, engine, ids, batch_size, processes):
                 bar.update(progress.done - bar.n)
         except KeyboardInterrupt:
             bar.close()

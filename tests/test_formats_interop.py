@@ -48,7 +48,8 @@ def shape(docs: list[AnnotatedDocument]) -> list[tuple]:
             return name, value
 
         spans = sorted(
-            (s.start, s.end, s.label, s.annotator, s.origin, s.status, s.score, s.layer, repr(s.meta))
+            (s.start, s.end, s.label, s.annotator, s.origin, s.status, s.score, s.layer, repr(s.meta),
+             repr(s.details))
             for s in doc.spans
         )
         frames = sorted(
@@ -255,11 +256,11 @@ def test_brat_fixture_details():
     }
     assert frames["E1"].attributes == {"confidence": "High"}
     assert frames["R1"].type == "family" and frames["R1"].roles == {"arg1": ["T4"], "arg2": ["T5"]}  # trailing tab
-    assert spans["T4"].meta["attributes"] == {"mention": "Name", "individual": "true"}
-    assert spans["T5"].meta["normalizations"] == [
+    assert spans["T4"].details.attributes == {"Mention": "Name", "Individual": "true"}  # as brat wrote them
+    assert spans["T5"].details.normalizations == [
         {"type": "Reference", "ref": "Wikipedia:64488", "text": "Carlos Salinas de Gortari"}
     ]
-    assert spans["T2"].meta["notes"] == ["100000000 USD"]
+    assert spans["T2"].details.notes == {"AnnotatorNotes": "100000000 USD"}
 
     [alias] = [f for f in docs["060-relation_annotation"].frames if f.key.startswith("*")]
     assert alias.type == "alias" and alias.roles == {"*": ["T3", "T4", "T5"]}
@@ -278,7 +279,8 @@ def test_brat_fixture_details():
     notes = docs["110-note_annotation"]
     note_frames = {f.key: f for f in notes.frames}
     assert note_frames["R1"].attributes == {"brat:note": "Should this be marked? It's not explicitly stated."}
-    assert {s.key: s for s in notes.spans}["T1"].meta["notes"] == ["Should fictional places be annotated?"]
+    assert {s.key: s for s in notes.spans}["T1"].details.notes == {
+        "AnnotatorNotes": "Should fictional places be annotated?"}
 
 
 def test_prodigy_fixtures_round_trip(tmp_path):
@@ -446,15 +448,18 @@ def test_brat_output_uses_triggers_and_schema(tmp_path):
     fact = next(line for line in lines if line.startswith("E") and "\tTariff_fact:" in line)
     tariffs, coffee, thumb = t_ids["tariffs"], t_ids["cafe\u0301 beans"], t_ids["👍🏽"]
     assert fact.startswith(f"E1\tTariff_fact:{tariffs} Imposer:") and f"Product:{coffee} Product2:{thumb}" in fact
-    assert f"AnnotatorNotes {tariffs}\tannotator=alice origin=human status=accepted label=TARIFF" in ann
+    assert f"AnnotatorNotes {tariffs}" not in ann  # brat lets only events refer to a trigger
+    assert ("AnnotatorNotes E1\tannotator=alice origin=human status=accepted trigger.annotator=alice "
+            "trigger.origin=human trigger.status=accepted trigger.label=TARIFF") in ann
     assert any(line.startswith("A") and line.endswith(" raised") and "\tAction E1" in line for line in lines)
     assert "synthetic=1" in ann  # the claim without a cue gets a trigger of its own
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
-    assert conf == annotation_conf(SCHEMA)
+    assert conf == annotation_conf(SCHEMA, [news_doc()])
     assert "\nTariff_fact\tImposer:GPE|ORG|PERSON|NORP, Target?:GPE|NORP|ORG, Product*:PRODUCT" in conf
-    assert "\nClaim\tClaimant:PERSON|ORG|GPE|NORP, Content:CLAIM\n" in conf
+    assert "\nClaim\tClaimant:PERSON|ORG|GPE|NORP, Cue*:CUE, Content:CLAIM\n" in conf  # a cue written as argument
     assert "\nAction\tArg:Tariff_fact, Value:imposed|threatened|" in conf
-    assert "[entities]\nPERSON\nORG\n" in conf and "[relations]\n" in conf
+    assert "[entities]\nPERSON\nORG\n" in conf
+    assert "[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n" in conf
 
 
 def test_brat_discontinuous_spans_and_line_breaks(tmp_path):
@@ -465,10 +470,9 @@ def test_brat_discontinuous_spans_and_line_breaks(tmp_path):
     write(tmp_path / "d.ann", "T1\tPerson 0 5;15 19\tPrime Mark\nT2\tPerson 15 19;20 26\tMark Carney\n")
     [doc] = read_brat(tmp_path / "d.ann")
     text = doc.article.text
-    assert [(s.key, text[s.start : s.end], s.meta) for s in doc.spans] == [
-        ("T1", "Prime", {"discontinuous_of": "T1"}),
-        ("T1.2", "Mark", {"discontinuous_of": "T1"}),
-        ("T2", "Mark\nCarney", {}),  # fragments split only by a line break are one span
+    assert [(s.key, text[s.start : s.end], s.details.fragments) for s in doc.spans] == [
+        ("T1", "Prime Minister Mark", [(0, 5), (15, 19)]),  # one span, its fragments kept
+        ("T2", "Mark\nCarney", []),  # fragments split only by a line break are one whole span
     ]
     out = tmp_path / "out"
     write_brat([doc], out)

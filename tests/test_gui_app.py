@@ -91,3 +91,26 @@ def test_first_run_page_opens_the_sample_project(qtbot, settings):
     assert controller.window.state.article.title.startswith("China courts Canada")
     controller.close_all()
     controller.window.close()
+
+
+def test_first_start_opens_the_sample_project(qtbot, settings):
+    """`make run` on a fresh machine: the default project, made with the sample article, not a blank page."""
+    controller = AppController(settings, "alice")
+    controller.start(None)
+    assert controller.welcome_window is None
+    qtbot.addWidget(controller.window)
+    assert controller.window.state.article.title.startswith("China courts Canada")
+    controller.close_all()
+    controller.window.close()
+
+
+def test_a_project_that_cannot_be_opened_leads_to_the_welcome_page(qtbot, settings, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    controller = AppController(settings, "alice")
+    controller.start(str(tmp_path / "moved-away.db"))
+    qtbot.addWidget(controller.welcome_window)
+    assert controller.window is None and controller.welcome_window.isVisible()
+    assert len(said) == 1 and "moved-away.db" in said[0]

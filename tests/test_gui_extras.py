@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QImage, QPixmap, QTextCursor, QTextDocument, QTextTable
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
+from app.core.identity import store_annotator, stored_annotator
 from app.core.guidelines import guidelines_path, load_guidelines
 from app.core.schema import default_schema_path, load_schema
 from app.gui import guidelines_panel, preferences
@@ -239,7 +240,7 @@ def test_preferences_round_trip_every_setting(qtbot, settings, tmp_path):
     assert blocker.args == [expected]
 
     reread = QSettings(settings.fileName(), QSettings.Format.IniFormat)
-    assert reread.value("annotator") == "Beatrice"
+    assert stored_annotator() == "Beatrice" and reread.value("annotator") is None  # where the CLI reads it
     assert reread.value("font_size", type=int) == 17
     assert reread.value("theme") == "dark"
     assert reread.value("snap_to_tokens", True, type=bool) is False
@@ -255,7 +256,7 @@ def test_preferences_round_trip_every_setting(qtbot, settings, tmp_path):
 
 
 def test_preferences_refuse_an_empty_annotator(qtbot, settings):
-    settings.setValue("annotator", "alice")
+    store_annotator("alice")
     dialog = PreferencesDialog(settings)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -268,7 +269,7 @@ def test_preferences_refuse_an_empty_annotator(qtbot, settings):
     with qtbot.assertNotEmitted(dialog.applied):
         dialog.accept()
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
-    assert settings.value("annotator") == "alice"
+    assert stored_annotator() == "alice"
     qtbot.keyClicks(dialog.annotator_edit, "bob")
     assert ok.isEnabled() and not dialog.error_label.isVisible()
 

@@ -121,3 +121,45 @@ def test_suggest_runs_off_the_gui_thread_and_fills_the_queue(qtbot, tmp_path):
     assert not win.progress_bar.isVisible()
     win.close()
     project.close()
+
+
+def test_a_refused_relabel_leaves_nothing_to_undo(qtbot, window, monkeypatch):
+    """25 percent is the rate of the suggested tariff fact: it cannot become a TARIFF."""
+    refused: list[str] = []
+    monkeypatch.setattr("app.gui.main_window.QMessageBox.warning", lambda _parent, _title, text: refused.append(text))
+    view = window.text_view
+    rate = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "25 percent")
+    view.select_span(rate.id)
+    qtbot.keyClick(view, Qt.Key.Key_F)  # TARIFF
+    assert refused and "RATE" in refused[0]
+    assert statuses(window)["25 percent/RATE"] == "suggested"
+    stack = window.undo_group.activeStack()
+    assert stack.count() == 0 and not window.undo_action.isEnabled() and window.undo_action.text() == "Undo"
+    # an accepted relabel after the refusal is the one step there is, and undo takes it back whole
+    beijing = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing")
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_O)
+    assert stack.count() == 1 and window.undo_action.text() == "Undo Accept as ORG"
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert statuses(window)["Beijing/GPE"] == "suggested" and statuses(window)["25 percent/RATE"] == "suggested"
+
+
+def test_a_step_refused_halfway_is_taken_back_whole(qtbot, window, monkeypatch):
+    """Relabel then accept is one step: if the accept is refused, the relabel is undone too."""
+    from app.core.errors import NewsGlossError
+
+    refused: list[str] = []
+    monkeypatch.setattr("app.gui.main_window.QMessageBox.warning", lambda _parent, _title, text: refused.append(text))
+
+    def review(*_args, **_kwargs):
+        raise NewsGlossError("span 3 was changed by bob since you loaded it")
+
+    monkeypatch.setattr(window.state, "review", review)
+    view = window.text_view
+    beijing = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing")
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_O)
+    assert refused == ["span 3 was changed by bob since you loaded it"]
+    assert statuses(window)["Beijing/GPE"] == "suggested"
+    assert window.state.spans[beijing.id].label == "GPE"
+    assert window.undo_group.activeStack().count() == 0

@@ -263,3 +263,22 @@ def test_an_old_project_is_backed_up_and_upgraded_without_losing_data(tmp_path):
     with Project.open(path, "ann"):
         pass
     assert len(list(tmp_path.glob("*.before-migration.db"))) == 1  # nothing to migrate, no new backup
+
+
+def test_the_newest_revision_is_read_from_the_migrations_as_alembic_reads_it():
+    """Opening a project finds the newest revision without importing Alembic; it must agree with Alembic."""
+    from alembic.script import ScriptDirectory
+
+    assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+def test_opening_an_up_to_date_project_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    Project.open(tmp_path / "p.db", "alice", create=True).close()
+    probe = ("import sys; from app.core.project import Project; Project.open(sys.argv[1], 'alice').close(); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "p.db")], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

@@ -29,7 +29,7 @@ def corpus(n: int, seed: int) -> list[tuple[str, list[tuple[int, int, str]]]]:
     rnd = random.Random(seed)
     out = []
     for _ in range(n):
-        sentences, spans, text = [], [], ""
+        spans, text = [], ""
         for _ in range(3):
             a, b = rnd.sample(COUNTRIES, 2)
             trigger = rnd.choice(TRIGGERS).removeprefix("a ").replace("new ", "")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.core.span_details import SpanDetails
+
 
 @dataclass(frozen=True)
 class SpanRecord:
@@ -25,6 +27,7 @@ class SpanRecord:
     created_at: datetime
     updated_at: datetime
     version: int
+    details: SpanDetails = field(default_factory=SpanDetails)
 
 
 @dataclass(frozen=True)

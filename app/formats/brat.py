@@ -8,44 +8,62 @@ without a .ann is a document without annotations; the external id is the name):
   characters, and are moved onto the normalised text. brat itself reads files
   with universal newlines and so counts CRLF as one (nlplab/brat#853); a file
   whose every T matches only that way is read that way.
-- Discontinuous T (`T1\tLabel 0 5;10 15\ttext`): one span per fragment, same
-  label, each with meta {"discontinuous_of": "T1"}; the first fragment's key is
-  T1, the others T1.2, T1.3 ... Fragments separated only by line breaks are one
-  span (brat cannot hold a line break inside a fragment).
+- Discontinuous T (`T1\tLabel 0 5;10 15\ttext`): one span from the first
+  fragment's start to the last one's end, its fragments in its details.
+  Fragments separated only by line breaks are one (brat cannot hold a line
+  break inside a fragment), so such a span comes back whole.
 - R (`R1\tLabel Arg1:T1 Arg2:T2`) -> FrameData(type, roles={"arg1": [T1], "arg2": [T2]}).
 - E (`E1\tType:T5 Role:T1 Role2:T2`) -> FrameData(type, roles) with the trigger in
   role "trigger" (for claims: "cue"); numbered roles (Role2, Role3) fold into
   role "role", in number order. Arguments that are other events (Event-Arg:E4)
   are kept in the frame attributes as "brat:arg:<role>" = "E4 ..." (frame keys).
 - A / M (`A1\tNegation E1`, `A1\tConfidence E1 Neutral`) -> frame attributes
-  {"negation": "true"} / {"confidence": "Neutral"}; on a T, span meta["attributes"].
-- N (`N1\tReference T5 Wikipedia:64488\tname`) -> span meta["normalizations"]:
-  [{"type", "ref", "text"}]; only on T lines.
-- # AnnotatorNotes -> span meta["notes"] (a list), frame attributes["brat:note"]
-  (lines joined by LF); a note of the form written below sets who-did-what.
+  {"negation": "true"} / {"confidence": "Neutral"}; on a T, the span's details
+  (names as written).
+- N (`N1\tReference T5 Wikipedia:64488\tname`) -> the span's normalizations:
+  [{"type", "ref", "text"}]. On an E or R line, N is listed as skipped.
+- # notes of any type (`#1\tAnnotatorNotes T1\t...`, `#2\tLemma T1\trun`) -> the
+  span's notes {type: text}, frame attributes "brat:note" (AnnotatorNotes) or
+  "brat:note:TYPE" (lines joined by LF); a note of the form written below sets
+  who-did-what. A note on an A, N or # line is listed as skipped.
 - * (`*\tAlias T3 T4 T5`) -> FrameData(key="*1", type="alias", roles={"*": [T3, T4, T5]}).
 
 Names: types, roles and attribute names written all in lower case in NewsGloss
 get a capital first letter in brat (tariff_fact <-> Tariff_fact, product <->
 Product); other names are kept as they are. Span labels are never changed.
 
-Writing: one .txt (LF) and .ann per document, named from the external id (or
-the document's number); annotation.conf from the schema when one is given.
-A frame becomes an E line when its trigger role ("trigger"; "cue" for claims)
-holds one span: that span's T line takes the event type as its type, as brat
-requires, and its note records its own label. A frame of two roles with one
-span each and no trigger becomes an R line (not claims or tariff facts, which
-are always events). Any other frame becomes an E line whose trigger is a T line
-written only for it, marked synthetic=1 in its note and dropped on reading.
-Every T, E and R gets a note "annotator=... origin=... status=..." (values
-percent-encoded). Frame attributes become A lines ("true" is written binary).
+Writing follows brat's own rules (server/src/annotation.py and
+verify_annotations.py in nlplab/brat; tests/brat_rules.py checks them without
+NewsGloss's reader): one .txt (LF) and .ann per document, named from the
+external id (or the document's number); annotation.conf when a schema is given.
+
+- Ids are unique, every reference resolves, and a T line that triggers an event
+  is referenced by E lines only: no note, attribute, normalization, relation or
+  equivalence points at it.
+- Frame types are relations or events per type, the same in every document and
+  in annotation.conf: a type is a relation (R lines, under [relations]) when it
+  has two roles, neither a trigger, and every frame of it fills each with one
+  span (never claims or tariff facts); an equivalence (`*` lines) when its one
+  role is "*"; otherwise an event (E lines, under [events]).
+- An event's trigger role ("trigger"; "cue" for claims) holding one span that
+  triggers only events of this type and has no details of its own makes that
+  span's T line the trigger, typed with the event type as brat requires; the E
+  line's note then says who made the span and its label ("trigger.label=CUE").
+  Any other event gets a T line written only to trigger it, its E line's note
+  saying synthetic=1, dropped on reading.
+- Every T (not a trigger), E and R gets a note "annotator=... origin=...
+  status=..." (values percent-encoded). Attributes become A lines ("true" is
+  written binary), normalizations N lines, notes # lines of their type.
+- annotation.conf has [entities] [relations] [events] [attributes], allows any
+  overlap between entities (NewsGloss spans nest and cross), and declares the
+  event arguments and attributes the documents use beyond the schema.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -54,12 +72,14 @@ from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData
 from app.core.errors import InputError, ValidationError
 from app.core.schema import Role, Schema
+from app.core.span_details import NOTE, SpanDetails
 from app.core.text import first_line
 from app.formats.interop import ORIGINS, STATUSES, SourceText, binary_roles, check_schema, read_utf8
 
 _TRIGGER_ROLES = {"claim": "cue", "tariff_fact": "trigger"}
 _NOTE_KEYS = ("annotator", "origin", "status", "score", "layer", "label", "synthetic")
-_NOTE = "brat:note"
+_TRIGGER_KEY = "trigger."  # a note's fields about an event's trigger span, on the E line
+_NOTE = "brat:note"  # frame attribute of AnnotatorNotes; other note types: "brat:note:TYPE"
 _EVENT_ARG = "brat:arg:"
 _T_DATA = re.compile(r"(\S+) (\d+ \d+(?:;\d+ \d+)*)")
 _ARG = re.compile(r"([^\s:]+):([^\s:]+)")
@@ -111,7 +131,7 @@ class _Targets:
 
     attributes: dict[str, str] = field(default_factory=dict)
     normalizations: list[dict[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # note type -> its lines
     provenance: dict[str, str] = field(default_factory=dict)
 
 
@@ -130,7 +150,8 @@ class _Reader:
             if raw.strip():
                 self._add(self._split(raw.rstrip("\r"), number))
         self.targets: dict[str, _Targets] = defaultdict(_Targets)
-        self.span_ids: set[str] = set()  # T ids read as spans (the key of a T's first fragment is its id)
+        self.span_ids: set[str] = set()  # T ids read as spans
+        self.skipped: list[str] = []  # what cannot be represented, for the import's report
 
     def error(self, message: str, line: _Line | int) -> InputError:
         return InputError(self.ann, message, line=line if isinstance(line, int) else line.number)
@@ -164,7 +185,10 @@ class _Reader:
         frames = self._frames()
         text = self.source.text
         article = ArticleDraft(text, first_line(text), str(self.txt), external_id=self.txt.stem)
-        return AnnotatedDocument(article, spans, frames)
+        return AnnotatedDocument(article, spans, frames, skipped=self.skipped)
+
+    def skip(self, line: _Line, why: str) -> None:
+        self.skipped.append(f"{self.ann.name} line {line.number}: {line.id} {' '.join(line.fields)}: {why}")
 
     # -- A, M, N, # -------------------------------------------------------------
 
@@ -182,33 +206,50 @@ class _Reader:
                 raise self.error("expected 'NAME TARGET' or 'NAME TARGET VALUE'", line)
             name, ref, *value = line.fields
             attributes = self.targets[self._target(line, ref, "TER")].attributes
-            attributes[_from_brat(name)] = value[0] if value else "true"
+            attributes[name if ref[0] == "T" else _from_brat(name)] = value[0] if value else "true"
         for line in self.of_kind("N"):
             if len(line.fields) != 3 or ":" not in line.fields[2]:
                 raise self.error("expected 'TYPE TARGET DB:ID'", line)
             kind, ref, reference = line.fields
+            if self._target(line, ref, "TER")[0] != "T":
+                self.skip(line, "a normalization of an event or relation has no place in NewsGloss")
+                continue
             entry = {"type": kind, "ref": reference, "text": line.tail or ""}
-            self.targets[self._target(line, ref, "T")].normalizations.append(entry)
+            self.targets[ref].normalizations.append(entry)
         for line in self.of_kind("#"):
-            if len(line.fields) != 2 or line.fields[0] != "AnnotatorNotes":
-                raise self.error("expected 'AnnotatorNotes TARGET', a tab, then the note", line)
-            targets = self.targets[self._target(line, line.fields[1], "TER")]
-            fields = _provenance_note(line.tail or "")
+            if len(line.fields) != 2:
+                raise self.error("expected 'TYPE TARGET', a tab, then the note", line)
+            kind, ref = line.fields
+            if self._target(line, ref, "TERAMN#")[0] not in "TER":
+                self.skip(line, "a note on an attribute, normalization or note has no place in NewsGloss")
+                continue
+            targets = self.targets[ref]
+            fields = _provenance_note(line.tail or "") if kind == NOTE else None
             if fields is None:
-                targets.notes.append(line.tail or "")
+                targets.notes.setdefault(kind, []).append(line.tail or "")
             else:
                 self._check_provenance(fields, line)
                 targets.provenance.update(fields)
+        for line in self.of_kind("E"):  # an event's note speaks for its trigger's span too
+            trigger = line.fields[0].partition(":")[2]
+            fields = self.targets[line.id].provenance if trigger in self.lines else {}
+            for key, value in fields.items():
+                if key.startswith(_TRIGGER_KEY):
+                    self.targets[trigger].provenance.setdefault(key.removeprefix(_TRIGGER_KEY), value)
+            if fields.get("synthetic") == "1":
+                self.targets[trigger].provenance["synthetic"] = "1"
 
     def _check_provenance(self, fields: dict[str, str], line: _Line) -> None:
-        if fields["origin"] not in ORIGINS:
-            raise self.error(f"origin must be one of {', '.join(ORIGINS)}, not {fields['origin']!r}", line)
-        if fields["status"] not in STATUSES:
-            raise self.error(f"status must be one of {', '.join(STATUSES)}, not {fields['status']!r}", line)
-        try:
-            float(fields.get("score", 0))
-        except ValueError:
-            raise self.error(f"score {fields['score']!r} is not a number", line) from None
+        for prefix in ("", _TRIGGER_KEY):
+            origin, status = fields.get(prefix + "origin", "import"), fields.get(prefix + "status", "accepted")
+            if origin not in ORIGINS:
+                raise self.error(f"origin must be one of {', '.join(ORIGINS)}, not {origin!r}", line)
+            if status not in STATUSES:
+                raise self.error(f"status must be one of {', '.join(STATUSES)}, not {status!r}", line)
+            try:
+                float(fields.get(prefix + "score", 0))
+            except ValueError:
+                raise self.error(f"score {fields[prefix + 'score']!r} is not a number", line) from None
 
     def _who(self, ref: str) -> dict:
         fields = self.targets[ref].provenance
@@ -237,19 +278,13 @@ class _Reader:
             label, _ = parsed[line.id]
             fragments = _join_line_breaks(placed[line.id], self.source.text)
             targets = self.targets[line.id]
-            meta: dict = {}
-            if targets.attributes:
-                meta["attributes"] = targets.attributes
-            if targets.normalizations:
-                meta["normalizations"] = targets.normalizations
-            if targets.notes:
-                meta["notes"] = targets.notes
+            notes = {kind: "\n".join(lines) for kind, lines in targets.notes.items()}
+            details = SpanDetails(targets.attributes, targets.normalizations, notes,
+                                  fragments if len(fragments) > 1 else [])
             label = targets.provenance.get("label", label)
             self.span_ids.add(line.id)
-            for i, (start, end) in enumerate(fragments, start=1):
-                key = line.id if i == 1 else f"{line.id}.{i}"
-                extra = {"discontinuous_of": line.id} if len(fragments) > 1 else {}
-                spans.append(SpanData(key, start, end, label, meta=meta | extra, **self._who(line.id)))
+            start, end = fragments[0][0], fragments[-1][1]
+            spans.append(SpanData(line.id, start, end, label, details=details, **self._who(line.id)))
         return spans
 
     def _t_data(self, line: _Line) -> tuple[str, list[tuple[int, int]]]:
@@ -300,8 +335,8 @@ class _Reader:
             frame_type, roles, attributes = self._event(line) if line.id[0] == "E" else self._relation(line)
             targets = self.targets[line.id]
             attributes |= targets.attributes
-            if targets.notes:
-                attributes[_NOTE] = "\n".join(targets.notes)
+            for kind, lines in targets.notes.items():
+                attributes[_NOTE if kind == NOTE else f"{_NOTE}:{kind}"] = "\n".join(lines)
             frames.append(FrameData(line.id, frame_type, roles, attributes, **self._who(line.id)))
         for i, line in enumerate(self.equivs, start=1):
             if len(line.fields) < 3:
@@ -372,18 +407,18 @@ def _provenance_note(note: str) -> dict[str, str] | None:
     fields = {}
     for word in note.split(" "):
         key, equals, value = word.partition("=")
-        if not equals or key not in _NOTE_KEYS or key in fields:
+        if not equals or key.removeprefix(_TRIGGER_KEY) not in _NOTE_KEYS or key in fields:
             return None
         fields[key] = unquote(value)
     return fields if {"origin", "status"} <= fields.keys() else None
 
 
 def _join_line_breaks(fragments: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Fragments in text order, those separated only by line breaks joined into one."""
+    """Fragments in text order, those that overlap or are separated only by line breaks joined into one."""
     joined: list[tuple[int, int]] = []
     for start, end in sorted(fragments):
-        if joined and set(text[joined[-1][1] : start]) <= {"\n"} and start >= joined[-1][1]:
-            joined[-1] = (joined[-1][0], end)
+        if joined and set(text[joined[-1][1] : start]) <= {"\n"}:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
         else:
             joined.append((start, end))
     return joined
@@ -401,6 +436,8 @@ def _to_brat(name: str) -> str:
 
 # -- writing --------------------------------------------------------------------
 
+_RELATION, _EQUIV, _EVENT = "relation", "equivalence", "event"
+
 
 def write_brat(docs: list[AnnotatedDocument], out_dir: Path, schema: Schema | None = None) -> None:
     """Write name.txt and name.ann per document into `out_dir` (see the module docstring).
@@ -408,12 +445,13 @@ def write_brat(docs: list[AnnotatedDocument], out_dir: Path, schema: Schema | No
     With a schema, the docs are checked against it and annotation.conf is written too.
     """
     check_schema(docs, schema)
+    kinds = _frame_kinds(docs, schema)
     files = {}
     for name, doc in zip(_file_names(docs), docs):
         files[f"{name}.txt"] = doc.article.text
-        files[f"{name}.ann"] = _Writer(doc).ann()
+        files[f"{name}.ann"] = _Writer(doc, kinds).ann()
     if schema is not None:
-        files["annotation.conf"] = annotation_conf(schema)
+        files["annotation.conf"] = annotation_conf(schema, docs)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -433,93 +471,109 @@ def _file_names(docs: list[AnnotatedDocument]) -> list[str]:
     return names
 
 
+def _frame_kinds(docs: Sequence[AnnotatedDocument], schema: Schema | None) -> dict[str, str]:
+    """Frame type -> how brat holds all its frames: as relations, equivalences or events."""
+    frames: dict[str, list[FrameData]] = defaultdict(list)
+    for doc in docs:
+        for frame in doc.frames:
+            frames[frame.type].append(frame)
+    types = dict.fromkeys([*(schema.frames if schema is not None else ()), *frames])
+    kinds = {}
+    for name in types:
+        ftype = schema.frames.get(name) if schema is not None else None
+        roles = list(ftype.roles) if ftype is not None else sorted({r for f in frames[name] for r in f.roles})
+        if roles == ["*"]:
+            kinds[name] = _EQUIV
+        elif (name in _TRIGGER_ROLES or _TRIGGER_ROLES.get(name, "trigger") in roles or len(roles) != 2
+              or any(binary_roles(f) is None or any(map(_is_event_arg, f.attributes)) for f in frames[name])):
+            kinds[name] = _EVENT
+        else:
+            kinds[name] = _RELATION
+    return kinds
+
+
+def _is_event_arg(name: str) -> bool:
+    return name.startswith(_EVENT_ARG)
+
+
+def _note_type(attribute: str) -> str | None:
+    """The brat note type a frame attribute holds ("brat:note" -> AnnotatorNotes), or None."""
+    if attribute == _NOTE:
+        return NOTE
+    return attribute.removeprefix(_NOTE + ":") if attribute.startswith(_NOTE + ":") else None
+
+
 class _Writer:
     """The .ann text of one document."""
 
-    def __init__(self, doc: AnnotatedDocument):
-        self.doc = doc
+    def __init__(self, doc: AnnotatedDocument, kinds: dict[str, str]):
+        self.doc, self.kinds = doc, kinds
         self.text = doc.article.text
         self.spans = {span.key: span for span in doc.spans}
         self.counts: dict[str, int] = defaultdict(int)
         self.lines: dict[str, list[str]] = defaultdict(list)  # id kind -> its lines
         self.tid: dict[str, str] = {}  # span key -> T id
-        self.groups = self._groups()
-        self.first = {span.key: group[0].key for group in self.groups for span in group}
-        self.trigger_types = self._trigger_types()
+        self.triggers = self._triggers()
 
     def new_id(self, kind: str) -> str:
         self.counts[kind] += 1
         return f"{kind}{self.counts[kind]}"
 
     def ann(self) -> str:
-        for group in self.groups:
-            self._textbound(group)
+        for span in sorted(self.doc.spans, key=lambda span: span.start):
+            self._textbound(span)
         frame_ids = {frame.key: self._frame_id(frame) for frame in self.doc.frames}
         for frame in self.doc.frames:
             self._frame(frame, frame_ids)
         return "".join(line + "\n" for kind in "TER*AN#" for line in self.lines[kind])
 
-    def _groups(self) -> list[list[SpanData]]:
-        """Spans as T lines will hold them: the fragments of a discontinuous span together."""
-        groups: dict[tuple, list[SpanData]] = {}
-        for span in self.doc.spans:
-            whole = span.meta.get("discontinuous_of")
-            groups.setdefault((whole, span.label) if whole else (span.key,), []).append(span)
-        return sorted(groups.values(), key=lambda group: min(span.start for span in group))
-
     def _trigger(self, frame: FrameData) -> str | None:
-        """The span key of the frame's trigger, if its trigger role holds exactly one span."""
+        """The span key of an event's trigger, if its trigger role holds exactly one span."""
         keys = frame.roles.get(_TRIGGER_ROLES.get(frame.type, "trigger"), [])
-        return keys[0] if len(keys) == 1 else None
+        return keys[0] if len(keys) == 1 and self.kinds[frame.type] == _EVENT else None
 
-    def _trigger_types(self) -> dict[str, str]:
-        """First span key of a group -> the event type its T line takes (from the first frame it triggers)."""
-        types: dict[str, str] = {}
+    def _triggers(self) -> dict[str, str]:
+        """Span key -> the event type its T line takes: spans that trigger events of one type, fill no
+        other role and have no attributes, normalizations or notes (brat lets nothing else refer to them)."""
+        uses: dict[str, set[str | None]] = defaultdict(set)
         for frame in self.doc.frames:
             trigger = self._trigger(frame)
-            if trigger is not None:
-                types.setdefault(self.first[trigger], _to_brat(frame.type))
-        return types
-
-    def _real_trigger(self, frame: FrameData) -> str | None:
-        """The frame's trigger span if its T line can trigger the event (its type is the event type)."""
-        trigger = self._trigger(frame)
-        if trigger is not None and self.trigger_types.get(self.first[trigger]) == _to_brat(frame.type):
-            return trigger
-        return None
+            trigger_role = _TRIGGER_ROLES.get(frame.type, "trigger")
+            for role, keys in frame.roles.items():
+                for key in keys:
+                    uses[key].add(_to_brat(frame.type) if (role, key) == (trigger_role, trigger) else None)
+        return {key: types.pop() for key, types in uses.items()
+                if len(types) == 1 and None not in types and not _said_about(self.spans[key])}
 
     def _frame_id(self, frame: FrameData) -> str:
-        if set(frame.roles) == {"*"}:
-            return "*"
-        if frame.type in _TRIGGER_ROLES or self._real_trigger(frame) is not None or binary_roles(frame) is None:
-            return self.new_id("E")
-        return self.new_id("R")
+        kind = self.kinds[frame.type]
+        return "*" if kind == _EQUIV else self.new_id("R" if kind == _RELATION else "E")
 
     # -- lines ------------------------------------------------------------------
 
-    def _textbound(self, group: list[SpanData]) -> None:
-        span = group[0]
+    def _textbound(self, span: SpanData) -> None:
         tid = self.new_id("T")
-        label = self.trigger_types.get(span.key) or _name(span.label, "label")
-        self._t_line(tid, label, sorted(part for member in group for part in self._fragments(member)))
-        for member in group:
-            self.tid[member.key] = tid
-        self._who(tid, span, label=span.label if label != span.label else None)
-        for name, value in span.meta.get("attributes", {}).items():
+        self.tid[span.key] = tid
+        event_type = self.triggers.get(span.key)
+        extents = span.details.fragments or [(span.start, span.end)]
+        self._t_line(tid, event_type or _name(span.label, "label"),
+                     sorted(part for start, end in extents for part in self._fragments(span.key, start, end)))
+        if event_type is not None:
+            return  # what brat would refuse on a trigger goes on the events it triggers
+        self._who(tid, span)
+        for name, value in span.details.attributes.items():
             self._attribute(tid, name, value)
-        for entry in span.meta.get("normalizations", []):
+        for entry in span.details.normalizations:
             self.lines["N"].append(f"{self.new_id('N')}\t{entry['type']} {tid} {entry['ref']}\t{entry['text']}")
-        for note in span.meta.get("notes", []):
-            self._note(tid, note)
+        for kind, text in span.details.notes.items():
+            for note in text.split("\n"):
+                self._note(tid, note, kind)
 
-    def _fragments(self, span: SpanData) -> list[tuple[int, int]]:
-        """The span's extent cut at line breaks, which a .ann line cannot hold."""
-        parts = [
-            (span.start + match.start(), span.start + match.end())
-            for match in re.finditer(r"[^\n]+", self.text[span.start : span.end])
-        ]
+    def _fragments(self, key: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The extent start-end cut at line breaks, which a .ann line cannot hold."""
+        parts = [(start + match.start(), start + match.end()) for match in re.finditer(r"[^\n]+", self.text[start:end])]
         if not parts:
-            raise ValidationError(f"span {span.key} holds nothing but line breaks")
+            raise ValidationError(f"span {key} holds nothing but line breaks")
         return parts
 
     def _t_line(self, tid: str, label: str, fragments: list[tuple[int, int]]) -> None:
@@ -534,35 +588,43 @@ class _Writer:
             members = " ".join(self.tid[key] for key in frame.roles["*"])
             self.lines["*"].append(f"*\t{frame_type} {members}")
             return
+        about_trigger: dict[str, str | None] = {}
         if fid[0] == "R":
             args = [f"{_name(_to_brat(role), 'role')}:{self.tid[key]}" for role, key in binary_roles(frame)]
         else:
-            args = self._event_args(frame, frame_ids)
+            args, about_trigger = self._event_args(frame, frame_ids)
             frame_type = f"{frame_type}:{args.pop(0)}"
         self.lines[fid[0]].append(f"{fid}\t{frame_type} {' '.join(args)}".rstrip())
         for name, value in frame.attributes.items():
-            if name == _NOTE:
+            kind = _note_type(name)
+            if kind is not None:
                 for note in value.split("\n"):
-                    self._note(fid, note)
-            elif not name.startswith(_EVENT_ARG):
-                self._attribute(fid, name, value)
-        self._who(fid, frame)
+                    self._note(fid, note, kind)
+            elif not _is_event_arg(name):
+                self._attribute(fid, _to_brat(name), value)
+        self._who(fid, frame, about_trigger)
 
-    def _event_args(self, frame: FrameData, frame_ids: dict[str, str]) -> list[str]:
-        """The trigger's T id (written for the frame if need be), then Role:ID arguments."""
-        trigger = self._real_trigger(frame)
-        trigger_role = _TRIGGER_ROLES.get(frame.type, "trigger") if trigger else None
-        args = [self.tid[trigger] if trigger else self._synthetic_trigger(frame)]
+    def _event_args(self, frame: FrameData, frame_ids: dict[str, str]) -> tuple[list[str], dict[str, str | None]]:
+        """The trigger's T id (written for the frame if need be), then Role:ID arguments; and what the
+        E line's note says about the trigger."""
+        trigger = self._trigger(frame)
+        if trigger is not None and self.triggers.get(trigger) == _to_brat(frame.type):
+            span = self.spans[trigger]
+            label = span.label if span.label != _to_brat(frame.type) else None
+            args, about_trigger = [self.tid[trigger]], _who_fields(span, label, prefix=_TRIGGER_KEY)
+            trigger_role = _TRIGGER_ROLES.get(frame.type, "trigger")
+        else:
+            args, about_trigger, trigger_role = [self._synthetic_trigger(frame)], {"synthetic": "1"}, None
         for role, keys in frame.roles.items():
             if role != trigger_role:
                 args += _numbered(role, [self.tid[key] for key in keys])
         for name, value in frame.attributes.items():
-            if name.startswith(_EVENT_ARG):
+            if _is_event_arg(name):
                 refs = [frame_ids.get(ref, "") for ref in value.split()]
                 if not all(ref.startswith("E") for ref in refs):
                     raise ValidationError(f"frame {frame.key}: {name} must name frames written as events")
                 args += _numbered(name.removeprefix(_EVENT_ARG), refs)
-        return args
+        return args, about_trigger
 
     def _synthetic_trigger(self, frame: FrameData) -> str:
         """A T line only to trigger the frame: over its trigger span's first line, else its first filler's."""
@@ -570,32 +632,42 @@ class _Writer:
         keys = frame.roles.get(_TRIGGER_ROLES.get(frame.type, "trigger")) or (filled[0] if filled else None)
         if not keys:
             raise ValidationError(f"frame {frame.key} has no spans, so brat cannot hold it")
+        span = self.spans[keys[0]]
         tid = self.new_id("T")
-        self._t_line(tid, _to_brat(frame.type), self._fragments(self.spans[keys[0]])[:1])
-        self._note(tid, "origin=import status=accepted synthetic=1")
+        self._t_line(tid, _to_brat(frame.type), self._fragments(span.key, span.start, span.end)[:1])
         return tid
 
     def _attribute(self, target: str, name: str, value: str) -> None:
-        name = _name(_to_brat(name), "attribute name")
+        name = _name(name, "attribute name")
         if "\n" in value:
             raise ValidationError(f"attribute {name} of {target}: a value cannot hold a line break")
         tail = "" if value == "true" else f" {value}"
         self.lines["A"].append(f"{self.new_id('A')}\t{name} {target}{tail}")
 
-    def _note(self, target: str, note: str) -> None:
-        self.lines["#"].append(f"{self.new_id('#')}\tAnnotatorNotes {target}\t{note}")
+    def _note(self, target: str, note: str, kind: str = NOTE) -> None:
+        self.lines["#"].append(f"{self.new_id('#')}\t{_name(kind, 'note type')} {target}\t{note}")
 
-    def _who(self, target: str, item: SpanData | FrameData, label: str | None = None) -> None:
-        """The note saying who made `item`, how, its status (and the span label a trigger's type hides)."""
-        fields = {
-            "annotator": item.annotator,
-            "origin": item.origin,
-            "status": item.status,
-            "score": None if item.score is None else repr(item.score),
-            "layer": item.layer,
-            "label": label,
-        }
+    def _who(self, target: str, item: SpanData | FrameData, extra: dict[str, str | None] | None = None) -> None:
+        """The note saying who made `item`, how, its status (and, on an E line, the same of its trigger)."""
+        fields = _who_fields(item) | (extra or {})
         self._note(target, " ".join(f"{key}={quote(value, safe='')}" for key, value in fields.items() if value))
+
+
+def _said_about(span: SpanData) -> bool:
+    """Whether the span has attributes, normalizations or notes: lines that point at its T line."""
+    return bool(span.details.attributes or span.details.normalizations or span.details.notes)
+
+
+def _who_fields(item: SpanData | FrameData, label: str | None = None, prefix: str = "") -> dict[str, str | None]:
+    fields = {
+        "annotator": item.annotator,
+        "origin": item.origin,
+        "status": item.status,
+        "score": None if item.score is None else repr(item.score),
+        "layer": item.layer,
+        "label": label,
+    }
+    return {prefix + key: value for key, value in fields.items()}
 
 
 def _numbered(role: str, refs: list[str]) -> list[str]:
@@ -614,37 +686,58 @@ def _name(name: str, what: str) -> str:
 
 # -- annotation.conf --------------------------------------------------------------
 
+# NewsGloss spans may nest, share boundaries and cross: brat must allow it between any entities.
+_OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
 
-def annotation_conf(schema: Schema) -> str:
-    """brat's annotation.conf for `schema`: labels as entities, frames as events or relations, attributes.
 
-    A frame type is a relation if it has two single roles, no trigger role and is
-    neither a claim nor a tariff fact; otherwise an event, whose trigger role
-    (trigger; cue for claims) is not listed as an argument. Optional roles get
-    "?", repeatable ones "*" (or "+" when required).
+def annotation_conf(schema: Schema, docs: Sequence[AnnotatedDocument] = ()) -> str:
+    """brat's annotation.conf for `schema` and the documents written with it.
+
+    Labels are entities; frame types relations, equivalences or events as the
+    documents are written (see the module docstring). An event's trigger role is
+    listed as an optional argument, for events that get a written trigger; optional
+    roles get "?", repeatable ones "*" (or "+" when required). Event arguments that
+    are other events, span attributes and frame attributes are declared as used.
     """
-    relations, events = [], []
-    attributes: dict[str, tuple[list[str], list[str]]] = {}
+    kinds = _frame_kinds(docs, schema)
+    event_args: dict[str, dict[str, None]] = defaultdict(dict)  # frame type -> roles filled by events
+    attributes: dict[str, tuple[list[str], list[str]]] = {}  # brat name -> (what it applies to, values)
+
+    def declare(name: str, target: str, values: Sequence[str]) -> None:
+        targets, known = attributes.setdefault(name, ([], []))
+        targets.extend([target] if target not in targets else [])
+        known.extend(value for value in values if value not in known)
+
+    for doc in docs:
+        for span in doc.spans:
+            for name, value in span.details.attributes.items():
+                declare(name, "<ENTITY>", [value])
+        for frame in doc.frames:
+            for name in filter(_is_event_arg, frame.attributes):
+                event_args[frame.type][name.removeprefix(_EVENT_ARG)] = None
+    relations, events = [_OVERLAP], []
     for frame in schema.frames.values():
-        trigger_role = _TRIGGER_ROLES.get(frame.name, "trigger")
-        args = [role for role in frame.roles.values() if role.name != trigger_role]
         name = _to_brat(frame.name)
-        single = trigger_role not in frame.roles and len(args) == 2 and not any(role.multiple for role in args)
-        if frame.name not in _TRIGGER_ROLES and single:
-            relations.append(f"{name}\t" + ", ".join(_conf_arg(role, "") for role in args))
+        kind = kinds[frame.name]
+        if kind == _EQUIV:
+            labels = "|".join(frame.roles["*"].labels)
+            relations.append(f"{name}\tArg1:{labels}, Arg2:{labels}, <REL-TYPE>:symmetric-transitive")
+        elif kind == _RELATION:
+            relations.append(f"{name}\t" + ", ".join(_conf_arg(role, "") for role in frame.roles.values()))
         else:
-            events.append(f"{name}\t" + ", ".join(_conf_arg(role, _repeat(role)) for role in args))
+            trigger_role = _TRIGGER_ROLES.get(frame.name, "trigger")
+            args = [_conf_arg(role, "*" if role.name == trigger_role else _repeat(role)) for role in frame.roles.values()]
+            args += [f"{_to_brat(role)}*:<EVENT>" for role in event_args[frame.name]]
+            events.append(f"{name}\t{', '.join(args)}" if args else name)
         for attribute in frame.attributes.values():
-            types, values = attributes.setdefault(_to_brat(attribute.name), ([], []))
-            types.append(_to_brat(frame.name))
-            values.extend(value for value in attribute.values if value not in values)
+            declare(_to_brat(attribute.name), name, attribute.values)
     sections = {
         "entities": list(schema.labels),
         "relations": relations,
         "events": events,
         "attributes": [
-            f"{name}\tArg:{'|'.join(types)}, Value:{'|'.join(values)}"
-            for name, (types, values) in attributes.items()
+            f"{name}\tArg:{'|'.join(targets)}" + ("" if values == ["true"] else f", Value:{'|'.join(values)}")
+            for name, (targets, values) in attributes.items()
         ],
     }
     header = f"# brat annotation.conf for the NewsGloss schema {schema.name!r} (version {schema.version})\n"
@@ -660,4 +753,3 @@ def _repeat(role: Role) -> str:
     if role.multiple:
         return "+" if role.required else "*"
     return "" if role.required else "?"
-

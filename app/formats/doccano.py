@@ -6,6 +6,8 @@ Reading accepts, in any record, any of:
   document-level (text-classification) labels, kept in article meta["doc_labels"];
 - "entities": [{"id", "start_offset", "end_offset", "label"}] with "relations":
   [{"id", "from_id", "to_id", "type"}] -> FrameData(type, roles={"from": [k], "to": [k]});
+  a relation's "id" may be left out, as doccano's own example does; an entity's
+  "attributes", "normalizations", "notes" and "fragments" are the span's details;
 - "annotations" (doccano 1.x): [{"label", "start_offset", "end_offset", "user"}]
   -> spans whose annotator is the user (as a string); an annotation without
   offsets is a document-level label.
@@ -18,12 +20,25 @@ ends is normalised and its offsets moved to match. A file that is not JSON
 Lines may hold pretty-printed JSON objects (or arrays of them), as doccano's
 relation example does.
 
-Writing: one JSON object a line in the entities/relations form, with
-"annotator", "origin" and "status" (and "score", "layer", "meta" when set) per
-entity and relation; a relation's roles other than from/to go in "roles":
-[first, second]. Frames of other shapes go in "frames" as {"key", "type",
-"roles": {role: [entity id, ...]}, "attributes", who-did-what}; document labels
-in "label"; article fields in "meta".
+Writing follows the rules of doccano's own import (backend/data_import in
+doccano/doccano; tests/test_doccano_conformance.py checks them): doccano reads
+JSONL with pandas, so every line has the same keys (a key missing from some
+lines becomes NaN, which doccano cannot store in an example's meta); every key
+but the text and the label columns becomes the example's meta; a span is
+[start, end, "LABEL"] or {"start_offset", "end_offset", "label"} with start <
+end; a relation's from_id and to_id are entity ids, whole numbers.
+
+- write_doccano, the relation export (a doccano relation-extraction project):
+  {"id", "text", "entities", "relations", "frames", "label", "meta"} on every line.
+  Entities and relations carry "annotator", "origin" and "status" (and "score",
+  "layer", "meta", the span's details when set); a relation's roles other than
+  from/to go in "roles": [first, second]. Frames of other shapes go in "frames" as
+  {"key", "type", "roles": {role: [entity id, ...]}, "attributes", who-did-what};
+  document labels in "label"; article fields in "meta".
+- write_doccano_spans, the sequence-labelling export (a doccano sequence-labelling
+  project): {"id", "text", "label": [[start, end, "LABEL"], ...], "meta"} on
+  every line; document labels in meta "doc_labels". It holds spans only: frames
+  need the relation export.
 """
 
 from __future__ import annotations
@@ -33,6 +48,7 @@ from typing import Any
 
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData
+from app.core.span_details import SpanDetails
 from app.core.schema import Schema
 from app.core.text import first_line
 from app.formats.interop import (
@@ -80,8 +96,22 @@ class _Reader:
         key = f"s{len(self.spans)}"
         start, end = self.source.offsets(start, end, item.error)
         meta = dict(item.get("meta", dict, default={}))
-        self.spans.append(SpanData(key, start, end, str(label), meta=meta, **fields))
+        details = self.details(item, start, end) if isinstance(item.data, dict) else SpanDetails()
+        self.spans.append(SpanData(key, start, end, str(label), meta=meta, details=details, **fields))
         return key
+
+    def details(self, item: Record, start: int, end: int) -> SpanDetails:
+        fragments = []
+        for pair in item.get("fragments", list, default=[]):
+            if not (isinstance(pair, list) and len(pair) == 2):
+                raise item.error(f"a fragment must be [start, end], not {pair!r}")
+            fragments.append(self.source.offsets(*pair, item.error))
+        details = SpanDetails(item.get("attributes", dict, default={}), item.get("normalizations", list, default=[]),
+                              item.get("notes", dict, default={}), fragments)
+        problem = details.problem(start, end)
+        if problem:
+            raise item.error(problem)
+        return details
 
     def label_list(self, key: str) -> None:
         for i, item in enumerate(self.record.get(key, list, default=[])):
@@ -119,10 +149,10 @@ class _Reader:
 
     def frames(self) -> list[FrameData]:
         frames = []
-        for item in self.record.items("relations"):
+        for i, item in enumerate(self.record.items("relations")):
             ends = (self.resolve(item.data.get("from_id"), item), self.resolve(item.data.get("to_id"), item))
             fields = relation_fields(item, ends, _ROLES, "accepted")
-            key = f"r{item.require('id', int, str)}"
+            key = f"r{item.get('id', int, str, default=f'#{i}')}"
             frames.append(FrameData(key=key, type=item.require("type", str), **fields))
         for item in self.record.items("frames"):
             frames.append(frame_from_json(item, lambda ref, item=item: self.resolve(ref, item), "accepted"))
@@ -159,17 +189,46 @@ def _document(record: Record) -> AnnotatedDocument:
 
 
 def write_doccano(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
-    """Write one doccano record a line (see the module docstring); checks the docs against `schema` if given."""
+    """The relation export, one record a line (see the module docstring); checks the docs against `schema`."""
     check_schema(docs, schema)
-    write_json_lines(Path(out_path), [_record(doc) for doc in docs])
+    write_json_lines(Path(out_path), [_record(n, doc) for n, doc in enumerate(docs, start=1)])
 
 
-def _record(doc: AnnotatedDocument) -> dict[str, Any]:
+def write_doccano_spans(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """The sequence-labelling export, one record a line (see the module docstring)."""
+    check_schema(docs, schema)
+    records = []
+    for n, doc in enumerate(docs, start=1):
+        spans = [[span.start, span.end, span.label] for span in doc.spans]
+        meta = _meta(doc) | ({"doc_labels": doc.article.meta["doc_labels"]} if doc.article.meta.get("doc_labels") else {})
+        records.append({"id": _id(n, doc), "text": doc.article.text, "label": spans, "meta": meta})
+    write_json_lines(Path(out_path), records)
+
+
+def _id(n: int, doc: AnnotatedDocument) -> str:
+    return doc.article.external_id if doc.article.external_id is not None else str(n)
+
+
+def _meta(doc: AnnotatedDocument) -> dict[str, Any]:
+    """The article's fields and meta, document labels left out."""
+    article = doc.article
+    fields = {"title": article.title, "source": article.source, "url": article.url, "published": article.published}
+    meta = {key: value for key, value in fields.items() if value}
+    return meta | {key: value for key, value in article.meta.items() if key != "doc_labels"}
+
+
+def _details_json(details: SpanDetails) -> dict[str, Any]:
+    columns = details.columns()
+    return {key: value for key, value in columns.items() if value is not None}
+
+
+def _record(n: int, doc: AnnotatedDocument) -> dict[str, Any]:
     ids = {span.key: i for i, span in enumerate(doc.spans)}
     entities = []
     for span in doc.spans:
         entity = {"id": ids[span.key], "start_offset": span.start, "end_offset": span.end, "label": span.label}
-        entities.append(entity | provenance_json(span) | ({"meta": span.meta} if span.meta else {}))
+        entity |= provenance_json(span) | ({"meta": span.meta} if span.meta else {}) | _details_json(span.details)
+        entities.append(entity)
     relations, frames = [], []
     for frame in doc.frames:
         pair = binary_roles(frame)
@@ -179,20 +238,5 @@ def _record(doc: AnnotatedDocument) -> dict[str, Any]:
         (_, a), (_, b) = pair
         relation = {"id": len(relations), "from_id": ids[a], "to_id": ids[b], "type": frame.type}
         relations.append(relation | relation_json(frame, _ROLES))
-    article = doc.article
-    fields = {
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
-        "published": article.published,
-    }
-    meta = {key: value for key, value in fields.items() if value}
-    meta |= {key: value for key, value in article.meta.items() if key != "doc_labels"}
-    record: dict[str, Any] = {"text": article.text, "entities": entities, "relations": relations}
-    if article.external_id is not None:
-        record["id"] = article.external_id
-    if frames:
-        record["frames"] = frames
-    if article.meta.get("doc_labels"):
-        record["label"] = list(article.meta["doc_labels"])
-    return record | {"meta": meta}
+    return {"id": _id(n, doc), "text": doc.article.text, "entities": entities, "relations": relations,
+            "frames": frames, "label": list(doc.article.meta.get("doc_labels", [])), "meta": _meta(doc)}

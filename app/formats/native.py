@@ -1,7 +1,7 @@
 """NewsGloss's own format: one JSON file holding a whole project, row for row.
 
-Schema copies, annotators, articles, spans, frames with their role slots,
-progress and the change log, with their ids and timestamps. Importing it into a
+Schema copies, annotators, articles, spans (with their attributes,
+normalizations, notes and fragments), frames with their role slots, progress and the change log, with their ids and timestamps. Importing it into a
 new project and exporting again gives the same file.
 """
 
@@ -13,11 +13,13 @@ from typing import Any
 
 from app import __version__
 from app.core.errors import InputError
+from app.core.span_details import SpanDetails
 from app.core.project import Project
 from app.core.text import normalize_text
 from app.store.dump import TABLES
 
 FORMAT = "newsgloss-native"
+DETAILS = ("attributes", "normalizations", "notes", "fragments")  # span columns, as SpanDetails.from_columns takes them
 VERSION = 1
 
 
@@ -51,7 +53,7 @@ def read_native(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 def _check_texts(path: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
     """What the database cannot check: article texts as NewsGloss stores them (what Qt shows unchanged),
-    and every span inside its article's text."""
+    every span inside its article's text, and its details well formed."""
     lengths = {}
     for row in tables["article"]:
         key, text = row.get("id"), row.get("text")
@@ -68,6 +70,12 @@ def _check_texts(path: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
         if not (_whole(start) and _whole(end) and 0 <= start < end <= lengths[article]):
             raise InputError(path, f"span {row.get('id')!r} at {start!r}-{end!r} does not fit the text of "
                                    f"article {article!r} (0-{lengths[article]})")
+        try:
+            problem = SpanDetails.from_columns(*(row.get(name) for name in DETAILS)).problem(start, end)
+        except (TypeError, ValueError, AttributeError):
+            problem = "its attributes, normalizations, notes or fragments are not of the right kind"
+        if problem:
+            raise InputError(path, f"span {row.get('id')!r}: {problem}")
 
 
 def _whole(value: Any) -> bool:

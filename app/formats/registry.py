@@ -20,6 +20,7 @@ WRITERS = {
     "brat": "app.formats.brat:write_brat",
     "conll": "app.formats.conll:write_conll",
     "doccano": "app.formats.doccano:write_doccano",
+    "doccano-spans": "app.formats.doccano:write_doccano_spans",
     "docbin": "app.formats.docbin:write_docbin",
 }
 FRAME_EXPORTS = ("facts-jsonl", "claims-jsonl")
@@ -32,6 +33,7 @@ FILE_FILTERS = {
     "brat": "brat standoff folder",
     "conll": "CoNLL IOB (*.conll *.iob *.txt)",
     "doccano": "doccano JSONL (*.jsonl *.json)",
+    "doccano-spans": "doccano sequence-labelling JSONL (*.jsonl)",
     "docbin": "spaCy DocBin (*.spacy)",
     "native": "NewsGloss project (*.json)",
     "facts-jsonl": "Tariff facts JSONL (*.jsonl)",

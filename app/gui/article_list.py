@@ -2,25 +2,88 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from app.core.articles import ArticleSummary
+from app.core.articles import ArticleQuery, ArticleSummary
 from app.gui.record_model import RecordTableModel
 
 STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
 ID_ROLE = Qt.ItemDataRole.UserRole
+SEARCH_PAUSE_MS = 150
 
 
 class ArticleListModel(RecordTableModel):
-    COLUMNS = ("Article", "Status", "Spans", "Frames")
+    """The articles a query lists, fetched from the project a page at a time as the view scrolls
+    (canFetchMore / fetchMore); sorting asks the project again, in the new order."""
 
-    def set_articles(self, rows: list[ArticleSummary]) -> None:
+    COLUMNS = ("Article", "Status", "Spans", "Frames")
+    SORTS = ("title", "progress", "spans", "frames")  # by column
+    PAGE = 200
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.query = ArticleQuery()
+        self._page: Callable[[ArticleQuery, int, int], list[ArticleSummary]] = lambda query, offset, limit: []
+        self._count: Callable[[ArticleQuery], int] = lambda query: 0
+        self._position: Callable[[ArticleQuery, int], int | None] = lambda query, article_id: None
+        self._total = 0
+
+    def set_source(self, project) -> None:
+        """Where rows come from: the project's article_page, count_articles and article_position."""
+        self._page, self._count, self._position = project.article_page, project.count_articles, \
+            project.article_position
+        self.set_query(self.query)
+
+    def set_query(self, query: ArticleQuery) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self.query = query
+        self._total = self._count(query)
+        self._rows = self._page(query, 0, self.PAGE)
         self.endResetModel()
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def total(self) -> int:
+        """How many articles the query lists, loaded or not."""
+        return self._total
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if not self.canFetchMore(parent):
+            return
+        rows = self._page(self.query, len(self._rows), self.PAGE)
+        if not rows:  # fewer than counted: others deleted some meanwhile
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def load_row_of(self, article_id: int) -> int:
+        """The row of `article_id`, fetching pages until it is loaded; -1 if the query does not list it."""
+        row = self.row_of(article_id)
+        if row >= 0 or not self.canFetchMore():
+            return row
+        wanted = self._position(self.query, article_id)
+        if wanted is None:
+            return -1
+        rows = self._page(self.query, len(self._rows), wanted + 1 - len(self._rows) + self.PAGE)
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        return self.row_of(article_id)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        key = self.SORTS[column] if 0 <= column < len(self.SORTS) else "id"
+        self.set_query(replace(self.query, sort=key, descending=order == Qt.SortOrder.DescendingOrder))
 
     def update_article(self, article_id: int, **changes) -> None:
         for i, row in enumerate(self._rows):
@@ -49,33 +112,6 @@ class ArticleListModel(RecordTableModel):
         return None
 
 
-class ArticleFilter(QSortFilterProxyModel):
-    """Search in title and source; keep one status or all."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._needle = ""
-        self._status: str | None = None
-        self.setSortRole(Qt.ItemDataRole.DisplayRole)
-
-    def set_search(self, text: str) -> None:
-        self.beginFilterChange()
-        self._needle = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_status(self, status: str | None) -> None:
-        self.beginFilterChange()
-        self._status = status
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row, source_parent):
-        article = self.sourceModel().article(source_row)
-        if self._status and article.progress != self._status:
-            return False
-        haystack = f"{article.title}\n{article.source or ''}".casefold()
-        return self._needle in haystack
-
-
 class ArticlePanel(QWidget):
     """Search box, status filter and the list; emits the article chosen."""
 
@@ -84,8 +120,6 @@ class ArticlePanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = ArticleListModel(self)
-        self.proxy = ArticleFilter(self)
-        self.proxy.setSourceModel(self.model)
 
         self.search = QLineEdit(placeholderText="Search titles and sources (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -98,7 +132,7 @@ class ArticlePanel(QWidget):
 
         self.view = QTableView()
         self.view.setObjectName("articleList")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSortingEnabled(True)
@@ -126,26 +160,49 @@ class ArticlePanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view)
 
-        self.search.textChanged.connect(self.proxy.set_search)
-        self.status.currentIndexChanged.connect(lambda _: self.proxy.set_status(self.status.currentData()))
+        # The project is asked again once typing pauses, not at every key.
+        self._searching = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
+        self._searching.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._searching.start)
+        self.status.currentIndexChanged.connect(self.apply_filters)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def apply_filters(self) -> None:
+        """List the articles that match the search box and the status filter now."""
+        self._searching.stop()
+        query = replace(self.model.query, search=self.search.text(), progress=self.status.currentData())
+        if query != self.model.query:
+            current = self.view.currentIndex().data(ID_ROLE)
+            self.model.set_query(query)
+            row = self.model.row_of(current) if current is not None else -1
+            if row >= 0:
+                self.view.selectionModel().blockSignals(True)
+                self.view.setCurrentIndex(self.model.index(row, 0))
+                self.view.selectionModel().blockSignals(False)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
             self.articleChosen.emit(current.data(ID_ROLE))
 
-    def select_article(self, article_id: int) -> None:
-        """Make `article_id` current in the list (showing it even if a filter hid it)."""
-        row = self.model.row_of(article_id)
-        if row < 0:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
+    def select_article(self, article_id: int) -> bool:
+        """Make `article_id` current in the list (clearing a search or filter that hid it); False if
+        the project has no such article."""
+        row = self.model.load_row_of(article_id)
+        if row < 0 and (self.search.text() or self.status.currentIndex()):
+            self.search.blockSignals(True)
             self.search.clear()
+            self.search.blockSignals(False)
+            self.status.blockSignals(True)
             self.status.setCurrentIndex(0)
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            self.status.blockSignals(False)
+            self.apply_filters()
+            row = self.model.load_row_of(article_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
+        return True
 
     def selected_ids(self) -> list[int]:
         return [index.data(ID_ROLE) for index in self.view.selectionModel().selectedRows()]
@@ -153,6 +210,8 @@ class ArticlePanel(QWidget):
     def step(self, delta: int) -> int | None:
         """The article `delta` rows below (or above) the current one, as shown; None at the ends."""
         row = self.view.currentIndex().row() + delta
-        if 0 <= row < self.proxy.rowCount():
-            return self.proxy.index(row, 0).data(ID_ROLE)
+        if row >= self.model.rowCount():
+            self.model.fetchMore()
+        if 0 <= row < self.model.rowCount():
+            return self.model.index(row, 0).data(ID_ROLE)
         return None

@@ -17,7 +17,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pyqtgraph as pg  # noqa: E402  (after choosing the Qt binding)
 from pyqtgraph.exporters import ImageExporter  # noqa: E402
 from PySide6.QtCore import QEvent, Signal  # noqa: E402
-from PySide6.QtGui import QFontMetrics, QPalette  # noqa: E402
+from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette, QShortcut  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QComboBox,
     QFileDialog,
@@ -208,6 +208,8 @@ class Dashboard(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(grid, 1)
+        for keys in ("Escape", "Ctrl+W"):  # shown as a window of its own, it closes as one
+            QShortcut(QKeySequence(keys), self, self.close)
 
     def set_figures(self, figures: DashboardFigures) -> None:
         self.figures = figures

@@ -50,7 +50,7 @@ class FrameEditor(QWidget):
         self._combos: dict[str, QComboBox] = {}
 
         buttons = QHBoxLayout()
-        for index, (name, ftype) in enumerate(schema.frames.items()):
+        for name, ftype in schema.frames.items():
             button = QPushButton(f"New {name.replace('_', ' ')}")
             button.setObjectName(f"new_{name}")
             button.setToolTip(ftype.description)
@@ -64,10 +64,17 @@ class FrameEditor(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemActivated.connect(lambda item: self.jumpRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        # Room for four frames (two lines each) however tall the open frame's form is.
+        self.list.setMinimumHeight(8 * self.list.fontMetrics().lineSpacing() + 2 * self.list.frameWidth() + 8)
 
         self.detail = QGroupBox("No frame chosen")
         self.form = QFormLayout(self.detail)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.hint = QLabel()  # what the number keys would fill now, kept up to date by the window
+        self.hint.setObjectName("roleHint")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # it quotes article text
+        self.hint.setWordWrap(True)
 
         actions = QHBoxLayout()
         self.jump_button = QPushButton("Show in text")
@@ -82,6 +89,7 @@ class FrameEditor(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.detail)
+        layout.addWidget(self.hint)
         layout.addLayout(actions)
         self._show_detail(None)
 
@@ -115,6 +123,10 @@ class FrameEditor(QWidget):
                 self._show_detail(self._frames[frame_id])
                 self.currentFrameChanged.emit(frame_id)
                 return
+
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
 
     def current_frame_id(self) -> int | None:
         item = self.list.currentItem()

@@ -1,4 +1,4 @@
-"""Who is annotating: asked once, on the first start, and remembered in the settings."""
+"""Who is annotating: asked once, on the first start, and stored where the command line reads it too."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ class IdentityDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("identityDialog")
         self.setWindowTitle("Who is annotating?")
-        intro = QLabel("Every span, frame and review decision you make is recorded under your name. "
-                       "In a shared project each annotator works in their own layer; reviewers see every "
-                       "layer and adjudicate them into gold. Edit > Preferences… changes both later.")
+        intro = QLabel("Every span, frame and review decision you make is recorded under your name, "
+                       "here and on the command line. In a shared project each annotator works in their own "
+                       "layer; reviewers see every layer and adjudicate them into gold. Your role is given "
+                       "in the first project you open; where a reviewer is already at work, only they can "
+                       "make you one. Edit > Preferences… changes both later.")
         intro.setWordWrap(True)
         self.name_edit = QLineEdit(default_annotator())
         self.name_edit.setObjectName("identityName")

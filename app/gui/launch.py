@@ -14,11 +14,16 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
             article_id: int | None = None) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.gui.platform_check import xcb_problem
+
+    if problem := xcb_problem():
+        print(f"newsgloss: error: {problem}", file=sys.stderr)
+        return 1
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from app.core.locations import ENV_ANNOTATOR, chosen_location, default_project_path
+    from app.core.locations import chosen_location
     from app.gui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -30,17 +35,18 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     settings = QSettings()
     apply_theme(settings.value("theme", "system"))
     location = chosen_location(project_option) or settings.value("last_project") or None
-    annotator = annotator or os.environ.get(ENV_ANNOTATOR) or settings.value("annotator") or None
+    try:
+        annotator = who_is_annotating(annotator, settings)
+    except NewsGlossError as err:
+        print(f"newsgloss: error: {err}", file=sys.stderr)
+        return 1
     if screenshot is not None:
         return _screenshot(settings, location, annotator, screenshot, article_id)
     role = None
     if annotator is None:
-        annotator, role = _ask_identity(settings)
+        annotator, role = _ask_identity()
     controller = AppController(settings, annotator, role)
-    if location is None and not default_project_path().exists():
-        controller.welcome()
-    elif not controller.open(location):
-        return 1
+    controller.start(location)
     if os.environ.get("NEWSGLOSS_EXIT_WHEN_SHOWN"):  # startup timing, see app/gui/first_paint.py
         from app.gui.first_paint import quit_after_first_paint
 
@@ -50,14 +56,29 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
     return code
 
 
-def _ask_identity(settings) -> tuple[str, str]:
-    """First start: the person's name (kept in the settings) and role (set in each project they open)."""
+def who_is_annotating(option: str | None, settings) -> str | None:
+    """Who is annotating (app.core.identity), moving a name that an older version kept in the
+    Qt settings to where the command line reads it too."""
+    from app.core.identity import chosen_annotator, store_annotator
+
+    chosen = chosen_annotator(option)
+    if chosen is None and settings.value("annotator"):
+        chosen = settings.value("annotator")
+        store_annotator(chosen)
+        settings.remove("annotator")
+    return chosen
+
+
+def _ask_identity() -> tuple[str, str]:
+    """First start: the person's name (stored for the app and the command line) and role (given in
+    the first project they open)."""
+    from app.core.identity import store_annotator
     from app.gui.identity import IdentityDialog
 
     dialog = IdentityDialog()
     dialog.exec()
     name, role = dialog.choice()
-    settings.setValue("annotator", name)
+    store_annotator(name)
     return name, role
 
 
@@ -92,8 +113,8 @@ class AppController:
     """Keeps one project window open at a time; opens projects, recent ones, and the welcome page."""
 
     def __init__(self, settings, annotator: str | None, role: str | None = None):
-        """`role`: chosen on the first start; "reviewer" is asked for in the first project opened (an
-        annotator is what a newcomer is anyway, and the first person to work on a project reviews it)."""
+        """`role`: chosen on the first start, and given in the first project opened (there, without
+        it, the first person to act would become the reviewer)."""
         from app.gui.recent import RecentProjects
 
         self.settings = settings
@@ -118,15 +139,15 @@ class AppController:
             if location is not None and not create:
                 self.recent.remove(location)
             return False
-        if self.role == "reviewer" and project.role() != "reviewer":
+        if self.role is not None and project.role() != self.role:
             try:
                 project.set_role(project.annotator, self.role)
             except NewsGlossError as err:  # the project has a reviewer already, who gives roles
-                QMessageBox.information(None, "NewsGloss", f"You work here as an annotator: {err}")
+                QMessageBox.information(None, "NewsGloss", f"You work in this project as {project.role()}, "
+                                        f"not {self.role}: {err}")
         self.role = None
         shown = location or str(default_project_path())
         self.settings.setValue("last_project", shown)
-        self.settings.setValue("annotator", project.annotator)
         self.recent.add(shown)
         previous = self.window
         self.window = MainWindow(project, self.settings, recent=self.recent)
@@ -138,6 +159,15 @@ class AppController:
                 old.close()
         self.welcome_window = None
         return True
+
+    def start(self, location: str | None) -> None:
+        """The first window: the chosen or last project, else the default one with the sample article.
+
+        A project that cannot be opened (moved, deleted, a server down) leads to the welcome page,
+        where a recent or new project can be chosen, rather than to no window at all.
+        """
+        if not self.open(location):
+            self.welcome()
 
     def welcome(self) -> None:
         """First run: a page that offers the sample project, an import, a new project or a recent one."""

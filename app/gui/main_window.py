@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -80,6 +81,11 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[int, QUndoStack] = {}
         self._roles_of_span: dict[int, list[str]] = {}
+        self._step_refused = False  # set when the services refuse a command of the current step
+        self._review_item: tuple[str, int] | None = None  # the Review panel's item last shown in the text
+        self._showing = False  # the window is selecting text to show something, not the person
+        self._shown_not_chosen = False  # the text selection shows a review item or frame: no role source
+        self._clicked_span: int | None = None  # the span clicked in the text, until the cursor moves
 
         path = sqlite_path(project.url)
         self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
@@ -112,7 +118,7 @@ class MainWindow(QMainWindow):
         docks[2].raise_()
         self.frames_dock = docks[1]
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
-        self.resizeDocks(docks[1:], [480, 400], Qt.Orientation.Vertical)
+        self.resizeDocks(docks[1:], [540, 300], Qt.Orientation.Vertical)
 
         self._build_actions()
         self._build_menus()
@@ -172,12 +178,14 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        # Keys are spelled out, not QKeySequence.StandardKey: those differ by platform (Redo is
+        # Ctrl+Shift+Z on X11, Ctrl+Y elsewhere, Quit is nothing offscreen), so a key listed twice
+        # or missing would only show on some desktops.
         self.undo_action = self.undo_group.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_group.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
-        self.delete_action = self._action("Delete span", self.delete_current_span,
-                                          [QKeySequence.StandardKey.Delete, "Backspace"],
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.delete_action = self._action("Delete span", self.delete_current_span, ["Del", "Backspace"],
                                           "Delete the chosen span")
         self.next_span_action = self._action("Next span", lambda: self.step_span(1), "]")
         self.prev_span_action = self._action("Previous span", lambda: self.step_span(-1), "[")
@@ -231,12 +239,12 @@ class MainWindow(QMainWindow):
         self.guidelines_action = self._action("Annotation guidelines", self.show_guidelines, "Shift+F1")
         self.preferences_action = self._action("Preferences…", self.show_preferences, "Ctrl+,")
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.open_action = self._action("Open project…", self._open_project_dialog, QKeySequence.StandardKey.Open)
+        self.open_action = self._action("Open project…", self._open_project_dialog, "Ctrl+O")
         self.open_url_action = self._action("Open shared project…", self._open_url_dialog, "Ctrl+Shift+O",
                                             "Open a project on a database server by its URL")
-        self.new_action = self._action("New project…", self._new_project_dialog, QKeySequence.StandardKey.New)
+        self.new_action = self._action("New project…", self._new_project_dialog, "Ctrl+N")
         self.about_action = self._action("About NewsGloss", self._about)
-        self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
 
     def _make_label_actions(self) -> None:
         self.label_actions: dict[str, QAction] = {}
@@ -336,7 +344,9 @@ class MainWindow(QMainWindow):
             lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
         self.state.failed.connect(self._refused)
         self.text_view.spanClicked.connect(self._span_clicked)
-        self.annotations.spanActivated.connect(self.text_view.select_span)
+        self.text_view.selectionRangeChanged.connect(self._text_choice_changed)
+        self.text_view.cursorPositionChanged.connect(self._text_choice_changed)
+        self.annotations.spanActivated.connect(lambda span_id: self._show(self.text_view.select_span, span_id))
         self._connect_frame_editor()
         self.review_queue.currentChanged.connect(self._review_current_changed)
         self.review_queue.decided.connect(self.decide)
@@ -349,7 +359,7 @@ class MainWindow(QMainWindow):
         self.adjudication.adoptRequested.connect(
             lambda spans, frames, merge: self._push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
         self.adjudication.removeRequested.connect(self.remove_from_gold)
-        self.adjudication.rangeChosen.connect(self.text_view.select_range)
+        self.adjudication.rangeChosen.connect(lambda start, end: self._show(self.text_view.select_range, start, end))
         self.adjudication_dock.visibilityChanged.connect(self._adjudication_timer.start)
 
     def _connect_frame_editor(self) -> None:
@@ -360,16 +370,15 @@ class MainWindow(QMainWindow):
         self.frame_editor.deleteRequested.connect(
             lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
         self.frame_editor.jumpRequested.connect(self.jump_to_frame)
+        self.frame_editor.currentFrameChanged.connect(lambda _id: self._update_role_hint())
 
     # --------------------------------------------------------------- articles
 
     def reload_articles(self) -> None:
-        self.articles.model.set_articles(self.project.articles())
+        self.articles.model.set_source(self.project)
         wanted = self.settings.value("last_article", type=int)
-        rows = self.articles.model.rowCount()
-        if rows:
-            ids = [self.articles.model.article(r).id for r in range(rows)]
-            self.articles.select_article(wanted if wanted in ids else ids[0])
+        if not (wanted and self.articles.select_article(wanted)) and self.articles.model.rowCount():
+            self.articles.select_article(self.articles.model.article(0).id)
 
     def open_article(self, article_id: int) -> None:
         if article_id == self.state.article_id:
@@ -443,6 +452,8 @@ class MainWindow(QMainWindow):
         self.text_view.select_span(ids[index % len(ids)])
 
     def _span_clicked(self, span_id: int) -> None:
+        self._clicked_span = span_id
+        self._update_role_hint()
         self.annotations.show_span(span_id)
         span = self.state.spans.get(span_id)
         if span is not None:
@@ -502,39 +513,116 @@ class MainWindow(QMainWindow):
         if frame_id is None:
             self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
             return
-        roles = list(self.schema.frame(self.state.frames[frame_id].type).roles)
-        if number <= len(roles):
-            self.fill_role(frame_id, roles[number - 1])
+        frame_type = self.state.frames[frame_id].type
+        roles = list(self.schema.frame(frame_type).roles)
+        if number > len(roles):
+            self.statusBar().showMessage(
+                f"A {frame_type.replace('_', ' ')} has {len(roles)} roles: keys 1–{len(roles)}", 4000)
+            return
+        self.fill_role(frame_id, roles[number - 1])
+
+    def _role_source(self) -> tuple[int, int] | None:
+        """The text the number keys fill a role from: the text selection, else the span clicked in
+        the text; None when the person has chosen nothing there (a selection the window made to
+        show a review item or a frame is no choice)."""
+        if self._shown_not_chosen:
+            return None
+        selection = self.text_view.selection_range()
+        if selection is not None:
+            return selection
+        span = self.state.spans.get(self._clicked_span)
+        return None if span is None else (span.start, span.end)
+
+    def _filler(self, role_name: str, source: tuple[int, int]) -> tuple[int | None, str] | str:
+        """What the role would be filled with from `source`: (the span's id, or None for a new span;
+        its label), or why it cannot be, in words."""
+        role = self.schema.frame(self.state.frames[self.frame_editor.current_frame_id()].type).roles[role_name]
+        clicked = self.state.spans.get(self._clicked_span)
+        if clicked is not None and self.text_view.selection_range() is None:
+            if clicked.label not in role.labels:
+                return f"takes {' or '.join(role.labels)}, not {clicked.label}"
+            return clicked.id, clicked.label
+        fitting = [s for s in self.state.spans.values() if (s.start, s.end) == source and s.label in role.labels]
+        return (fitting[0].id, fitting[0].label) if fitting else (None, role.labels[0])
+
+    def _snippet(self, start: int, end: int) -> str:
+        text = self.state.article.text[start:end].replace("\n", " ")
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    def _update_role_hint(self) -> None:
+        """Tell, beside the frame, what the number keys would fill now."""
+        frame_id = self.frame_editor.current_frame_id()
+        if frame_id is None or frame_id not in self.state.frames:
+            self.frame_editor.set_hint("")
+            return
+        source = self._role_source()
+        if source is None:
+            self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
+            return
+        quoted = f"“{self._snippet(*source)}”"
+        using, making, refused = [], [], {}
+        for number, role_name in enumerate(self.schema.frame(self.state.frames[frame_id].type).roles, start=1):
+            filler = self._filler(role_name, source)
+            key = f"{number} {role_name}"
+            if isinstance(filler, str):
+                refused[key] = filler
+            elif filler[0] is None:
+                making.append(f"{key} ({filler[1]})")
+            else:
+                using.append(key)
+        lines = [f"{', '.join(using)} ← {quoted}"] if using else []
+        if making:
+            lines.append(f"{', '.join(making)} ← {quoted}, a new span")
+        lines += [f"{key}: {why}" for key, why in refused.items()]
+        self.frame_editor.set_hint("\n".join(lines))
+
+    def _text_choice_changed(self, *_args) -> None:
+        """The person moved the cursor or the selection: what they chose before no longer counts."""
+        if not self._showing:
+            self._shown_not_chosen = False
+            self._clicked_span = None
+        self._update_role_hint()
+
+    def _show(self, select, *args) -> None:
+        """Select text to show the person something (a review item, a frame, a table row)."""
+        self._showing = True
+        try:
+            select(*args)
+        finally:
+            self._showing = False
+        self._shown_not_chosen = True
+        self._clicked_span = None
+        self._update_role_hint()
 
     def fill_role(self, frame_id: int, role_name: str) -> None:
-        """Fill a role with the selected span, or with a new span over the selected text."""
+        """Fill a role from the text the person chose: a span there, or a new span over the selection."""
+        if self.frame_editor.current_frame_id() != frame_id:
+            self.frame_editor.set_current(frame_id)
         frame = self.state.frames[frame_id]
         role = self.schema.frame(frame.type).roles[role_name]
-        selection = self.text_view.selection_range()
-        current = self.text_view.current_span_id()
-        span_id = None
-        if selection is not None:
-            span_id = next((s.id for s in self.state.spans.values()
-                            if (s.start, s.end) == selection and s.label in role.labels), None)
-        elif current in self.state.spans:
-            span_id = current
-        if span_id is None and selection is None:
-            self.statusBar().showMessage(f"Select the {role_name} in the text, or click its span", 4000)
+        source = self._role_source()
+        if source is None:
+            self.statusBar().showMessage(f"Not filled: select the {role_name} in the text, or click its span", 6000)
             return
-        stack = self.undo_group.activeStack()
-        stack.beginMacro(f"Fill {role_name}")
-        try:
+        filler = self._filler(role_name, source)
+        if isinstance(filler, str):
+            self.statusBar().showMessage(f"Not filled: {role_name} {filler}; select the text to make a "
+                                         f"{role.labels[0]} span", 6000)
+            return
+        span_id, label = filler
+        start, end = source
+        with self._step(f"Fill {role_name}"):
             if span_id is None:
-                add = commands.AddSpan(self.state, *selection, role.labels[0])
+                add = commands.AddSpan(self.state, start, end, label)
                 if not self._push(add):
                     return
                 span_id = add.span.id
             fillers = frame.role(role_name) + [span_id] if role.multiple else [span_id]
             if span_id not in frame.role(role_name):
                 self._push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
-        finally:
-            stack.endMacro()
-        self.text_view.select_span(span_id)
+        if not self._step_refused:
+            self.text_view.clear_selection()  # the next role is chosen afresh, never filled from this one
+            self.statusBar().showMessage(f"{role_name} ← “{self._snippet(start, end)}”", 4000)
         self.frame_editor.set_current(frame_id)
 
     def clear_role(self, frame_id: int, role_name: str) -> None:
@@ -548,7 +636,7 @@ class MainWindow(QMainWindow):
         spans = [self.state.spans[i] for s in self.state.frames[frame_id].slots
                  for i in [s.span_id] if i in self.state.spans]
         if spans:
-            self.text_view.select_range(min(s.start for s in spans), max(s.end for s in spans))
+            self._show(self.text_view.select_range, min(s.start for s in spans), max(s.end for s in spans))
             self.text_view.setFocus()
 
     def _frames_changed(self) -> None:
@@ -583,7 +671,7 @@ class MainWindow(QMainWindow):
         self._start_suggesting(self.articles.selected_ids())
 
     def suggest_all(self) -> None:
-        self._start_suggesting([self.articles.model.article(r).id for r in range(self.articles.model.rowCount())])
+        self._start_suggesting(self.project.article_ids())
 
     def _start_suggesting(self, article_ids: list[int]) -> None:
         if not article_ids:
@@ -714,7 +802,7 @@ class MainWindow(QMainWindow):
 
     def _reload_articles_keeping_current(self) -> None:
         current = self.state.article_id
-        self.articles.model.set_articles(self.project.articles())
+        self.articles.model.reload()
         if current is not None:
             self.articles.select_article(current)
         elif self.articles.model.rowCount():
@@ -768,9 +856,6 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.project.annotators(), self)
         if dialog.exec():
             fmt, target, selection = dialog.choice(self.state.article_id)
-            if str(target) in ("", "."):
-                self._refused("Choose where to export to")
-                return
             project = self.project
             self._run_task(f"Exporting {fmt}…",
                            lambda progress: export_path(project, fmt, target, selection, progress=progress),
@@ -838,17 +923,18 @@ class MainWindow(QMainWindow):
 
     def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
         """Correct a suggestion (label or boundaries) and accept it, as one undoable step."""
-        stack = self.undo_group.activeStack()
-        stack.beginMacro(text)
-        try:
+        with self._step(text):
             if self._push(commands.ChangeSpan(self.state, span_id, text, **changes)):
                 self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id]))
-        finally:
-            stack.endMacro()
 
     def _review_current_changed(self, kind: str, item_id: int) -> None:
+        """Show the Review panel's current item in the text when the person moves to another one;
+        the panel's refresh after an edit (a new frame, a tag) leaves the text where it is."""
+        if (kind, item_id) == self._review_item:
+            return
+        self._review_item = (kind, item_id)
         if kind == "span" and item_id in self.state.spans:
-            self.text_view.select_span(item_id)
+            self._show(self.text_view.select_span, item_id)
         elif kind == "frame" and item_id in self.state.frames:
             self.frame_editor.set_current(item_id)
             self.jump_to_frame(item_id)
@@ -858,23 +944,20 @@ class MainWindow(QMainWindow):
             self.review_queue.set_suggestions(self.state.article.text, self.state.spans, self.state.frames)
 
     def _refresh_adjudication(self) -> None:
-        if self.state.article is not None and self.adjudication_dock.isVisible():
+        # A dock behind another's tab counts as visible; only its visible region says it is not on screen.
+        if self.state.article is not None and not self.adjudication_dock.visibleRegion().isEmpty():
             spans, frames = list(self.state.spans.values()), list(self.state.frames.values())
             self.adjudication.set_candidates(candidates(self.state.article.text, spans, frames),
                                              people_layers(spans, frames))
 
     def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        stack = self.undo_group.activeStack()
-        stack.beginMacro("Take out of gold")
-        try:
+        with self._step("Take out of gold"):
             for frame_id in frame_ids:
                 if frame_id in self.state.frames and not self._push(commands.DeleteFrame(self.state, frame_id)):
                     return
             for span_id in span_ids:
                 if span_id in self.state.spans and not self._push(commands.DeleteSpan(self.state, span_id)):
                     return
-        finally:
-            stack.endMacro()
 
     def _toggle_adjudication(self) -> None:
         """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
@@ -930,7 +1013,28 @@ class MainWindow(QMainWindow):
         if stack is None:
             return False
         stack.push(command)
+        if not command.ok:
+            self._step_refused = True
         return command.ok
+
+    @contextmanager
+    def _step(self, text: str):
+        """Group the commands pushed inside into one undoable step, all or nothing: if the services
+        refuse one, those already done are undone and the step leaves the stack (QUndoStack keeps a
+        macro whose commands were all dropped, and Edit would offer to undo what never happened)."""
+        stack = self.undo_group.activeStack()
+        self._step_refused = False
+        stack.beginMacro(text)
+        try:
+            yield
+        finally:
+            stack.endMacro()
+            if self._step_refused:
+                step = stack.command(stack.index() - 1)
+                for child in reversed([step.child(i) for i in range(step.childCount())]):
+                    child.undo()
+                step.setObsolete(True)
+                stack.undo()  # an obsolete command is dropped, not undone again
 
     def _refused(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -1034,24 +1138,21 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(self._shortcut_rows(), self).exec()
 
     def _shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every action that has keys, each key once; the nine role keys share one row."""
         rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
-        actions = [self.new_action, self.open_action, self.import_action, self.export_action, self.undo_action, self.redo_action, self.delete_action, self.next_span_action,
-                   self.prev_span_action, self.clear_action, *self.label_actions.values(),
-                   *self.frame_actions.values(), self.suggest_action, self.suggest_all_action,
-                   self.accept_action, self.reject_action, self.skip_action, self.fix_action, self.train_action,
-                   self.next_article_action, self.prev_article_action,
-                   self.done_action, self.search_action, self.dashboard_action, self.agreement_action,
-                   self.snap_action, self.show_others_action, self.adjudicate_action, self.bigger_action,
-                   self.smaller_action, self.preferences_action, self.shortcuts_action, self.guidelines_action,
-                   self.quit_action]
-        for action in actions:
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-            rows.append((action.text().replace("&", ""), keys))
+        for action in self.key_actions():
+            if action not in self.role_actions:
+                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+                rows.append((action.text().replace("&", ""), keys))
         rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
         rows.append(("Adjudicate: into gold, merge frames, all agreed, out of gold",
                      "Enter, M, Shift+Enter, Delete in the Adjudicate table"))
         rows.append(("Open the article under the cursor", "Arrow keys in the article list"))
         return rows
+
+    def key_actions(self) -> list[QAction]:
+        """The window's actions that have keys: Undo and Redo, then the rest in the order made."""
+        return [self.undo_action, self.redo_action, *(a for a in self.actions() if a.shortcuts())]
 
     def _about(self) -> None:
         box = QMessageBox(self)

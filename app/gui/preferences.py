@@ -1,8 +1,9 @@
 """Edit > Preferences: annotator name, text font, theme, token snapping, spaCy model.
 
-The dialog reads and writes the same QSettings keys as the window ("annotator",
-"font_family", "font_size", "theme", "snap_to_tokens", "model"). On OK it writes the
-settings that changed and emits `applied` with them; the window applies them.
+The dialog reads and writes the same QSettings keys as the window ("font_family",
+"font_size", "theme", "snap_to_tokens", "model"), and the annotator's name where the
+command line reads it too (app.core.identity). On OK it writes the settings that changed
+and emits `applied` with them; the window applies them.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
+from app.core.identity import store_annotator, stored_annotator
 from app.core.project import default_annotator
 from app.gui.theme import THEMES
 
-KEYS = ("annotator", "font_family", "font_size", "theme", "snap_to_tokens", "model")
 DEFAULT_FONT_SIZE = 13
 FONT_SIZES = (8, 32)  # what View > Bigger / Smaller text allows
 ANNOTATOR_MAX = 100  # the store's limit on annotator names
@@ -96,7 +97,7 @@ class PreferencesDialog(QDialog):
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
 
-        self.annotator_edit = QLineEdit(settings.value("annotator") or default_annotator())
+        self.annotator_edit = QLineEdit(stored_annotator() or default_annotator())
         self.annotator_edit.setObjectName("annotatorEdit")
         self.annotator_edit.setMaxLength(ANNOTATOR_MAX)
         self.annotator_edit.setToolTip("Every change you make is recorded under this name")
@@ -197,7 +198,9 @@ class PreferencesDialog(QDialog):
             return
         changed = self.changed()
         for key, value in changed.items():
-            if key != "role":
+            if key == "annotator":
+                store_annotator(value)
+            elif key != "role":
                 self.settings.setValue(key, value)
         self.settings.sync()
         self.applied.emit(changed)

@@ -37,6 +37,7 @@ class _TransferDialog(QDialog):
     def __init__(self, title: str, formats, path_label: str, parent: QWidget | None):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self._path_label = path_label
         self.format = QComboBox()
         self.format.setObjectName(f"{title.lower()}Format")
         for fmt in formats:
@@ -58,6 +59,18 @@ class _TransferDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.form.addRow(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.path.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        """OK only with a path: an empty one would close the dialog and lose every choice made."""
+        self.ok_button.setEnabled(bool(self.path.text().strip()))
+        self.ok_button.setToolTip("" if self.ok_button.isEnabled() else f"Fill in “{self._path_label}” first")
+
+    def accept(self) -> None:
+        if self.ok_button.isEnabled():
+            super().accept()
 
     def _browse(self) -> None:
         raise NotImplementedError

@@ -1,39 +1,65 @@
-"""Bring a project database to the newest schema revision, from code."""
+"""Bring a project database to the newest schema revision, from code.
+
+Alembic is imported only when a migration is due: opening an up-to-date project
+(every start of the app) reads the revision with one query and the newest one
+from the migration files' own `revision = ...` lines.
+"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+_ASSIGNED = re.compile(r"^(revision|down_revision)\s*=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
 
 
 def alembic_config() -> Config:
     """The migrations ship inside the package (db/ is installed as app.migrations)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("app.migrations")))
     return config
 
 
+@cache
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The revision no migration builds on (tests/test_store.py checks it against Alembic's own answer)."""
+    revisions, parents = set(), set()
+    for script in (files("app.migrations") / "versions").iterdir():
+        if script.name.endswith(".py"):
+            found = dict((name, value) for name, value in _ASSIGNED.findall(script.read_text(encoding="utf-8")))
+            revisions.add(found["revision"])
+            if found.get("down_revision"):
+                parents.add(found["down_revision"])
+    [head] = revisions - parents
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate in one transaction. On SQLite, foreign keys are off meanwhile (as SQLite's own recipe for
     changing a table has it): a batch migration drops the table it rebuilds, and with them on, that drop
     would cascade into the rows that point at it (every frame's role fillers, for the span table)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     config = alembic_config()
     with engine.connect() as conn:
         sqlite = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None

@@ -1,11 +1,14 @@
 """NewsGloss benchmarks: each figure beside a baseline measured in the same run.
 
-    .venv/bin/python -m tests.bench [--quick] [--only SECTION]... [--json FILE] [sizes]
+    .venv/bin/python -m tests.bench [--size quick|full|large] [--only SECTION]... [--json FILE] [sizes]
 
 Makes its own data (generated articles, annotations and projects in a temporary
 folder; nothing is downloaded) and prints one table: section, what, NewsGloss,
-baseline, ratio (NewsGloss / baseline), and the floor where one is set, marked
-MISSED when a figure misses it. Exit status 1 when a floor is missed.
+baseline, ratio (NewsGloss / baseline), the floor where one is set (marked MISSED
+when a figure misses it) and the peak memory of rows measured as whole processes.
+Exit status 1 when a floor is missed. `--size large` is a newsroom's archive: the
+import, every export, the long article in the window, startup, agreement and
+suggest with two processes, at the sizes of the scale issue.
 """
 
 from __future__ import annotations
@@ -23,18 +26,27 @@ from pathlib import Path
 
 from tests.bench.measure import Row
 
-SECTIONS = ("text-view", "import", "export", "suggest", "agreement", "startup", "memory")
-# Sizes: the full run, and --quick (a smoke test that CI runs, well under a minute).
-FULL = {"words": 100_000, "spans": 10_000, "articles": 2_000, "article_words": 400, "suggest_articles": 300,
-        "batch_size": 32, "repeat": 3, "edits": 50, "annotators": 3}
-QUICK = {"words": 20_000, "spans": 2_000, "articles": 100, "article_words": 150, "suggest_articles": 16,
-         "batch_size": 8, "repeat": 1, "edits": 5, "annotators": 2}
+SECTIONS = ("text-view", "window", "import", "export", "archive", "suggest", "agreement", "startup", "memory")
+# Sizes: the full run, --quick (a smoke test that CI runs, well under a minute), and large (a newsroom's
+# archive: 10,000 articles of 600 words with 60 spans each; one article of 100,000 words with 10,000 spans).
+FULL = {"words": 100_000, "spans": 10_000, "articles": 2_000, "article_words": 400, "article_spans": 60,
+        "suggest_articles": 300, "batch_size": 32, "repeat": 3, "edits": 50, "annotators": 3,
+        "agree_articles": 2_000}
+QUICK = {"words": 20_000, "spans": 2_000, "articles": 100, "article_words": 150, "article_spans": 20,
+         "suggest_articles": 16, "batch_size": 8, "repeat": 1, "edits": 5, "annotators": 2, "agree_articles": 100}
+LARGE = {**FULL, "articles": 10_000, "article_words": 600, "repeat": 1, "edits": 20}
+SIZES = {"quick": QUICK, "full": FULL, "large": LARGE}
+# What each size runs when no --only is given: the archive's whole processes only at the large size.
+DEFAULT_SECTIONS = {"quick": [s for s in SECTIONS if s != "archive"], "full": [s for s in SECTIONS if s != "archive"],
+                    "large": ["archive", "window", "startup", "agreement", "suggest"]}
 UNITS = {"ms": "{:,.1f} ms", "s": "{:,.3f} s", "MB": "{:,.0f} MB"}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, one run each (the CI smoke test)")
+    parser.add_argument("--size", choices=SIZES, default="full",
+                        help="quick: small, one run each (the CI smoke test); large: a newsroom's archive")
+    parser.add_argument("--quick", action="store_const", dest="size", const="quick", help="the same as --size quick")
     parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
                         help=f"run only this section (repeatable): {', '.join(SECTIONS)}")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also save the figures as JSON")
@@ -43,17 +55,20 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
              "spans": "spans on the long article",
              "articles": "articles to import and export, in the project that startup opens",
              "article_words": "words an article (import, export, suggest)",
+             "article_spans": "spans an article (archive)",
              "suggest_articles": "articles to suggest for",
              "batch_size": "nlp.pipe batch size",
              "repeat": "timed runs of each figure (the median is shown)",
              "edits": "span additions and removals timed in the text view",
-             "annotators": "people whose layers the agreement section compares"}
+             "annotators": "people whose layers the agreement section compares",
+             "agree_articles": "articles each annotator annotated (agreement)"}
     for name, text in helps.items():
         sizes.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N",
-                           help=f"{text} ({FULL[name]:,} / {QUICK[name]:,})")
+                           help=f"{text} ({FULL[name]:,} / quick {QUICK[name]:,} / large {LARGE[name]:,})")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    for name, value in (QUICK if args.quick else FULL).items():
+    args.quick = args.size == "quick"
+    for name, value in SIZES[args.size].items():
         if getattr(args, name) is None:
             setattr(args, name, value)
     return args
@@ -125,6 +140,15 @@ def run_section(name: str, data: Data) -> tuple[str, list[Row]]:
         from tests.bench import text_view
 
         return text_view.run(a.words, a.spans, a.repeat, a.edits, a.seed)
+    if name == "window":
+        from tests.bench import window
+
+        return window.run(data.workspace, a.words, a.spans, a.repeat, a.seed)
+    if name == "archive":
+        from tests.bench import archive
+
+        return archive.run(data.workspace, data.folder, data.home, a.articles, a.article_words, a.article_spans,
+                           a.seed)
     if name == "import":
         from tests.bench import importing
 
@@ -144,7 +168,7 @@ def run_section(name: str, data: Data) -> tuple[str, list[Row]]:
     if name == "agreement":
         from tests.bench import agreement
 
-        return agreement.run(data.workspace, a.articles, a.annotators, a.article_words, a.repeat, a.seed)
+        return agreement.run(data.workspace, a.agree_articles, a.annotators, a.article_words, a.repeat, a.seed)
     if name == "startup":
         from tests.bench import startup
 
@@ -157,20 +181,21 @@ def run_section(name: str, data: Data) -> tuple[str, list[Row]]:
 
 
 def table(rows: list[Row]) -> str:
-    cells = [("section", "what", "NewsGloss", "baseline", "ratio", "floor", "baseline is")]
+    cells = [("section", "what", "NewsGloss", "baseline", "ratio", "floor", "peak", "baseline is")]
     for r in rows:
         shown = UNITS[r.unit]
         cells.append((r.section, r.what, shown.format(r.newsgloss), shown.format(r.baseline), f"{r.ratio:.2f}x",
-                      f"{r.floor} MISSED" if r.missed else r.floor, r.baseline_what))
+                      f"{r.floor} MISSED" if r.missed else r.floor,
+                      "" if r.peak_mb is None else UNITS["MB"].format(r.peak_mb), r.baseline_what))
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
-    right = {2, 3, 4}
+    right = {2, 3, 4, 6}
     return "\n".join("  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
                      .rstrip() for row in cells)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    sections = [s for s in SECTIONS if not args.only or s in args.only]
+    sections = [s for s in SECTIONS if s in args.only] if args.only else DEFAULT_SECTIONS[args.size]
     started = time.perf_counter()
     rows: list[Row] = []
     about: list[str] = []
@@ -191,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         sizes = {name: getattr(args, name) for name in FULL}
         args.json.write_text(json.dumps({
-            "quick": args.quick, "sections": sections, "sizes": sizes, "about": about, "seconds": round(elapsed, 1),
+            "quick": args.quick, "size": args.size, "sections": sections, "sizes": sizes, "about": about,
+            "seconds": round(elapsed, 1),
             "python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "rows": [r.as_dict() for r in rows]}, indent=2) + "\n", encoding="utf-8")
     return 1 if missed else 0

@@ -20,8 +20,10 @@ REPO = Path(__file__).resolve().parents[2]
 class Row:
     """One figure of NewsGloss beside its baseline, measured in the same run.
 
-    A floor is either a ratio the NewsGloss figure must stay within (`max_ratio`,
-    newsgloss / baseline) or a value it must stay under (`max_value`, in `unit`).
+    A floor is a ratio the NewsGloss figure must stay within (`max_ratio`, newsgloss / baseline),
+    a value it must stay under (`max_value`, in `unit`), or a margin over the baseline
+    (`max_over`, newsgloss - baseline, in `unit`); `peak_mb` is the peak resident memory of the
+    process that did the work, where it ran alone, with `max_peak_mb` as its floor.
     """
 
     section: str
@@ -32,6 +34,9 @@ class Row:
     baseline_what: str = ""
     max_ratio: float | None = None
     max_value: float | None = None
+    max_over: float | None = None
+    peak_mb: float | None = None
+    max_peak_mb: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -39,14 +44,23 @@ class Row:
 
     @property
     def floor(self) -> str:
+        floors = []
         if self.max_ratio is not None:
-            return f"<= {self.max_ratio:g}x"
-        return f"<= {self.max_value:g} {self.unit}" if self.max_value is not None else ""
+            floors.append(f"<= {self.max_ratio:g}x")
+        if self.max_value is not None:
+            floors.append(f"<= {self.max_value:g} {self.unit}")
+        if self.max_over is not None:
+            floors.append(f"<= +{self.max_over:g} {self.unit}")
+        if self.max_peak_mb is not None:
+            floors.append(f"<= {self.max_peak_mb:g} MB")
+        return ", ".join(floors)
 
     @property
     def missed(self) -> bool:
         return ((self.max_ratio is not None and self.ratio > self.max_ratio)
-                or (self.max_value is not None and self.newsgloss > self.max_value))
+                or (self.max_value is not None and self.newsgloss > self.max_value)
+                or (self.max_over is not None and self.newsgloss - self.baseline > self.max_over)
+                or (self.max_peak_mb is not None and self.peak_mb is not None and self.peak_mb > self.max_peak_mb))
 
     def as_dict(self) -> dict:
         return {**asdict(self), "ratio": self.ratio, "floor": self.floor, "missed": self.missed}
@@ -87,6 +101,7 @@ runpy.run_module(module, run_name="__main__", alter_sys=True)
 class Child:
     seconds_to_line: float  # from starting the process to its first line of output
     peak_mb: float  # the child's own peak resident memory
+    rest: str = ""  # what it printed after that line
 
 
 def run_child(module: str, args: list[str], env: dict[str, str], expect: str, timeout: float = 120) -> Child:
@@ -102,12 +117,12 @@ def run_child(module: str, args: list[str], env: dict[str, str], expect: str, ti
             watchdog.start()
             line = proc.stdout.readline()
             elapsed = time.perf_counter() - start
-            proc.communicate()
+            rest, _ = proc.communicate()
             watchdog.cancel()
         if proc.returncode != 0 or line.strip() != expect or not report.exists():
             raise RuntimeError(f"python -m {module} {' '.join(args)} printed {line.strip()!r}, not {expect!r} "
                                f"(exit status {proc.returncode}):\n{errors.read_text(errors='replace')[-2000:]}")
-        return Child(elapsed, int(report.read_text()) / 1024)
+        return Child(elapsed, int(report.read_text()) / 1024, rest)
 
 
 def child_env(home: Path) -> dict[str, str]:
@@ -115,4 +130,6 @@ def child_env(home: Path) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
     env.pop("NEWSGLOSS_PROJECT", None)
+    # Cached bytecode, as an installed app has: without it every start compiles every module again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env

@@ -4,7 +4,8 @@ Every run uses the same pipeline, texts and batch size, after a warm-up: bare
 nlp.pipe; the engine alone (SuggestionEngine.suggest_many: the pipeline plus the
 suggesters); and what `newsgloss suggest --all` does (core.suggesting.suggest_articles:
 read the texts from the project, suggest, store each batch in one transaction).
-Floor: the stored run keeps at least 0.8x the throughput of bare nlp.pipe.
+Floor: the stored run keeps at least 0.8x the throughput of bare nlp.pipe, and
+`suggest --processes 2` at least 1.7x the throughput of one process (on 2 cores).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.bench.measure import Row, seconds
 from tests.bench.workspace import Workspace
 
 FLOOR_THROUGHPUT = 0.8
+FLOOR_TWO_PROCESSES = 1.7
 
 
 def run(workspace: Workspace, texts: list[str], batch: int, repeat: int) -> tuple[str, list[Row]]:
@@ -43,6 +45,8 @@ def run(workspace: Workspace, texts: list[str], batch: int, repeat: int) -> tupl
     engine_only = seconds(lambda: deque(engine.suggest_many(texts, batch_size=batch), maxlen=0), repeat)
     stored = seconds(lambda target: deque(suggest_articles(target[0], engine, target[1], batch), maxlen=0),
                      repeat, project_with_articles)
+    two = seconds(lambda target: deque(suggest_articles(target[0], engine, target[1], batch, processes=2), maxlen=0),
+                  repeat, project_with_articles)
     spans = sum(n for (_, origin, _), n in stored_in[-1].span_counts().items() if origin == "model")
     workspace.close()
     words = sum(len(t.split()) for t in texts)
@@ -54,4 +58,6 @@ def run(workspace: Workspace, texts: list[str], batch: int, repeat: int) -> tupl
         Row("suggest", f"{len(texts):,} articles: engine (pipeline + suggesters)", engine_only, bare, "s", baseline),
         Row("suggest", f"{len(texts):,} articles: suggest --all, stored", stored, bare, "s", baseline,
             max_ratio=round(1 / FLOOR_THROUGHPUT, 2)),
+        Row("suggest", f"{len(texts):,} articles: suggest --all --processes 2, stored", two, stored, "s",
+            "the same with one process", max_ratio=round(1 / FLOOR_TWO_PROCESSES, 2)),
     ]

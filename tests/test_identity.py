@@ -1,0 +1,123 @@
+"""One identity: the app and the command line act as the same person, whose first-run role is kept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.core.errors import NewsGlossError
+from app.core.identity import chosen_annotator, identity_path, store_annotator, stored_annotator
+from app.core.project import Project
+from app.gui import launch
+from app.gui.identity import IdentityDialog
+from app.gui.launch import AppController, who_is_annotating
+from test_cli import newsgloss
+from conftest import SAMPLE_ARTICLE
+
+
+@pytest.fixture
+def no_env(monkeypatch):
+    monkeypatch.delenv("NEWSGLOSS_ANNOTATOR", raising=False)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+
+
+def test_option_then_environment_then_the_stored_name(monkeypatch, no_env):
+    assert chosen_annotator() is None
+    store_annotator("  maria ")
+    assert stored_annotator() == "maria" and chosen_annotator() == "maria"
+    monkeypatch.setenv("NEWSGLOSS_ANNOTATOR", "erin")
+    assert chosen_annotator() == "erin"
+    assert chosen_annotator("carl") == "carl"
+
+
+def test_a_damaged_identity_file_is_named(no_env):
+    identity_path().parent.mkdir(parents=True)
+    identity_path().write_text("{not json", encoding="utf-8")
+    with pytest.raises(NewsGlossError, match="identity.json: cannot read who is annotating"):
+        chosen_annotator()
+
+
+def answer_first_run(monkeypatch, name: str, role: str) -> None:
+    def exec_(dialog):
+        dialog.name_edit.setText(name)
+        dialog.role_box.setCurrentIndex(dialog.role_box.findData(role))
+        return 1
+    monkeypatch.setattr(IdentityDialog, "exec", exec_)
+
+
+def test_the_name_given_at_first_run_is_who_the_command_line_acts_as(qtbot, monkeypatch, no_env, tmp_path):
+    answer_first_run(monkeypatch, "maria", "annotator")
+    assert launch._ask_identity() == ("maria", "annotator")
+    db = tmp_path / "p.db"
+    newsgloss("--project", str(db), "import", str(SAMPLE_ARTICLE))
+    with Project.open(db, chosen_annotator()) as project:  # the app's window acts as this project
+        assert project.annotator == "maria"
+        project.set_progress(project.article_ids()[0], "done")
+    listed = json.loads(newsgloss("--project", str(db), "articles", "--json").stdout)
+    assert listed[0]["progress"] == "done"  # the same person's progress, seen from the command line
+    other = json.loads(newsgloss("--project", str(db), "--annotator", "bob", "articles", "--json").stdout)
+    assert other[0]["progress"] == "todo"
+    env = json.loads(newsgloss("--project", str(db), "articles", "--json", env={"NEWSGLOSS_ANNOTATOR": "bob"}).stdout)
+    assert env[0]["progress"] == "todo"
+
+
+def test_a_name_kept_in_the_qt_settings_moves_to_the_shared_setting(settings, no_env):
+    settings.setValue("annotator", "olga")
+    assert who_is_annotating(None, settings) == "olga"
+    assert stored_annotator() == "olga" and settings.value("annotator") is None
+    assert who_is_annotating("carl", settings) == "carl"
+
+
+def test_the_first_run_role_annotator_is_honoured(qtbot, settings, tmp_path):
+    controller = AppController(settings, "maria", role="annotator")
+    assert controller.open(str(tmp_path / "new.db"), create=True)
+    qtbot.addWidget(controller.window)
+    assert controller.window.project.role() == "annotator"  # not made reviewer for being first
+    assert controller.window.who.text() == "maria (annotator)"
+    controller.close_all()
+    controller.window.close()
+
+
+def test_a_reviewer_role_the_project_cannot_give_is_explained(qtbot, settings, tmp_path, monkeypatch):
+    path = tmp_path / "team.db"
+    with Project.open(path, "rita", create=True) as project:
+        project.set_role("rita", "reviewer")
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    controller = AppController(settings, "maria", role="reviewer")
+    assert controller.open(str(path))
+    qtbot.addWidget(controller.window)
+    assert controller.window.project.role() == "annotator"
+    assert told and told[0].startswith("You work in this project as annotator, not reviewer: only a reviewer")
+    controller.close_all()
+    controller.window.close()
+
+
+def test_the_annotations_table_names_who_accepted_a_suggestion(qtbot, tmp_path):
+    from test_gui_review import TEXT, sug
+    from app.core.articles import ArticleDraft
+    from app.gui.main_window import MainWindow
+    from app.nlp.types import Suggestions
+    from test_gui_window import show
+
+    with Project.open(tmp_path / "r.db", "alice", create=True) as project:
+        aid = project.add_articles([ArticleDraft(text=TEXT, title="T", origin="t")]).added[0][0]
+        project.add_suggestions([(aid, Suggestions((sug("Ottawa", "GPE", 0.9), sug("Beijing", "GPE", 0.4))))], "m")
+        window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        show(qtbot, window)
+        model = window.annotations.model
+        column = model.COLUMNS.index("Annotator")
+        def annotator_of(word):
+            row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == word)
+            return model.index(row, column).data()
+        assert annotator_of("Ottawa") == "" and annotator_of("Beijing") == ""
+        qtbot.keyClick(window.text_view, Qt.Key.Key_A)  # accept the Review panel's first item, Ottawa
+        assert annotator_of("Ottawa") == "alice" and annotator_of("Beijing") == ""
+        window.close()
