@@ -12,6 +12,7 @@ import pytest
 
 from app.core.errors import ValidationError
 from app.core.interchange import Selection
+from app.formats.registry import EXPORT_FORMATS
 from app.formats.transfer import describe_export, export_path
 from test_cli import newsgloss
 
@@ -72,13 +73,21 @@ def read_doccano(out: Path) -> tuple[int, int, int]:
             sum(len(r.get("relations", [])) + len(r.get("frames", [])) for r in records))
 
 
+def read_doccano_spans(out: Path) -> tuple[int, int, int]:
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return len(records), sum(len(r["label"]) for r in records), 0
+
+
 def read_brat(out: Path) -> tuple[int, int, int]:
     spans = frames = 0
     for ann in out.glob("*.ann"):
         lines = ann.read_text(encoding="utf-8").splitlines()
-        synthetic = {m[1] for line in lines if (m := re.match(r"#\d+\tAnnotatorNotes (T\d+)\t.*synthetic=1", line))}
+        # an event with no span of its own to trigger it gets a T line only for that; its E line's note says so
+        synthetic_events = {m[1] for line in lines
+                            if (m := re.match(r"#\d+\tAnnotatorNotes (E\d+)\t.*synthetic=1", line))}
+        synthetic = {m[2] for line in lines if (m := re.match(r"(E\d+)\t[^:]+:(T\d+)", line)) and m[1] in synthetic_events}
         spans += sum(1 for line in lines if re.match(r"T\d+\t", line) and line.split("\t")[0] not in synthetic)
-        frames += sum(1 for line in lines if re.match(r"[ER]\d+\t", line))
+        frames += sum(1 for line in lines if re.match(r"([ER]\d+|\*)\t", line))
     return len(list(out.glob("*.txt"))), spans, frames
 
 
@@ -106,9 +115,14 @@ def read_frame_lines(out: Path) -> tuple[int, int, int]:
     return len({r["article"] for r in records}), 0, len(records)
 
 
-READ_BACK = {"prodigy": read_prodigy, "doccano": read_doccano, "brat": read_brat, "conll": read_conll,
+READ_BACK = {"prodigy": read_prodigy, "doccano": read_doccano, "doccano-spans": read_doccano_spans,
+             "brat": read_brat, "conll": read_conll,
              "docbin": read_docbin, "native": read_native, "facts-jsonl": read_frame_lines,
              "claims-jsonl": read_frame_lines}
+
+
+def test_every_export_format_is_read_back_here():
+    assert set(READ_BACK) == set(EXPORT_FORMATS)
 
 
 @pytest.mark.parametrize("fmt, statuses", [
@@ -118,7 +132,7 @@ READ_BACK = {"prodigy": read_prodigy, "doccano": read_doccano, "brat": read_brat
 def test_the_file_holds_what_the_summary_says(annotated, tmp_path, fmt, statuses):
     selection = Selection(statuses=statuses)
     out = tmp_path / f"out-{fmt}"
-    if fmt in ("conll", "docbin") and len(statuses) > 1:
+    if fmt in ("conll", "docbin", "doccano-spans") and len(statuses) > 1:
         with pytest.raises(ValidationError, match=f"{fmt} cannot say whether an annotation is accepted or"):
             export_path(annotated, fmt, out, selection)
         assert not out.exists()

@@ -29,7 +29,11 @@ Progress = Callable[[int, int], bool]
 
 # Formats whose files cannot say whether an annotation was accepted, suggested or rejected,
 # and so take one status at a time: what their spans are, in words.
-_ONE_STATUS = {"conll": "CoNLL tags", "docbin": "spaCy's doc.ents and doc.spans"}
+_ONE_STATUS = {"conll": "CoNLL tags", "docbin": "spaCy's doc.ents and doc.spans",
+               "doccano-spans": "doccano's sequence-labelling spans"}
+# What formats holding spans only say of the frames they leave out.
+_SPANS_ONLY = {"conll": "CoNLL holds entities only", "docbin": "a DocBin holds spans only",
+               "doccano-spans": "a doccano sequence-labelling file holds spans only"}
 
 
 class Cancelled(NewsGlossError):
@@ -128,16 +132,14 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
 
 def _carried(fmt: str, doc: AnnotatedDocument, summary: ExportSummary) -> AnnotatedDocument:
     """The document as the format can hold it; the rest counted as left out. Writers write all they are given."""
-    if fmt == "conll":
-        kept = non_overlapping(doc.spans)
-        summary.leave_out("span", "overlaps a longer or earlier span (CoNLL tags cannot nest)",
-                          len(doc.spans) - len(kept))
-        summary.leave_out("frame", "CoNLL holds entities only", len(doc.frames))
-        return replace(doc, spans=kept, frames=[])
-    if fmt == "docbin":
-        summary.leave_out("frame", "a DocBin holds spans only", len(doc.frames))
+    if fmt not in _SPANS_ONLY:
+        return doc
+    summary.leave_out("frame", _SPANS_ONLY[fmt], len(doc.frames))
+    if fmt != "conll":
         return replace(doc, frames=[])
-    return doc
+    kept = non_overlapping(doc.spans)
+    summary.leave_out("span", "overlaps a longer or earlier span (CoNLL tags cannot nest)", len(doc.spans) - len(kept))
+    return replace(doc, spans=kept, frames=[])
 
 
 def describe_export(summary: ExportSummary) -> list[str]:
