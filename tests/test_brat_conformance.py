@@ -72,8 +72,8 @@ def details(folder: Path) -> dict[str, set[tuple]]:
 
 
 def test_a_project_round_trip_keeps_what_brat_said_and_follows_brat_rules(project, tmp_path):
-    lines = import_paths(project, "brat", [INTEROP / "brat", INTEROP / "brat-extra"], unknown="add")
-    assert not [line for line in lines if line.startswith("skipped")]
+    summary = import_paths(project, "brat", [INTEROP / "brat", INTEROP / "brat-extra"], unknown="add")
+    assert not summary.skipped
     out = tmp_path / "out"
     export_path(project, "brat", out, EVERY_STATUS)
     assert check_folder(out) == []
@@ -91,8 +91,7 @@ def test_what_an_import_cannot_hold_is_listed_not_dropped(project, tmp_path):
     folder = write(tmp_path / "b", {"d.txt": TEXT, "d.ann": (
         "T1\tPERSON 0 6\tCarney\nT2\tGPE 10 16\tOttawa\nR1\tNear Arg1:T1 Arg2:T2\n"
         "N1\tReference R1 Wikidata:Q1\tnear\n#1\tAnnotatorNotes N1\ta note on a normalization\n")})
-    lines = import_paths(project, "brat", [folder], unknown="add")
-    skipped = [line for line in lines if line.startswith("skipped")]
+    skipped = import_paths(project, "brat", [folder], unknown="add").skipped
     assert len(skipped) == 2
     assert "d.ann line 4: N1 Reference R1 Wikidata:Q1" in skipped[0] and "d.ann line 5: #1" in skipped[1]
 

@@ -13,7 +13,7 @@ import pytest
 from app.core.errors import ValidationError
 from app.core.interchange import Selection
 from app.formats.registry import EXPORT_FORMATS
-from app.formats.transfer import describe_export, export_path
+from app.formats.transfer import describe_export, export_path, import_paths
 from test_cli import newsgloss
 
 ALL = frozenset({"accepted", "suggested", "rejected"})
@@ -182,3 +182,19 @@ def test_the_command_line_prints_the_summary_and_refuses_all_for_conll(annotated
                         "--status", "all", check=False)
     assert refused.returncode == 1 and "CoNLL tags carry no status" in refused.stderr
     assert not (tmp_path / "c.conll").exists()
+
+
+def test_span_details_a_format_cannot_hold_are_counted(project, tmp_path):
+    from conftest import INTEROP
+
+    import_paths(project, "brat", [INTEROP / "brat" / "000-introduction.txt"], unknown="add")
+    (article,) = project.articles()
+    details = [s.details for s in project.spans(article.id)]
+    count = sum(len(d.attributes) + len(d.normalizations) + len(d.notes) + bool(d.fragments) for d in details)
+    assert count > 0
+    for fmt in ("prodigy", "doccano-spans", "docbin"):
+        summary = export_path(project, fmt, tmp_path / f"out-{fmt}")
+        [(what, reason)] = [key for key in summary.left_out if key[0] == "span detail"]
+        assert summary.left_out[(what, reason)] == count and reason.startswith(f"{fmt} holds no span attributes")
+    for fmt in ("brat", "doccano"):
+        assert not any(what == "span detail" for what, _ in export_path(project, fmt, tmp_path / f"out-{fmt}").left_out)

@@ -31,6 +31,8 @@ Progress = Callable[[int, int], bool]
 # and so take one status at a time: what their spans are, in words.
 _ONE_STATUS = {"conll": "CoNLL tags", "docbin": "spaCy's doc.ents and doc.spans",
                "doccano-spans": "doccano's sequence-labelling spans"}
+# The formats that keep a span's details (attributes, normalizations, notes, fragments).
+_WITH_SPAN_DETAILS = ("brat", "doccano")
 # What formats holding spans only say of the frames they leave out.
 _SPANS_ONLY = {"conll": "CoNLL holds entities only", "docbin": "a DocBin holds spans only",
                "doccano-spans": "a doccano sequence-labelling file holds spans only"}
@@ -132,14 +134,21 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
 
 def _carried(fmt: str, doc: AnnotatedDocument, summary: ExportSummary) -> AnnotatedDocument:
     """The document as the format can hold it; the rest counted as left out. Writers write all they are given."""
-    if fmt not in _SPANS_ONLY:
-        return doc
-    summary.leave_out("frame", _SPANS_ONLY[fmt], len(doc.frames))
-    if fmt != "conll":
-        return replace(doc, frames=[])
-    kept = non_overlapping(doc.spans)
-    summary.leave_out("span", "overlaps a longer or earlier span (CoNLL tags cannot nest)", len(doc.spans) - len(kept))
-    return replace(doc, spans=kept, frames=[])
+    if fmt in _SPANS_ONLY:
+        summary.leave_out("frame", _SPANS_ONLY[fmt], len(doc.frames))
+        doc = replace(doc, frames=[])
+    if fmt == "conll":
+        kept = non_overlapping(doc.spans)
+        summary.leave_out("span", "overlaps a longer or earlier span (CoNLL tags cannot nest)",
+                          len(doc.spans) - len(kept))
+        doc = replace(doc, spans=kept)
+    if fmt not in _WITH_SPAN_DETAILS:
+        details = [span.details for span in doc.spans]
+        summary.leave_out("span detail", f"{fmt} holds no span attributes, normalizations, notes or fragments "
+                                         "(a discontinuous span is written from its first fragment to its last)",
+                          sum(len(d.attributes) + len(d.normalizations) + len(d.notes) + bool(d.fragments)
+                              for d in details))
+    return doc
 
 
 def describe_export(summary: ExportSummary) -> list[str]:
