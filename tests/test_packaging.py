@@ -101,7 +101,7 @@ def test_gui_screenshot(run, tmp_path):
 
 def test_import_stats_and_suggest(run, tmp_path):
     project = str(tmp_path / "p.db")
-    assert "1 added" in run("--project", project, "import", str(SAMPLE_ARTICLE)).stdout
+    assert "1 article added" in run("--project", project, "import", str(SAMPLE_ARTICLE)).stdout
     assert json.loads(run("--project", project, "stats", "--json").stdout)["articles"] == 1
     # the spaCy pipeline, found through importlib.metadata and loaded from the bundle
     out = run("--project", project, "suggest", "--all").stdout
