@@ -133,7 +133,7 @@ def test_the_file_holds_what_the_summary_says(annotated, tmp_path, fmt, statuses
     selection = Selection(statuses=statuses)
     out = tmp_path / f"out-{fmt}"
     if fmt in ("conll", "docbin", "doccano-spans") and len(statuses) > 1:
-        with pytest.raises(ValidationError, match=f"{fmt} cannot say whether an annotation is accepted or"):
+        with pytest.raises(ValidationError, match=f"{fmt} cannot say whether an annotation is accepted, rejected or suggested"):
             export_path(annotated, fmt, out, selection)
         assert not out.exists()
         return

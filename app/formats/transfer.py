@@ -113,7 +113,7 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
         return summary
     if fmt in _ONE_STATUS and len(selection.statuses) > 1:
         raise ValidationError(
-            f"{fmt} cannot say whether an annotation is {' or '.join(sorted(selection.statuses))}: "
+            f"{fmt} cannot say whether an annotation is {_either(sorted(selection.statuses))}: "
             f"{_ONE_STATUS[fmt]} carry no status. Export one status at a time (e.g. --status accepted), "
             "or choose prodigy, brat or doccano, which keep each annotation's status")
     wanted = [i for i in project.article_ids() if selection.article_ids is None or i in selection.article_ids]
@@ -161,6 +161,10 @@ def describe_export(summary: ExportSummary) -> list[str]:
         for (what, reason), n in sorted(counter.items(), key=lambda item: (item[0][0] != "span", -item[1])):
             lines.append(f"{label} {_count(n, what)}: {reason}")
     return lines
+
+
+def _either(words: list[str]) -> str:
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _count(n: int, noun: str) -> str:
