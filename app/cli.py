@@ -230,8 +230,10 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
     Every format that can carry it says who annotated what (annotator, origin,
     status). facts-jsonl writes one JSON object per tariff fact (article, fact,
     action, imposer, target, products, rate, date, evidence, status, origin,
-    annotator), each role as {"text", "start", "end"} or null; claims-jsonl the same
-    for claims (claimant, cue, content, stance). native writes the whole project.
+    annotator), each role as {"text", "start", "end"} or null, and its normalised
+    codes, rate and date; facts-csv the same as a table, one row per fact and product;
+    claims-jsonl the same for claims (claimant, cue, content, stance). native writes
+    the whole project.
     """
     from tqdm import tqdm
 
@@ -256,22 +258,54 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
 
 @cli.command()
 @click.option("--layer", metavar="NAME", help="Compare with this layer (e.g. gold) instead of people's decisions.")
+@click.option("--facts", "facts", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="GOLD.jsonl",
+              help="Instead: suggest tariff facts for the passages of this gold file and score them "
+                   "(no project needed; see tests/data/tariff/README.md for the file and the matching rule).")
+@click.option("--model", metavar="NAME|PATH", help=f"With --facts: the spaCy pipeline. Default: {DEFAULT_MODEL}.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
 @click.pass_context
-def evaluate(ctx: click.Context, layer: str | None, as_json: bool) -> None:
-    """Precision, recall and F1 of the suggestions, per label and per frame role."""
+def evaluate(ctx: click.Context, layer: str | None, facts: Path | None, model: str | None, as_json: bool) -> None:
+    """Precision, recall and F1 of the suggestions, per label and per frame role.
+
+    With --facts, of the tariff facts suggested for a gold file's passages: per fact
+    and per role, on normalised values (country codes, products, rate, ISO date).
+    """
     from app.core.evaluation import evaluate as run
 
+    if facts is not None:
+        _evaluate_facts(facts, model, as_json)
+        return
     result = run(_open(ctx), layer)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
-    click.echo(f"{result['articles']} articles, against {result['gold']}")
+    reviews = "" if layer else f" ({result['reviews']} reviews: one per person who decided on all of an article)"
+    click.echo(f"{result['articles']} articles, against {result['gold']}{reviews}")
     for title, rows in (("label", result["spans"]), ("frame role", result["roles"])):
         click.echo(f"\n{title:<24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
         for name, r in rows.items():
             click.echo(f"{name:<24} {r['precision']:>6.2f} {r['recall']:>6.2f} {r['f1']:>6.2f} "
                        f"{r['tp']:>5} {r['fp']:>5} {r['fn']:>5}")
+
+
+def _evaluate_facts(gold: Path, model: str | None, as_json: bool) -> None:
+    from app.core.evaluation import evaluate_facts
+    from app.core.schema import default_schema_path, load_schema
+    from app.nlp.engine import SuggestionEngine
+
+    engine = SuggestionEngine(load_schema(default_schema_path()), model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL,
+                              suggesters=("tariff_facts.v1",))
+    result = evaluate_facts(gold, engine)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"{result['passages']} passages, {result['gold_facts']} gold facts, "
+               f"{result['suggested_facts']} suggested, with {engine.model_id}")
+    click.echo(f"\n{'tariff facts':<24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
+    for name, r in result["scores"].items():
+        click.echo(f"{name:<24} {r['precision']:>6.2f} {r['recall']:>6.2f} {r['f1']:>6.2f} "
+                   f"{r['tp']:>5} {r['fp']:>5} {r['fn']:>5}")
+    click.echo("\n" + result["matching"])
 
 
 @cli.command()

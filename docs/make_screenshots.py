@@ -30,8 +30,10 @@ from app.gui.welcome import WelcomePage  # noqa: E402
 from app.nlp.engine import SuggestionEngine  # noqa: E402
 
 HAND_TAGS = [("Canadian Prime Minister Mark Carney", "PERSON"), ("China’s state media", "ORG"),
-             ("urged", "CUE"), ("Ottawa", "GPE"), ("25 percent", "RATE"), ("steel", "PRODUCT"),
-             ("aluminium", "PRODUCT")]
+             ("urged", "CUE"), ("Ottawa", "GPE"), ("25 percent", "RATE"), ("tariffs", "TARIFF"),
+             ("steel", "PRODUCT"), ("aluminium", "PRODUCT")]
+# Where a phrase first occurs in the tariff fact's sentence rather than earlier
+IN_CONTEXT = {"Ottawa": "Ottawa’s", "tariffs": "tariffs on Chinese steel"}
 
 
 def settle(app: QApplication) -> None:
@@ -78,16 +80,21 @@ def main() -> None:
     text = project.article(article).text
     spans = {}
     for phrase, label in HAND_TAGS:
-        start = text.index(phrase) if phrase != "Ottawa" else text.index("Ottawa’s")
+        start = text.index(IN_CONTEXT.get(phrase, phrase))
         spans[phrase] = project.add_span(article, start, start + len(phrase), label).id
-    project.add_frame(article, "tariff_fact", {"imposer": [spans["Ottawa"]], "rate": [spans["25 percent"]],
-                                               "product": [spans["steel"], spans["aluminium"]]})
+    fact = project.add_frame(article, "tariff_fact", {
+        "imposer": [spans["Ottawa"]], "rate": [spans["25 percent"]], "trigger": [spans["tariffs"]],
+        "product": [spans["steel"], spans["aluminium"]]}).id
     for _ in suggest_articles(project, SuggestionEngine(project.schema), [article]):
         pass
 
     apply_theme("light")
     window = MainWindow(project, settings, keep_layout=False)
     window.open_article(article)
+    window.frame_editor.set_current(fact)  # its fillers joined to its trigger in the text
+    trigger = text.index(IN_CONTEXT["tariffs"])
+    window.text_view.select_range(trigger, trigger)
+    window.text_view.centerCursor()
     grab(app, window, "annotation-window.png")
     window.annotations.parentWidget().raise_()
     window.findChild(type(window.guidelines_dock), "reviewDock").raise_()

@@ -99,7 +99,8 @@ def perform(project, op: dict[str, Any]) -> dict[str, Any]:
     elif kind == "delete_frame":
         project.delete_frame(op["id"])
     elif kind == "review":
-        project.review(op["status"], op["spans"], op["frames"])
+        review = project.review(op["status"], op["spans"], op["frames"])
+        return {"copies": [[d.kind, d.suggestion_id, d.copy_id] for d in review.decided if d.copy_id is not None]}
     else:
         project.set_progress(op["article"], op["status"])
     return {}

@@ -50,6 +50,8 @@ class State:
     frames: dict[int, dict] = field(default_factory=dict)
     progress: dict[int, str] = field(default_factory=dict)
     gone: dict[int, dict] = field(default_factory=dict)  # deleted spans, for undo to bring back
+    accepted: dict[tuple[str, int], int] = field(default_factory=dict)  # (kind, suggestion id) -> the copy
+    hidden: dict[tuple[str, int], dict] = field(default_factory=dict)  # the suggestions accepted, out of view
 
     def view(self) -> tuple:
         return self.spans, self.frames, self.progress
@@ -83,6 +85,7 @@ def apply(state: State, op: dict) -> None:
         state.gone[op["id"]] = state.spans.pop(op["id"])
         for frame in state.frames.values():  # the roles it filled lose it
             frame["slots"] = tuple(slot for slot in frame["slots"] if slot[1] != op["id"])
+        _taken_back(state, "span", op["id"])
     elif kind == "restore_span":
         state.spans[op["id"]] = state.gone.pop(op["id"])
     elif kind == "add_frame":
@@ -92,20 +95,49 @@ def apply(state: State, op: dict) -> None:
         _start(state, op)
     elif kind == "delete_frame":
         del state.frames[op["id"]]
+        _taken_back(state, "frame", op["id"])
     elif kind == "review":
-        rows = [state.spans[i] for i in op["spans"]] + [state.frames[i] for i in op["frames"]]
-        if op["status"] == "accepted":  # accepting a frame accepts its suggested fillers
-            rows += [state.spans[i] for f in op["frames"] for _, i in state.frames[f]["slots"]
-                     if state.spans[i]["status"] == "suggested"]
-        for row in rows:
-            if row["status"] != op["status"]:
-                row["status"] = op["status"]
-                if op["status"] == "accepted" and row["layer"] == "model":
-                    row["layer"] = ANNOTATOR
+        _review(state, op)
     elif kind == "set_progress":
         state.progress[op["article"]] = op["status"]
     else:
         raise AssertionError(f"unknown operation {op}")
+
+
+def _review(state: State, op: dict) -> None:
+    """A decision on the model's suggestions is the person's own: the suggestion they accept leaves their
+    view and their copy (its id acknowledged) joins their layer; one they reject is rejected for them.
+    Their own rows change status in place. Accepting a frame accepts its fillers still open for them."""
+    tables = {"span": state.spans, "frame": state.frames}
+    copies = {(kind, suggestion): copy for kind, suggestion, copy in op.get("copies", [])}
+    chosen = [("span", i) for i in op["spans"]]
+    if op["status"] == "accepted":
+        chosen += [("span", i) for f in op["frames"] if f in state.frames for _, i in state.frames[f]["slots"]
+                   if i in state.spans and state.spans[i]["status"] == "suggested"]
+    chosen += [("frame", i) for i in op["frames"]]
+    for kind, row_id in chosen:
+        row = tables[kind].get(row_id)
+        if row is None or row["status"] == op["status"]:
+            continue  # decided on already (an accepted suggestion is out of their view)
+        if row["layer"] != "model":
+            row["status"] = op["status"]
+        elif op["status"] == "rejected":
+            row["status"] = "rejected"
+        else:
+            state.hidden[kind, row_id] = tables[kind].pop(row_id)
+            state.accepted[kind, row_id] = copy = copies[kind, row_id]
+            tables[kind][copy] = row | {"status": "accepted", "layer": ANNOTATOR}
+            if kind == "frame":  # its fillers are the person's copies of the suggested ones
+                row = tables[kind][copy]
+                row["slots"] = tuple(sorted((role, state.accepted.get(("span", i), i)) for role, i in row["slots"]))
+
+
+def _taken_back(state: State, kind: str, deleted: int) -> None:
+    """Deleting the copy of an accepted suggestion takes the acceptance back: the suggestion is open again."""
+    for key, copy_id in list(state.accepted.items()):
+        if key[0] == kind and copy_id == deleted:
+            del state.accepted[key]
+            getattr(state, f"{kind}s")[key[1]] = state.hidden.pop(key) | {"status": "suggested"}
 
 
 def replay(state: State, lines: list[str]) -> tuple[list[str], dict | None]:
@@ -139,6 +171,8 @@ def outcomes(before: State, pending: dict | None, actual: State) -> list[State]:
         if len(new) != 1:
             return found
         op["id"] = new.pop()
+    elif op["op"] == "review":  # the copies it made, if it committed, are the project's
+        op["copies"] = [[kind, suggestion, copy] for (kind, suggestion), copy in actual.accepted.items()]
     state = before
     for step in steps(op):
         state = copy.deepcopy(state)
@@ -151,6 +185,7 @@ def snapshot(path: Path) -> State:
     """The project as reopened by the app after the crash."""
     state = State()
     with Project.open(path, ANNOTATOR) as project:
+        state.accepted = {(d.kind, d.suggestion_id): d.copy_id for d in project.decisions() if d.copy_id is not None}
         for article in project.articles():
             state.progress[article.id] = article.progress
             for s in project.spans(article.id, include_rejected=True):

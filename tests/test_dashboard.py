@@ -70,7 +70,9 @@ EXPECTED = {
     "labels": {"GPE": 3, "NORP": 2, "PRODUCT": 3},  # Ottawa, OTTAWA, Beijing (accepted suggestion)
     "suggestions": {"GPE": {"accepted": 1, "rejected": 0, "suggested": 1},
                     "TARIFF": {"accepted": 0, "rejected": 2, "suggested": 0}},
-    "tariff_facts": {"imposer": {"Ottawa": 2}, "target": {"Chinese": 2}, "product": {"steel": 2, "aluminium": 1}},
+    # grouped by normalised codes (Ottawa -> CAN, Chinese -> CHN, steel -> HS 72, aluminium -> HS 76)
+    "tariff_facts": {"imposer": {"CAN Canada": 2}, "target": {"CHN China": 2},
+                     "product": {"72 Iron and steel": 2, "76 Aluminium and articles thereof": 1}},
 }
 
 
@@ -82,7 +84,7 @@ def test_figures_by_hand(small):
     assert figures.suggestions == EXPECTED["suggestions"]
     assert figures.tariff_facts == EXPECTED["tariff_facts"]
     assert list(figures.labels) == ["GPE", "NORP", "PRODUCT"]  # schema order
-    assert list(figures.tariff_facts["product"]) == ["steel", "aluminium"]  # most frequent first
+    assert list(figures.tariff_facts["product"]) == ["72 Iron and steel", "76 Aluminium and articles thereof"]
 
 
 def test_current_annotator_counts_even_without_rows(small):
@@ -128,7 +130,7 @@ def test_each_chart_shows_its_bars(dashboard):
     assert widths(dashboard, "progress") == [[1, 2], [1, 1], [1, 0]]  # todo, in progress, done × alice, bob
     assert [colours(b) for b in bars(dashboard, "progress")] == [[c, c] for c in STATUS_COLOURS.values()]
     assert widths(dashboard, "labels") == [[3, 2, 3]]
-    assert colours(bars(dashboard, "labels")[0]) == ["#59a14f", "#b07aa1", "#9c755f"]  # GPE, NORP, PRODUCT
+    assert colours(bars(dashboard, "labels")[0]) == ["#228833", "#aa4499", "#ee8866"]  # GPE, NORP, PRODUCT
     assert widths(dashboard, "suggestions") == [[1, 0], [0, 2], [1, 0]]  # accepted, rejected, suggested
     assert [colours(b)[0] for b in bars(dashboard, "suggestions")] == list(DECISION_COLOURS.values())
     assert widths(dashboard, "tariff_facts") == [[2]]  # by imposer: Ottawa
@@ -155,9 +157,9 @@ def test_export_png_writes_the_chart(dashboard, tmp_path):
     assert not image.isNull() and image.width() > 0 and image.height() > 0
     seen = pixels(image)
     assert len(seen) > 1
-    assert QColor("#9c755f").rgb() in seen  # the PRODUCT bar: this is the label chart
+    assert QColor("#ee8866").rgb() in seen  # the PRODUCT bar: this is the label chart
     assert dashboard.export_png("progress", tmp_path / "progress.png")
-    assert QColor("#9c755f").rgb() not in pixels(QImage(str(tmp_path / "progress.png")))
+    assert QColor("#ee8866").rgb() not in pixels(QImage(str(tmp_path / "progress.png")))
 
 
 def test_export_button_asks_for_a_file(dashboard, tmp_path, monkeypatch, qtbot):

@@ -82,10 +82,10 @@ def read_brat(out: Path) -> tuple[int, int, int]:
     spans = frames = 0
     for ann in out.glob("*.ann"):
         lines = ann.read_text(encoding="utf-8").splitlines()
-        # an event with no span of its own to trigger it gets a T line only for that; its E line's note says so
-        synthetic_events = {m[1] for line in lines
-                            if (m := re.match(r"#\d+\tAnnotatorNotes (E\d+)\t.*synthetic=1", line))}
-        synthetic = {m[2] for line in lines if (m := re.match(r"(E\d+)\t[^:]+:(T\d+)", line)) and m[1] in synthetic_events}
+        # A T line written only to trigger an event: the event's own note says synthetic=1.
+        events = {m[1]: m[2] for line in lines if (m := re.match(r"(E\d+)\t[^:\s]+:(T\d+)", line))}
+        synthetic = {events[m[1]] for line in lines
+                     if (m := re.match(r"#\d+\tAnnotatorNotes (E\d+)\t.*synthetic=1", line))}
         spans += sum(1 for line in lines if re.match(r"T\d+\t", line) and line.split("\t")[0] not in synthetic)
         frames += sum(1 for line in lines if re.match(r"([ER]\d+|\*)\t", line))
     return len(list(out.glob("*.txt"))), spans, frames

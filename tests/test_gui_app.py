@@ -6,7 +6,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QPushButton
 
+from sqlalchemy import make_url
+
 from app.core.articles import ArticleDraft
+from app.core.errors import ProjectError
 from app.core.project import Project
 from app.gui.launch import AppController
 from app.gui.main_window import MainWindow
@@ -75,6 +78,29 @@ def test_controller_opens_one_project_window_at_a_time(qtbot, tmp_path, settings
     assert settings.value("last_project") == str(second)
     controller.close_all()
     controller.window.close()
+
+
+def test_settings_keep_no_postgresql_password_and_the_password_file_opens_it_again(
+        qtbot, settings, postgres_url, tmp_path, monkeypatch):
+    url = make_url(postgres_url)
+    Project.open(postgres_url, "alice", create=True).close()
+    controller = AppController(settings, "alice")
+    assert controller.open(postgres_url)
+    qtbot.addWidget(controller.window)
+    settings.sync()
+    kept = settings.value("last_project")
+    assert make_url(kept).password is None and controller.recent.items() == [kept]
+    assert url.password not in (tmp_path / "s.ini").read_text()
+    controller.window.close()
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    with pytest.raises(ProjectError, match=r"no password.*~/.pgpass or the file \$PGPASSFILE names"):
+        Project.open(kept, "alice")
+    password_file = tmp_path / "pgpass"
+    password_file.write_text(f"{url.host}:{url.port}:{url.database}:{url.username}:{url.password}\n")
+    password_file.chmod(0o600)  # libpq reads no password file others may read
+    monkeypatch.setenv("PGPASSFILE", str(password_file))
+    with Project.open(kept, "alice") as project:
+        assert project.role() == "reviewer"
 
 
 def test_first_run_page_opens_the_sample_project(qtbot, settings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
@@ -17,7 +18,7 @@ from app.core.schema import default_schema_path, load_schema
 from app.gui import guidelines_panel, preferences
 from app.gui.guidelines_panel import GuidelinesPanel, GuidelinesView, open_web_link
 from app.gui.preferences import CHOOSE_FOLDER, PreferencesDialog
-from app.gui.recent import LIMIT, RecentProjects, display_name
+from app.gui.recent import KEY, LIMIT, RecentProjects, display_name
 from app.gui.welcome import WelcomePage
 
 
@@ -337,9 +338,16 @@ def test_recent_projects_order_dedupe_and_limit(settings, tmp_path, monkeypatch)
     assert recent.items()[0] == files[9] and recent.items().count(files[9]) == 1
 
     url = "postgresql://annotator:secret@db.example.org:5432/news"
-    recent.add(url)  # a URL is kept although it is no file
-    assert recent.items()[0] == url
+    recent.add(url)  # a URL is kept although it is no file, without its password
+    assert recent.items()[0] == "postgresql://annotator@db.example.org:5432/news"
+    settings.sync()
+    assert "secret" not in Path(settings.fileName()).read_text()
     assert display_name(url) == "postgresql://annotator:***@db.example.org:5432/news"
+    settings.setValue(KEY, [url, *settings.value(KEY)])  # a list kept by an older NewsGloss
+    assert recent.items()[0] == "postgresql://annotator@db.example.org:5432/news"
+    recent.add(files[8])
+    settings.sync()
+    assert "secret" not in Path(settings.fileName()).read_text() and recent.items().count(recent.items()[1]) == 1
     (tmp_path / "p9.db").unlink()
     assert files[9] not in recent.items()
 

@@ -80,6 +80,18 @@ def test_label_hotkey_on_a_suggestion_fixes_and_accepts_it(qtbot, window):
     assert statuses(window)["Beijing/GPE"] == "suggested"
 
 
+def test_a_label_hotkey_on_a_suggestion_one_rejected_accepts_it_after_all(qtbot, window):
+    view = window.text_view
+    beijing = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing")
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # rejected
+    window.show_rejected_action.trigger()
+    view.select_span(beijing.id)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert statuses(window)["Beijing/GPE"] == "accepted"
+    assert [s.layer for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing"] == ["alice"]
+
+
 def test_fix_boundaries_to_the_selection(qtbot, window):
     view = window.text_view
     chinese = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Chinese")
@@ -95,6 +107,22 @@ def test_accept_all_of_a_label(qtbot, window):
     window.decide_all("accepted", "GPE")
     assert statuses(window)["Ottawa/GPE"] == statuses(window)["Beijing/GPE"] == "accepted"
     assert statuses(window)["Chinese/NORP"] == "suggested"
+
+
+def test_a_decision_in_the_window_is_the_person_s_alone(qtbot, window, tmp_path):
+    qtbot.keyClick(window.text_view, Qt.Key.Key_A)  # alice accepts Ottawa
+    qtbot.keyClick(window.text_view, Qt.Key.Key_X)  # and rejects 25 percent
+    assert window.review_queue.list.count() == 3
+    with Project.open(window.project.url, "bob") as project:
+        bob = MainWindow(project, QSettings(str(tmp_path / "bob.ini"), QSettings.Format.IniFormat))
+        show(qtbot, bob)
+        assert bob.review_queue.list.count() == 5  # every suggestion still waits for bob
+        assert {(TEXT[s.start:s.end], s.layer, s.status) for s in bob.state.spans.values()} >= {
+            ("Ottawa", "model", "suggested"), ("25 percent", "model", "suggested")}
+        assert all(s.layer != "alice" for s in bob.state.spans.values())  # alice's copy is hers
+        qtbot.keyClick(bob.text_view, Qt.Key.Key_X)  # bob rejects Ottawa
+        assert window.project.spans(window.state.article_id)[0].layer == "alice"  # alice keeps hers
+        bob.close()
 
 
 def test_least_certain_first(qtbot, window):
@@ -124,24 +152,29 @@ def test_suggest_runs_off_the_gui_thread_and_fills_the_queue(qtbot, tmp_path):
 
 
 def test_a_refused_relabel_leaves_nothing_to_undo(qtbot, window, monkeypatch):
-    """25 percent is the rate of the suggested tariff fact: it cannot become a TARIFF."""
+    """Once alice accepts the tariff fact, her 25 percent is its rate: it cannot become a TARIFF."""
+    from app.gui import commands
+
     refused: list[str] = []
     monkeypatch.setattr("app.gui.main_window.QMessageBox.warning", lambda _parent, _title, text: refused.append(text))
+    (fact,) = window.state.frames
+    window._push(commands.ReviewSuggestions(window.state, "accepted", frame_ids=[fact]))
+    stack = window.undo_group.activeStack()
+    assert stack.count() == 1 and statuses(window)["25 percent/RATE"] == "accepted"
     view = window.text_view
     rate = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "25 percent")
     view.select_span(rate.id)
     qtbot.keyClick(view, Qt.Key.Key_F)  # TARIFF
     assert refused and "RATE" in refused[0]
-    assert statuses(window)["25 percent/RATE"] == "suggested"
-    stack = window.undo_group.activeStack()
-    assert stack.count() == 0 and not window.undo_action.isEnabled() and window.undo_action.text() == "Undo"
-    # an accepted relabel after the refusal is the one step there is, and undo takes it back whole
+    assert statuses(window)["25 percent/RATE"] == "accepted"
+    assert stack.count() == 1 and window.undo_action.text() == "Undo Accept 1 suggestion"
+    # an accepted relabel after the refusal is the next step, and undo takes it back whole
     beijing = next(s for s in window.state.spans.values() if TEXT[s.start:s.end] == "Beijing")
     view.select_span(beijing.id)
     qtbot.keyClick(view, Qt.Key.Key_O)
-    assert stack.count() == 1 and window.undo_action.text() == "Undo Accept as ORG"
+    assert stack.count() == 2 and window.undo_action.text() == "Undo Accept as ORG"
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert statuses(window)["Beijing/GPE"] == "suggested" and statuses(window)["25 percent/RATE"] == "suggested"
+    assert statuses(window)["Beijing/GPE"] == "suggested" and statuses(window)["25 percent/RATE"] == "accepted"
 
 
 def test_a_step_refused_halfway_is_taken_back_whole(qtbot, window, monkeypatch):

@@ -141,6 +141,21 @@ def test_a_stale_edit_is_refused_and_the_view_shows_the_newer_version(qtbot, peo
     win.close()
 
 
+def test_editing_a_span_someone_deleted_says_who_and_the_view_drops_it(qtbot, people, tmp_path, monkeypatch):
+    path, _, rita, alice, _ = people
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    win = open_window(qtbot, path, "alice", tmp_path)
+    win.poll_timer.stop()  # the edit must meet the span still on screen, as it would between two polls
+    chinese = next(s for s in win.state.spans.values() if s.start == 26)
+    rita.delete_span(chinese.id)
+    win.text_view.select_span(chinese.id)
+    win.label_actions["ORG"].trigger()
+    assert f"span {chinese.id} was deleted by rita" in said[0]
+    assert chinese.id not in win.state.spans and chinese.id not in {h.id for h in win.text_view.highlights()}
+    win.close()
+
+
 def test_the_first_start_asks_who_is_annotating(qtbot):
     dialog = IdentityDialog()
     qtbot.addWidget(dialog)

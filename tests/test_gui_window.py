@@ -157,6 +157,37 @@ def test_attribute_chosen_in_the_editor_is_stored(qtbot, window, project_path):
         assert project.frames(article.id)[0].attributes["action"] == "threatened"
 
 
+def test_normalised_codes_are_shown_typed_and_stored(qtbot, window, project_path, monkeypatch):
+    from PySide6.QtWidgets import QLineEdit, QMessageBox
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warnings.append(text))
+
+    view = window.text_view
+    open_titled(window, "Tariffs")
+    window.create_frame("tariff_fact")
+    for word, role_key in (("Ottawa", Qt.Key.Key_1), ("steel", Qt.Key.Key_3)):
+        double_click_word(qtbot, view, ARTICLE, word)
+        qtbot.keyClick(view, role_key)
+    imposer = window.frame_editor.findChild(QLineEdit, "code_norm_imposer")
+    products = window.frame_editor.findChild(QLineEdit, "code_norm_product")
+    assert (imposer.placeholderText(), products.placeholderText()) == ("CAN", "72")  # read off the text
+    assert imposer.text() == ""
+    products.setFocus()
+    qtbot.keyClicks(products, "7208")
+    qtbot.keyClick(products, Qt.Key.Key_Return)
+    date = window.frame_editor.findChild(QLineEdit, "code_norm_date")
+    date.setFocus()
+    qtbot.keyClicks(date, "soon")  # not a date: refused, nothing stored
+    qtbot.keyClick(date, Qt.Key.Key_Return)
+    assert warnings and "ISO 8601" in warnings[-1]
+    with Project.open(project_path, "alice") as project:
+        article = next(a for a in project.articles() if a.title == "Tariffs")
+        attributes = project.frames(article.id)[0].attributes
+        assert attributes["norm_product"] == "7208" and "norm_date" not in attributes
+    assert window.frame_editor.findChild(QLineEdit, "code_norm_product").text() == "7208"
+
+
 def test_switch_articles_and_come_back(qtbot, window, project_path, tmp_path):
     view = window.text_view
     open_titled(window, "Tariffs")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from app.core.errors import NewsGlossError
 from app.core.identity import chosen_annotator, identity_path, store_annotator, stored_annotator
@@ -121,3 +121,12 @@ def test_the_annotations_table_names_who_accepted_a_suggestion(qtbot, tmp_path):
         qtbot.keyClick(window.text_view, Qt.Key.Key_A)  # accept the Review panel's first item, Ottawa
         assert annotator_of("Ottawa") == "alice" and annotator_of("Beijing") == ""
         window.close()
+
+
+def test_the_first_run_dialog_shows_all_of_its_text(qtbot):
+    dialog = IdentityDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    intro = dialog.findChild(QLabel, "identityIntro")
+    assert intro.height() >= intro.heightForWidth(intro.width())  # no wrapped line cut off

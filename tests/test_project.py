@@ -116,7 +116,8 @@ def test_a_stale_edit_is_refused(project):
 def test_an_edit_on_what_another_annotator_changed_since_is_refused_saying_who_and_what(backend_url):
     with Project.open(backend_url, "alice", create=True) as alice, Project.open(backend_url, "bob") as bob:
         aid = _article(alice)
-        china = alice.add_span(aid, 0, 5, "GPE", origin="model", status="suggested", layer="model")
+        china = alice.add_span(aid, 0, 5, "GPE")
+        alice.set_role("bob", "reviewer")  # who may edit alice's layer
         seen_by_bob = bob.spans(aid)[0]
         alice.update_span(china.id, label="ORG", expected_version=china.version)
         with pytest.raises(StaleEditError) as refused:
@@ -135,7 +136,8 @@ def test_an_edit_racing_an_uncommitted_change_waits_for_it_then_is_refused(backe
     """The version check reads the row under a lock, so it cannot pass on a version that is being replaced."""
     with Project.open(backend_url, "alice", create=True) as alice, Project.open(backend_url, "bob") as bob:
         aid = _article(alice)
-        span = alice.add_span(aid, 0, 5, "GPE", origin="model", status="suggested", layer="model")
+        span = alice.add_span(aid, 0, 5, "GPE")
+        alice.set_role("bob", "reviewer")
         outcome = []
 
         def bob_edits():

@@ -282,3 +282,72 @@ def test_opening_an_up_to_date_project_does_not_import_alembic(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "p.db")], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+# A project as revision 0003 left it after alice decided on the model's suggestions: accepted ones moved
+# into her layer (one of them fixed first: the model said "steel"), a rejected one marked the model's row.
+DECIDED_TEXT = "Ottawa imposed tariffs on Chinese steel."
+DECIDED_ROWS = [
+    "INSERT INTO annotator (id, name, role, created_at) VALUES (1, 'alice', 'reviewer', '2026-01-01 09:00:00'), "
+    "(2, 'bob', 'annotator', '2026-01-01 09:00:00')",
+    "INSERT INTO article (id, title, text, content_hash, meta, created_at) "
+    "VALUES (1, 'T', :text, 'h1', '{}', '2026-01-01 09:00:00')",
+    "INSERT INTO span (id, article_id, start, \"end\", label, layer, annotator_id, origin, status, score, model, "
+    "reviewed_by, reviewed_at, created_at, updated_at, version) VALUES "
+    "(1, 1, 0, 6, 'GPE', 'alice', NULL, 'model', 'accepted', 0.9, 'm', 1, '2026-01-02 09:00:00', "
+    "'2026-01-01 09:00:00', '2026-01-02 09:00:00', 2), "
+    "(2, 1, 26, 39, 'PRODUCT', 'alice', NULL, 'model', 'accepted', NULL, 'm', 1, '2026-01-02 09:00:00', "
+    "'2026-01-01 09:00:00', '2026-01-02 09:00:00', 3), "
+    "(3, 1, 15, 22, 'TARIFF', 'model', NULL, 'model', 'rejected', NULL, 'm', 1, '2026-01-02 10:00:00', "
+    "'2026-01-01 09:00:00', '2026-01-02 10:00:00', 2), "
+    "(4, 1, 26, 33, 'NORP', 'model', NULL, 'model', 'suggested', NULL, 'm', NULL, NULL, "
+    "'2026-01-01 09:00:00', '2026-01-01 09:00:00', 1)",
+    "INSERT INTO frame (id, article_id, type, attributes, layer, annotator_id, origin, status, score, model, "
+    "reviewed_by, reviewed_at, created_at, updated_at, version) VALUES (1, 1, 'tariff_fact', "
+    "'{\"action\": \"imposed\"}', 'alice', NULL, 'model', 'accepted', 0.7, 'm', 1, '2026-01-02 09:00:00', "
+    "'2026-01-01 09:00:00', '2026-01-02 09:00:00', 2)",
+    "INSERT INTO frame_slot (id, frame_id, role, span_id, position) VALUES (1, 1, 'imposer', 1, 0), "
+    "(2, 1, 'product', 2, 0)",
+    "INSERT INTO change_log (id, at, annotator, action, article_id, subject, subject_id, data) VALUES "
+    "(1, '2026-01-02 08:59:00', 'alice', 'span.update', 1, 'span', 2, '{\"start\": [34, 26]}'), "
+    "(2, '2026-01-02 09:00:00', 'alice', 'frame.review', 1, 'frame', 1, '{\"status\": \"accepted\"}')",
+]
+
+
+def test_decisions_made_before_per_person_decisions_stay_the_deciding_person_s(backend_url):
+    engine = make_engine(backend_url)
+    migrate.upgrade(writer(engine), "0003")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO label_schema (name, source_text, created_at) "
+                          "VALUES ('news', :schema, '2026-01-01 09:00:00')"), {"schema": default_schema_path().read_text()})
+        for statement in DECIDED_ROWS:
+            conn.execute(text(statement), {"text": DECIDED_TEXT})
+        if conn.dialect.name == "postgresql":  # rows went in with their ids: move the sequences past them
+            for table in ("annotator", "article", "span", "frame", "frame_slot", "change_log"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)")
+    engine.dispose()
+
+    def seen(project):
+        return ({(DECIDED_TEXT[s.start:s.end], s.label, s.layer, s.status)
+                 for s in project.spans(1, include_rejected=True)},
+                {(f.layer, f.status) for f in project.frames(1, include_rejected=True)})
+
+    with Project.open(backend_url, "alice") as alice:
+        spans, frames = seen(alice)
+        assert spans == {("Ottawa", "GPE", "alice", "accepted"), ("Chinese steel", "PRODUCT", "alice", "accepted"),
+                         ("tariffs", "TARIFF", "model", "rejected"), ("Chinese", "NORP", "model", "suggested")}
+        assert frames == {("alice", "accepted")}
+        decisions = {(d.kind, d.status, d.copy_id) for d in alice.decisions() if d.annotator == "alice"}
+        assert decisions == {("span", "accepted", 1), ("span", "accepted", 2), ("span", "rejected", None),
+                             ("frame", "accepted", 1)}
+    with Project.open(backend_url, "bob") as bob:  # everything alice decided is still open for bob
+        spans, frames = seen(bob)
+        assert {s for s in spans if s[2] == "model"} == {
+            ("Ottawa", "GPE", "model", "suggested"), ("steel", "PRODUCT", "model", "suggested"),
+            ("tariffs", "TARIFF", "model", "suggested"), ("Chinese", "NORP", "model", "suggested")}
+        (suggestion,) = [f for f in bob.frames(1) if f.layer == "model"]
+        assert suggestion.status == "suggested" and suggestion.attributes == {"action": "imposed"}
+        by_id = {s.id: DECIDED_TEXT[s.start:s.end] for s in bob.spans(1)}
+        assert {slot.role: by_id[slot.span_id] for slot in suggestion.slots} == {"imposer": "Ottawa",
+                                                                                 "product": "steel"}
+        bob.review("accepted", span_ids=[s.id for s in bob.spans(1) if s.label == "TARIFF"])
+        assert ("tariffs", "TARIFF", "bob", "accepted") in seen(bob)[0]

@@ -56,21 +56,25 @@ def test_people_s_decisions_are_never_overridden(project):
     aid = article(project)
     project.add_suggestions([(aid, sample_suggestions())], MODEL)
     spans = {TEXT[s.start:s.end]: s for s in project.spans(aid)}
-    project.update_span(spans["Beijing"].id, label="ORG")  # relabelled
+    project.review("accepted", span_ids=[spans["Beijing"].id], fix={"label": "ORG"})  # relabelled
     project.review("rejected", span_ids=[spans["25 percent"].id])  # rejected
-    project.update_span(spans["steel"].id, start=spans["steel"].start - 8)  # boundaries fixed: "Chinese steel"
+    # boundaries fixed: "Chinese steel"
+    project.review("accepted", span_ids=[spans["steel"].id], fix={"start": spans["steel"].start - 8})
     (frame,) = project.frames(aid)
-    project.delete_frame(frame.id)
+    project.review("rejected", frame_ids=[frame.id])
     tagged = project.add_span(aid, 0, 6, "ORG")  # a person's own overlapping tag elsewhere is kept too
-    assert project.add_suggestions([(aid, sample_suggestions())], MODEL)[0] == 0
+    assert project.add_suggestions([(aid, sample_suggestions())], MODEL) == (0, 0)
     labels = {(TEXT[s.start:s.end], s.label, s.status) for s in project.spans(aid, include_rejected=True)}
-    assert ("Beijing", "ORG", "suggested") in labels and ("Beijing", "GPE", "suggested") not in labels
+    assert ("Beijing", "ORG", "accepted") in labels and ("Beijing", "GPE", "suggested") not in labels
     assert ("25 percent", "RATE", "rejected") in labels
-    assert ("Chinese steel", "PRODUCT", "suggested") in labels and ("steel", "PRODUCT", "suggested") not in labels
+    assert ("Chinese steel", "PRODUCT", "accepted") in labels and ("steel", "PRODUCT", "suggested") not in labels
     assert tagged.id in {s.id for s in project.spans(aid)}
-    # the deleted frame came back, built on the spans that are there now
-    (again,) = project.frames(aid)
-    assert again.role("product") == [] and again.role("rate") == []
+    assert [f.status for f in project.frames(aid, include_rejected=True)] == ["rejected"]
+    with project.__class__.open(project.url, "bob") as bob:  # for bob every suggestion is still open, as made
+        assert sorted((TEXT[s.start:s.end], s.label) for s in bob.spans(aid) if s.layer == "model") == sorted(
+            (TEXT[s.start:s.end], s.label) for s in spans.values())
+        assert all(s.status == "suggested" for s in bob.spans(aid) if s.layer == "model")
+        assert [(f.layer, f.status) for f in bob.frames(aid)] == [("model", "suggested")]
 
 
 def test_review_records_who_and_when_and_can_be_undone(project):
@@ -78,19 +82,25 @@ def test_review_records_who_and_when_and_can_be_undone(project):
     project.add_suggestions([(aid, sample_suggestions())], MODEL)
     (frame,) = project.frames(aid)
     before = project.review("accepted", frame_ids=[frame.id])
-    fillers = {i for slot in frame.slots for i in [slot.span_id]}
-    after = {s.id: s for s in project.spans(aid)}
-    for span_id in fillers:
-        assert after[span_id].status == "accepted"
-        assert after[span_id].reviewed_by == "alice" and after[span_id].layer == "alice"
-        assert after[span_id].reviewed_at is not None
-    beijing = next(s for s in after.values() if TEXT[s.start:s.end] == "Beijing")
+    fillers = {slot.span_id for slot in frame.slots}
+    after = project.spans(aid)
+    mine = [s for s in after if s.layer == "alice"]
+    assert len(mine) == len(fillers) and fillers.isdisjoint(s.id for s in after)  # alice's copies stand in
+    assert all(s.status == "accepted" and s.origin == "model" and s.reviewed_by == "alice"
+               and s.reviewed_at is not None for s in mine)
+    beijing = next(s for s in after if TEXT[s.start:s.end] == "Beijing")
     assert beijing.status == "suggested"  # not a filler: untouched
-    assert project.frames(aid)[0].reviewed_by == "alice"
+    (copy,) = project.frames(aid)
+    assert (copy.layer, copy.status, copy.reviewed_by) == ("alice", "accepted", "alice")
+    assert {slot.span_id for slot in copy.slots} == {s.id for s in mine}
+    assert {(d.kind, d.suggestion_id, d.annotator, d.status) for d in project.decisions()} == {
+        ("frame", frame.id, "alice", "accepted"), *(("span", i, "alice", "accepted") for i in fillers)}
     project.undo_review(before)
     restored = {s.id: s for s in project.spans(aid)}
+    assert set(restored) == fillers | {beijing.id} and project.decisions() == []
     assert all(restored[i].status == "suggested" and restored[i].layer == "model"
                and restored[i].reviewed_by is None for i in fillers)
+    assert [f.id for f in project.frames(aid)] == [frame.id]
     assert [e["action"] for e in project.change_log(aid)].count("span.review") == 2 * len(fillers)
 
 
@@ -100,8 +110,8 @@ def test_evaluation_against_decisions_counts_by_hand(project):
     spans = {TEXT[s.start:s.end]: s for s in project.spans(aid)}
     (frame,) = project.frames(aid)
     # Beijing and 25 percent rejected, the rest accepted, and a person tags a cue the model missed
-    project.review("accepted", frame_ids=[frame.id], span_ids=[spans["Ottawa"].id])
     project.review("rejected", span_ids=[spans["Beijing"].id, spans["25 percent"].id])
+    project.review("accepted", frame_ids=[frame.id], span_ids=[spans["Ottawa"].id])  # the rejected filler stays so
     said = TEXT.index("said")
     project.add_span(aid, said, said + 4, "CUE")
     result = evaluate(project)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +14,7 @@ from app.core.adjudication import candidates, people_layers
 from app.core.annotations import Adopted
 from app.core.change_feed import ChangeFeed
 from app.core.articles import ArticleDraft
-from app.core.errors import NotAllowedError, StaleEditError
+from app.core.errors import NotAllowedError, NotFoundError, StaleEditError, ValidationError
 from app.core.interchange import Selection, documents
 from app.core.project import GOLD_LAYER, Project
 from app.formats.registry import EXPORT_FORMATS
@@ -46,6 +48,31 @@ def test_the_first_person_to_act_reviews_later_ones_annotate(backend_url):
     assert dave.team() == {"dave": "reviewer", "erin": "annotator"}
     dave.close()
     erin.close()
+
+
+def test_two_people_acting_first_at_the_same_moment_do_not_both_become_reviewers(backend_url):
+    """dave's first action is caught between making him a person and its commit: erin's must wait
+    for it, then find dave the reviewer, on either database."""
+    with Project.open(backend_url, "dave", create=True) as dave, Project.open(backend_url, "erin") as erin:
+        article_id = dave.add_articles([ArticleDraft(text=TEXT, title="t", origin="t")]).added[0][0]
+        registered, outcome = threading.Event(), []
+
+        def dave_acts():
+            with dave._unit() as session:
+                dave._annotator_id(session)
+                registered.set()
+                time.sleep(0.5)
+
+        first = threading.Thread(target=dave_acts)
+        first.start()
+        assert registered.wait(10)
+        second = threading.Thread(target=lambda: outcome.append(erin.add_span(article_id, 0, 6, "GPE")))
+        second.start()
+        time.sleep(0.2)
+        assert second.is_alive(), "erin's first action did not wait for dave's"
+        first.join(10)
+        second.join(20)
+        assert outcome and dave.team() == {"dave": "reviewer", "erin": "annotator"}
 
 
 def test_only_a_reviewer_gives_roles(team):
@@ -93,6 +120,20 @@ def _tariff(project: Project, article_id: int, with_rate: bool) -> None:
     project.add_frame(article_id, "tariff_fact", roles, {"action": "imposed"})
 
 
+def test_editing_what_someone_deleted_says_who_deleted_it(team):
+    article_id, rita, alice, _bob = team
+    span = alice.add_span(article_id, 0, 6, "GPE")
+    frame = alice.add_frame(article_id, "tariff_fact", {"imposer": [span.id]})
+    rita.delete_frame(frame.id)
+    rita.delete_span(span.id)
+    with pytest.raises(NotFoundError, match=f"span {span.id} was deleted by rita at .* UTC; reload"):
+        alice.update_span(span.id, label="ORG", expected_version=span.version)
+    with pytest.raises(NotFoundError, match=f"frame {frame.id} was deleted by rita"):
+        alice.update_frame(frame.id, attributes={"action": "raised"})
+    with pytest.raises(NotFoundError, match="span 999 does not exist"):
+        alice.delete_span(999)
+
+
 def test_candidates_show_who_agrees_and_adoption_into_gold_reuses_and_merges(team):
     article_id, rita, alice, bob = team
     _tariff(alice, article_id, with_rate=True)
@@ -126,6 +167,35 @@ def test_candidates_show_who_agrees_and_adoption_into_gold_reuses_and_merges(tea
         TEXT[s.start:s.end] for s in rita.spans(article_id) if s.layer == GOLD_LAYER)
     assert not [f for f in rita.frames(article_id) if f.layer == GOLD_LAYER]
     assert [c["action"] for c in rita.change_log(article_id)][-3:] == ["gold.adopt", "gold.adopt", "gold.discard"]
+
+
+def test_taking_out_of_gold_is_one_unit_and_putting_back_restores_it_exactly(team):
+    article_id, rita, alice, bob = team
+    _tariff(alice, article_id, with_rate=True)
+    frame_ids = [f.id for f in rita.frames(article_id)]
+    rita.adopt(frame_ids=frame_ids)
+    (frame,) = [f for f in rita.frames(article_id) if f.layer == GOLD_LAYER]
+    before = ({s.id: s for s in rita.spans(article_id) if s.layer == GOLD_LAYER}, frame)
+    rate = frame.role("rate")[0]
+    alice_span = next(s.id for s in rita.spans(article_id) if s.layer == "alice")
+    with pytest.raises(ValidationError, match="in the alice layer, not gold"):
+        rita.take_out(span_ids=[rate, alice_span])
+    with pytest.raises(NotAllowedError, match="only a reviewer"):
+        alice.take_out(span_ids=[rate])
+    assert ({s.id: s for s in rita.spans(article_id) if s.layer == GOLD_LAYER}, rita.frames(article_id)[-1]) == before
+    taken = rita.take_out(span_ids=[rate])  # the gold frame loses its rate
+    assert rita.frames(article_id)[-1].role("rate") == [] and rate not in {s.id for s in rita.spans(article_id)}
+    rita.put_back(taken)
+    assert rita.frames(article_id)[-1].slots == frame.slots
+    taken = rita.take_out(span_ids=list(before[0]), frame_ids=[frame.id])  # everything in gold, at once
+    assert not [row for row in [*rita.spans(article_id), *rita.frames(article_id)] if row.layer == GOLD_LAYER]
+    assert [c["action"] for c in rita.change_log(article_id)][-1] == "gold.take_out"
+    rita.put_back(taken)
+    restored = {s.id: s for s in rita.spans(article_id) if s.layer == GOLD_LAYER}
+    assert {i: (s.start, s.end, s.label, s.annotator) for i, s in restored.items()} == {
+        i: (s.start, s.end, s.label, s.annotator) for i, s in before[0].items()}
+    again = rita.frames(article_id)[-1]
+    assert (again.id, again.slots, again.attributes) == (frame.id, frame.slots, frame.attributes)
 
 
 @pytest.mark.parametrize("fmt", [f for f in EXPORT_FORMATS if f != "native"])

@@ -9,7 +9,9 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from app.gui.span_painting import FrameLinks
 from app.gui.text_view import AnnotatedTextView, Highlight, _SpanIndex
+from app.gui.theme import label_ink
 
 TEXT = "👍🏽 Wait 🇨🇦 — 𝒳 Ottawa imposed tariffs on Chinese steel, said Prime Minister Mark Carney."
 RED, BLUE = "#d62728", "#1f77b4"
@@ -104,12 +106,17 @@ def test_selection_api_speaks_code_points(view):
 
 
 @pytest.mark.parametrize("font_first", [True, False])
-def test_text_sits_at_the_top_of_each_line_leaving_room_for_lanes(view, font_first):
+@pytest.mark.parametrize("labels", [True, False])
+def test_text_sits_below_the_label_room_leaving_room_for_lanes(view, font_first, labels):
+    view.labels_shown = labels
     if font_first:
         view.set_font_size(18)
     view.set_article("HHHH\nHHHH", [Highlight(1, 0, 4, "X", RED, status="suggested")])
     view.set_font_size(18)
     (rect,) = view.span_rects(1)
+    line_top = view.blockBoundingGeometry(view.document().firstBlock()).translated(view.contentOffset()).top()
+    room = rect.top() - line_top
+    assert room >= 0.3 * view.fontMetrics().height() if labels else room <= 1
     metrics = view.fontMetrics()
     baseline = rect.top() + metrics.ascent()
     image = view.viewport().grab().toImage()
@@ -150,6 +157,94 @@ def test_nested_and_overlapping_spans_all_stay_visible(view):
         assert any(close(c, QColor(colour), 30) for c in below), colour
     # the suggestion is not filled: only the accepted outer span tints its box
     assert close(row(view, int(rect.top()) + 1, rect.left() + 4, rect.left() + 8)[0], tint(view, RED))
+
+
+def ink_pixels(view: AnnotatedTextView, colour: str, area) -> int:
+    """Pixels of `area` (viewport coordinates) within a small distance of the label ink of `colour`."""
+    ink = QColor(label_ink(colour, view.palette().color(QPalette.Base).name()))
+    image = view.viewport().grab().toImage()
+    return sum(close(QColor(image.pixel(x, y)), ink, 40)
+               for x in range(int(area.left()), int(area.right()))
+               for y in range(int(area.top()), int(area.bottom())))
+
+
+def test_each_label_is_written_above_its_span_in_its_ink_and_the_key_hides_it(view):
+    text = "Tariffs: Ottawa imposed duties on Chinese steel."
+    ottawa, steel = word(text, "Ottawa"), word(text, "steel")
+    view.set_article("First line of the article.\n" + text)
+    offset = len("First line of the article.\n")
+    view.set_highlights([Highlight(1, ottawa[0] + offset, ottawa[1] + offset, "GPE", "#228833"),
+                         Highlight(2, steel[0] + offset, steel[1] + offset, "PRODUCT", "#cc3311", status="suggested")])
+    boxes = {box.span.id: box for box in view.label_boxes()}
+    assert (boxes[1].text, boxes[2].text) == ("GPE", "PRODUCT?")  # a suggestion asks
+    for span_id, colour in ((1, "#228833"), (2, "#cc3311")):
+        (rect,) = view.span_rects(span_id)
+        box = boxes[span_id].rect
+        assert box.bottom() <= rect.top() + 0.5 and box.left() == rect.left()  # over its start
+        assert ink_pixels(view, colour, box) >= 8  # letters in the label's ink
+        assert ink_pixels(view, colour, rect.adjusted(3, 3, -3, -rect.height() / 2)) == 0  # not over the text
+
+    box = boxes[1].rect
+    view.labels_shown = False
+    assert view.label_boxes() == []
+    assert ink_pixels(view, "#228833", box) == 0
+    (rect,) = view.span_rects(1)
+    assert rect.top() < box.bottom() - 4  # the text moved up into the room the labels left
+
+
+def test_labels_of_spans_starting_together_stack_like_lanes(view):
+    outer, inner = word(TEXT, "Prime Minister Mark Carney"), word(TEXT, "Prime Minister")
+    after = word(TEXT, "Carney")
+    view.set_article(TEXT, [Highlight(1, *outer, "PERSON", RED), Highlight(2, *inner, "TITLE", BLUE),
+                            Highlight(3, *after, "GPE", BLUE, status="suggested")])
+    boxes = {box.span.id: box for box in view.label_boxes()}
+    assert sorted(box.row for box in boxes.values()) == [0, 0, 1]
+    assert {boxes[1].row, boxes[2].row} == {0, 1}
+    low, high = sorted((boxes[1].rect, boxes[2].rect), key=lambda r: -r.top())
+    assert high.bottom() <= low.top() + 0.01  # one above the other, not over each other
+    for a, b in ((1, 3), (2, 3)):
+        if boxes[a].row == boxes[b].row:
+            assert not boxes[a].rect.intersects(boxes[b].rect)
+
+
+def test_the_chosen_frame_links_each_filler_to_its_trigger(view):
+    text = "Ottawa imposed a 25 percent tariff on Chinese steel and aluminium on Friday."
+    spans = {"Ottawa": (1, "GPE"), "25 percent": (2, "RATE"), "tariff": (3, "TARIFF"), "steel": (4, "PRODUCT"),
+             "aluminium": (5, "PRODUCT"), "Friday": (6, "DATE")}
+    view.set_article("Earlier paragraph.\n" + text,
+                     [Highlight(i, *(x + 19 for x in word(text, w)), label, RED) for w, (i, label) in spans.items()])
+    fillers = (("imposer", 1), ("rate", 2), ("product", 4), ("product", 5), ("date", 6))
+    view.set_frame_links(FrameLinks("#d55e00", 3, fillers))
+    links = view.frame_link_geometry()
+    assert [(link.role, link.span_id) for link in links] == list(fillers)
+    (trigger,) = view.span_rects(3)
+    boxes = {box.span.id: box for box in view.label_boxes()}
+    for link in links:
+        (rect,) = view.span_rects(link.span_id)
+        assert link.anchor_shown and link.filler_shown
+        assert link.start.x() == pytest.approx(trigger.center().x())
+        assert link.start.y() == pytest.approx(boxes[3].rect.top())  # from above the trigger's label
+        assert rect.left() < link.end.x() < rect.right()
+        assert link.end.y() == pytest.approx(boxes[link.span_id].rect.top())
+        assert link.apex < min(link.start.y(), link.end.y())
+        assert boxes[link.span_id].role == link.role  # the role is written beside the filler's label
+    assert ink_pixels(view, "#d55e00", view.viewport().rect()) > 30  # the arcs and role names are drawn
+
+    view.set_frame_links(None)
+    assert view.frame_link_geometry() == [] and all(not box.role for box in view.label_boxes())
+
+
+def test_a_filler_out_of_sight_gets_an_arc_to_the_edge_it_lies_beyond(view):
+    text = "Ottawa imposed a tariff.\n" + "\n".join(f"Paragraph {i} about trade." for i in range(200)) + "\nsteel"
+    view.set_article(text, [Highlight(1, 0, 6, "GPE", RED), Highlight(2, *word(text, "tariff"), "TARIFF", RED),
+                            Highlight(3, len(text) - 5, len(text), "PRODUCT", RED)])
+    view.set_frame_links(FrameLinks("#d55e00", 2, (("imposer", 1), ("product", 3))))
+    imposer, product = view.frame_link_geometry()
+    assert imposer.filler_shown and not product.filler_shown
+    assert product.end.y() == view.viewport().height() and product.end.x() == product.start.x()
+    view.select_range(len(text) - 5, len(text))  # scrolls to the end: now the trigger is out of sight
+    (product,) = view.frame_link_geometry()
+    assert product.filler_shown and not product.anchor_shown and product.start.y() == view.viewport().rect().top()
 
 
 def test_highlights_outside_the_text_are_refused(view):

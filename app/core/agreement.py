@@ -4,7 +4,8 @@ Definitions (the README's "Agreement" section says the same):
 
 - Annotators are the people's layers: every layer holding accepted spans or frames
   except "model" (machine suggestions) and "gold" (adjudication). Only accepted
-  spans and frames count.
+  spans and frames count; a suggestion a person accepted is their copy of it, in
+  their layer, so each person's decisions count as theirs.
 - An annotator covered an article when they marked it done, or have an accepted
   span or frame in their layer there (an article is in progress from its first
   annotation, even one taken back, so "in progress" alone does not cover it). A pair is compared on the articles

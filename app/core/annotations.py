@@ -71,19 +71,40 @@ class DeletedSpan:
 
 @dataclass(frozen=True)
 class ReviewState:
-    """A span's or frame's review state before a decision, to undo it."""
+    """A span's or frame's state before a decision made on the row itself (a suggestion in a person's
+    own layer), to undo it; start, end and label only for a span."""
 
     id: int
     status: str
-    layer: str
     reviewed_by: str | None
     reviewed_at: datetime | None
+    start: int | None = None
+    end: int | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """A person's decision on one of the model's suggestions; an acceptance names their copy of it."""
+
+    kind: str  # "span" or "frame"
+    suggestion_id: int
+    annotator: str
+    status: str  # "accepted" or "rejected"
+    copy_id: int | None
+    at: datetime
 
 
 @dataclass(frozen=True)
 class Review:
+    """What a review did, for undo_review: rows decided in place (as they were), the decisions it
+    recorded (with the copies accepting made; undo removes both), the rejections it turned into
+    acceptances."""
+
     spans: tuple[ReviewState, ...] = ()
     frames: tuple[ReviewState, ...] = ()
+    decided: tuple[DecisionRecord, ...] = ()
+    replaced: tuple[DecisionRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,3 +113,13 @@ class Adopted:
 
     spans: tuple[int, ...] = ()
     frames: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TakenOut:
+    """Rows taken out of the gold layer, column for column (spans, frames, and the role fillers they
+    were), to put them back under their own ids (undo)."""
+
+    spans: tuple[dict[str, Any], ...] = ()
+    frames: tuple[dict[str, Any], ...] = ()
+    slots: tuple[dict[str, Any], ...] = ()

@@ -11,15 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.articles import ArticleDraft
+from app.core.normalise import is_normalised
 from app.core.span_details import SpanDetails
 
 # Frame attributes named "brat:..." carry another tool's data (notes, links between
-# events), not values of a schema attribute: schemas do not constrain them.
+# events), not values of a schema attribute: schemas do not constrain them. Nor do
+# they constrain the normalised values of tariff facts (app.core.normalise.NORMALISED).
 TOOL_ATTRIBUTE_PREFIX = "brat:"
 
 
 def is_tool_attribute(name: str) -> bool:
-    return name.startswith(TOOL_ATTRIBUTE_PREFIX)
+    return name.startswith(TOOL_ATTRIBUTE_PREFIX) or is_normalised(name)
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ class ExportSummary:
     spans: int = 0
     frames: int = 0
     files: dict[str, int] = field(default_factory=dict)  # a split export: file -> articles in it
+    rows: int = 0  # a table's rows, where a row is not one frame (facts-csv: one per fact and product)
     # (span|frame, reason) -> how many: what the selection's filters left out, and what else was left out
     filtered: Counter[tuple[str, str]] = field(default_factory=Counter)
     left_out: Counter[tuple[str, str]] = field(default_factory=Counter)

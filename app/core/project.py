@@ -12,18 +12,30 @@ import getpass
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, inspect, select
+from sqlalchemy import bindparam, exists, func, insert, inspect, select
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, ReviewState, SlotRecord, SpanRecord
+from app.core.annotations import (
+    Adopted,
+    DecisionRecord,
+    DeletedSpan,
+    FrameRecord,
+    Review,
+    ReviewState,
+    SlotRecord,
+    SpanRecord,
+    TakenOut,
+)
 from app.core import article_listing
 from app.core.articles import ArticleDraft, ArticleQuery, ArticleRecord, ArticleSummary, ImportReport
 from app.core.documents import TOOL_ATTRIBUTE_PREFIX, AnnotatedDocument
+from app.core.normalise import check_normalised, is_normalised
 from app.core.errors import InputError, NotFoundError, NotAllowedError, ProjectError, StaleEditError, ValidationError
 from app.core.schema import Schema, default_schema_path, load_schema, parse_schema
 from app.core.span_details import SpanDetails
@@ -37,6 +49,7 @@ from app.store.models import (
     Article,
     ArticleProgress,
     ChangeLog,
+    Decision,
     Frame,
     FrameSlot,
     Origin,
@@ -54,6 +67,7 @@ MODEL_LAYER = "model"
 GOLD_LAYER = "gold"  # the adjudicated layer, written by reviewers
 NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})  # every other layer is a person's
 FRAME_LINK_PREFIX = TOOL_ATTRIBUTE_PREFIX + "arg:"  # frame attributes whose values are keys of other frames
+NEWCOMER_LOCK = 0x4E47_0001  # the PostgreSQL advisory lock newcomers take in turn ("NG", 1)
 
 
 def default_annotator() -> str:
@@ -169,6 +183,8 @@ class Project:
         if cached is not None and cached[0] == self.annotator:
             return cached[1]
         found = session.scalar(select(Annotator.id).where(Annotator.name == self.annotator))
+        if found is None and _newcomers_queue(session):
+            found = session.scalar(select(Annotator.id).where(Annotator.name == self.annotator))
         if found is None:
             annotator = Annotator(name=self.annotator, role=_role_of_newcomer(session))
             session.add(annotator)
@@ -207,6 +223,7 @@ class Project:
         """Give `name` a role. Only a reviewer may, except while the project has none."""
         role = _choice(Role, role, "role")
         with self._unit() as session:
+            _newcomers_queue(session)
             if _role_of_newcomer(session) != Role.REVIEWER and not self._is_reviewer(session):
                 raise NotAllowedError(f"only a reviewer can give roles ({self.annotator} is an annotator); "
                                       f"ask a reviewer to run: newsgloss team --role {name} {role.value}")
@@ -384,11 +401,13 @@ class Project:
 
         with Session(self._engine) as session:
             span_counts = dict(session.execute(only(
-                select(Span.article_id, func.count()).where(Span.status != Status.REJECTED), Span.article_id
-            ).group_by(Span.article_id)).all())
+                select(Span.article_id, func.count()).where(Span.status != Status.REJECTED,
+                                                            ~self._decided_by_me(Decision.span_id == Span.id)),
+                Span.article_id).group_by(Span.article_id)).all())
             frame_counts = dict(session.execute(only(
-                select(Frame.article_id, func.count()).where(Frame.status != Status.REJECTED), Frame.article_id
-            ).group_by(Frame.article_id)).all())
+                select(Frame.article_id, func.count()).where(Frame.status != Status.REJECTED,
+                                                             ~self._decided_by_me(Decision.frame_id == Frame.id)),
+                Frame.article_id).group_by(Frame.article_id)).all())
             progress = dict(session.execute(only(
                 select(ArticleProgress.article_id, ArticleProgress.status)
                 .join(Annotator, Annotator.id == ArticleProgress.annotator_id)
@@ -514,12 +533,61 @@ class Project:
     # -------------------------------------------------------------------- spans
 
     def spans(self, article_id: int, *, include_rejected: bool = False) -> list[SpanRecord]:
+        """The article's spans as the acting person sees them: a model suggestion they accepted is left
+        out (their copy stands in for it), one they rejected is rejected (for them alone)."""
         with Session(self._engine) as session:
-            query = select(*SPAN_COLUMNS).where(Span.article_id == article_id)
-            if not include_rejected:
-                query = query.where(Span.status != Status.REJECTED)
             names = _names(session)
-            return [_span_row_record(row, names) for row in session.execute(query.order_by(Span.start, Span.end, Span.id))]
+            spans = [_span_row_record(row, names) for row in session.execute(
+                select(*SPAN_COLUMNS).where(Span.article_id == article_id).order_by(Span.start, Span.end, Span.id))]
+            return _as_decided(spans, self._my_decisions(session, "span", article_id), self.annotator,
+                               include_rejected)
+
+    def _my_decisions(self, session: Session, kind: str, article_id: int) -> dict[int, tuple[Status, Any]]:
+        """The acting person's decisions on the article's model suggestions of one kind: id -> (status, when)."""
+        model = Span if kind == "span" else Frame
+        column = Decision.span_id if kind == "span" else Decision.frame_id
+        return {i: (status, at) for i, status, at in session.execute(
+            select(column, Decision.status, Decision.at).join(model, model.id == column)
+            .join(Annotator, Annotator.id == Decision.annotator_id)
+            .where(model.article_id == article_id, Annotator.name == self.annotator))}
+
+    def _decided_by_me(self, on):
+        """SQL: the acting person has decided on the suggestion `on` names (Decision.span_id == Span.id)."""
+        return exists(select(Decision.id).join(Annotator, Annotator.id == Decision.annotator_id)
+                      .where(on, Annotator.name == self.annotator))
+
+    def decisions(self, article_ids: Iterable[int] | None = None) -> list[DecisionRecord]:
+        """Everyone's decisions on the model's suggestions (of the given articles), oldest first."""
+        with Session(self._engine) as session:
+            names = _names(session)
+            found = []
+            for kind, model, column, copy in (("span", Span, Decision.span_id, Decision.copy_span_id),
+                                              ("frame", Frame, Decision.frame_id, Decision.copy_frame_id)):
+                query = select(column, Decision.annotator_id, Decision.status, copy, Decision.at, Decision.id).join(
+                    model, model.id == column)
+                if article_ids is not None:
+                    query = query.where(model.article_id.in_(list(article_ids)))
+                found += [(i, DecisionRecord(kind, row_id, names[who], status.value, copy_id, at))
+                          for row_id, who, status, copy_id, at, i in session.execute(query)]
+            return [record for _, record in sorted(found, key=lambda pair: pair[0])]
+
+    def suggestion_decisions(self) -> dict[tuple[str, str], int]:
+        """How the model's span suggestions fared, by (label, status), in two queries: each person's
+        acceptances and rejections count once each; a suggestion no one has decided on counts as
+        suggested; a model-origin span outside these (an import's) counts by its own status."""
+        with Session(self._engine) as session:
+            counts: Counter[tuple[str, str]] = Counter()
+            for label, status, n in session.execute(
+                    select(Span.label, Decision.status, func.count()).join(Span, Span.id == Decision.span_id)
+                    .group_by(Span.label, Decision.status)):
+                counts[label, status.value] += n
+            part_of_a_decision = exists(select(Decision.id).where(
+                (Decision.span_id == Span.id) | (Decision.copy_span_id == Span.id)))
+            for label, status, n in session.execute(
+                    select(Span.label, Span.status, func.count())
+                    .where(Span.origin == Origin.MODEL, ~part_of_a_decision).group_by(Span.label, Span.status)):
+                counts[label, status.value] += n
+            return dict(counts)
 
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  origin: str | Origin = Origin.HUMAN, status: str | Status = Status.ACCEPTED,
@@ -552,6 +620,7 @@ class Project:
         with self._unit() as session:
             span = _get(session, Span, span_id)
             _check_version("span", span, expected_version)
+            _check_not_shared(span, "span")
             self._check_may_write(session, span.layer, f"span {span_id}")
             before = {"start": span.start, "end": span.end, "label": span.label, "status": span.status.value}
             new_start = span.start if start is None else start
@@ -599,6 +668,7 @@ class Project:
         with self._unit() as session:
             span = _get(session, Span, span_id)
             _check_version("span", span, expected_version)
+            _check_not_shared(span, "span")
             self._check_may_write(session, span.layer, f"span {span_id}")
             slots = tuple(
                 (slot.frame_id, SlotRecord(slot.role, slot.span_id, slot.position))
@@ -640,12 +710,13 @@ class Project:
     # ------------------------------------------------------------------- frames
 
     def frames(self, article_id: int, *, include_rejected: bool = False) -> list[FrameRecord]:
+        """The article's frames as the acting person sees them (see `spans`)."""
         with Session(self._engine) as session:
-            query = select(Frame).where(Frame.article_id == article_id)
-            if not include_rejected:
-                query = query.where(Frame.status != Status.REJECTED)
             names = _names(session)
-            return [_frame_record(frame, names) for frame in session.scalars(query.order_by(Frame.id))]
+            frames = [_frame_record(frame, names) for frame in session.scalars(
+                select(Frame).where(Frame.article_id == article_id).order_by(Frame.id))]
+            return _as_decided(frames, self._my_decisions(session, "frame", article_id), self.annotator,
+                               include_rejected)
 
     def add_frame(self, article_id: int, frame_type: str, roles: dict[str, Sequence[int]] | None = None,
                   attributes: dict[str, str] | None = None, *, origin: str | Origin = Origin.HUMAN,
@@ -654,7 +725,7 @@ class Project:
         """A claim, a tariff fact or a relation over existing spans of the article."""
         ftype = self.schema.frame(frame_type)
         values = {name: a.default for name, a in ftype.attributes.items()}
-        values.update(_check_attributes(ftype, attributes or {}))
+        values.update({k: v for k, v in _check_attributes(ftype, attributes or {}).items() if v not in (None, "")})
         origin = _choice(Origin, origin, "origin")
         status = _choice(Status, status, "status")
         with self._unit() as session:
@@ -679,11 +750,13 @@ class Project:
         with self._unit() as session:
             frame = _get(session, Frame, frame_id)
             _check_version("frame", frame, expected_version)
+            _check_not_shared(frame, "frame")
             self._check_may_write(session, frame.layer, f"frame {frame_id}")
             ftype = self.schema.frame(frame.type)
             before = {"roles": _roles_of(frame), "attributes": dict(frame.attributes), "status": frame.status.value}
             if attributes:
-                frame.attributes = {**frame.attributes, **_check_attributes(ftype, attributes)}
+                merged = {**frame.attributes, **_check_attributes(ftype, attributes)}
+                frame.attributes = {k: v for k, v in merged.items() if v not in (None, "") or not is_normalised(k)}
             if roles:
                 kept = {r: ids for r, ids in _roles_of(frame).items() if r not in roles}
                 slots = _slots(session, self.schema, frame.type, frame.article_id, {**kept, **roles})
@@ -704,6 +777,7 @@ class Project:
         with self._unit() as session:
             frame = _get(session, Frame, frame_id)
             _check_version("frame", frame, expected_version)
+            _check_not_shared(frame, "frame")
             self._check_may_write(session, frame.layer, f"frame {frame_id}")
             record = _frame_record(frame, _names(session))
             session.delete(frame)
@@ -777,48 +851,143 @@ class Project:
                 })
         return added_spans, added_frames
 
-    def review(self, status: str | Status, span_ids: Sequence[int] = (), frame_ids: Sequence[int] = ()) -> Review:
-        """Accept or reject spans and frames in one unit; accepting a frame accepts its suggested fillers.
+    def review(self, status: str | Status, span_ids: Sequence[int] = (), frame_ids: Sequence[int] = (), *,
+               fix: dict[str, Any] | None = None) -> Review:
+        """The acting person accepts or rejects spans and frames, in one unit; accepting a frame accepts
+        its suggested fillers.
 
-        Returns what they were before, for undo_review.
+        A decision on a model suggestion is the person's alone: the suggestion stays open for everyone
+        else; accepting it puts a copy in the person's layer (origin model, linked to it by the decision),
+        rejecting it records their rejection. A rejection they made before becomes an acceptance; an
+        acceptance is taken back by deleting the copy. A suggestion in a person's own layer (from an
+        import) is decided on the row itself. `fix` ({"label", "start", "end"}, any of them) corrects the
+        one span accepted. Returns what undo_review needs.
         """
         status = _choice(Status, status, "status")
+        if status == Status.SUGGESTED:
+            raise ValidationError("a review accepts or rejects; to take a decision back, undo it")
+        if fix and (status != Status.ACCEPTED or frame_ids or len(span_ids) != 1):
+            raise ValidationError("a fix corrects one span as it is accepted")
+        if fix and fix.get("label") is not None:
+            self.schema.label(fix["label"])
         with self._unit() as session:
+            me, now, names = self._annotator_id(session), utcnow(), _names(session)
             frames = [_get(session, Frame, i) for i in frame_ids]
             spans = {i: _get(session, Span, i) for i in span_ids}
-            if status == Status.ACCEPTED:
-                for frame in frames:
-                    for slot in frame.slots:
-                        filler = session.get(Span, slot.span_id)
-                        if filler.status == Status.SUGGESTED:
-                            spans.setdefault(filler.id, filler)
-            names = _names(session)
-            before = Review(
-                spans=tuple(ReviewState(s.id, s.status.value, s.layer, names[s.reviewed_by], s.reviewed_at)
-                            for s in spans.values()),
-                frames=tuple(ReviewState(f.id, f.status.value, f.layer, names[f.reviewed_by], f.reviewed_at)
-                             for f in frames))
+            fillers = {slot.span_id for frame in frames for slot in frame.slots} if status == Status.ACCEPTED else set()
+            mine = {(kind, getattr(d, f"{kind}_id")): d for kind, ids in (("span", [*spans, *fillers]),
+                                                                           ("frame", list(frame_ids)))
+                    for d in session.scalars(select(Decision).where(
+                        Decision.annotator_id == me, getattr(Decision, f"{kind}_id").in_(ids)))}
+            for filler in (session.get(Span, i) for i in sorted(fillers)):
+                # a frame accepted brings its suggested fillers, except those the person rejected
+                prior = mine.get(("span", filler.id))
+                if filler.status == Status.SUGGESTED and (prior is None or prior.status != Status.REJECTED):
+                    spans.setdefault(filler.id, filler)
             for kind, rows in (("span", spans.values()), ("frame", frames)):
                 for row in rows:
-                    self._check_may_write(session, row.layer, f"{kind} {row.id}")
-            for row in [*spans.values(), *frames]:
-                self._decide(session, row, status)
-                row.updated_at = utcnow()
-            session.flush()
-            for kind, rows in (("span", spans.values()), ("frame", frames)):
-                for row in rows:
-                    self._log(session, f"{kind}.review", row.article_id, kind, row.id, {"status": status.value})
-        return before
+                    if not _shared(row):
+                        self._check_may_write(session, row.layer, f"{kind} {row.id}")
+            in_place: dict[str, list[ReviewState]] = {"span": [], "frame": []}
+            made: list[DecisionRecord] = []
+            replaced: list[DecisionRecord] = []
+            copies: dict[int, int] = {}  # a suggested filler -> the person's copy of it
+
+            def decide(kind: str, row: Span | Frame, changes: dict[str, Any]) -> None:
+                if not _shared(row):
+                    in_place[kind].append(ReviewState(row.id, row.status.value, names[row.reviewed_by],
+                                                      row.reviewed_at, *((row.start, row.end, row.label)
+                                                                         if kind == "span" else ())))
+                    if changes:
+                        _check_offsets(row.article, changes.get("start", row.start), changes.get("end", row.end))
+                        if "label" in changes:
+                            _check_span_fits_roles(session, self.schema, row, changes["label"])
+                        for key, value in changes.items():
+                            setattr(row, key, value)
+                    self._decide(session, row, status)
+                    row.updated_at = now
+                    self._log(session, f"{kind}.review", row.article_id, kind, row.id,
+                              {"status": status.value, **changes})
+                    return
+                prior = mine.get((kind, row.id))
+                if prior is not None and prior.status == status:
+                    if kind == "span" and prior.copy_span_id is not None:
+                        copies[row.id] = prior.copy_span_id
+                    return
+                if prior is not None:
+                    if prior.status == Status.ACCEPTED:
+                        copy = prior.copy_span_id or prior.copy_frame_id
+                        raise ValidationError(f"{self.annotator} accepted {kind} {row.id} already ({kind} {copy} "
+                                              f"of their layer); delete that {kind} to take the acceptance back")
+                    replaced.append(DecisionRecord(kind, row.id, self.annotator, prior.status.value, None, prior.at))
+                    session.delete(prior)
+                    session.flush()
+                copy = self._copy(session, kind, row, changes, copies, me, now) if status == Status.ACCEPTED else None
+                decision = Decision(annotator_id=me, status=status, at=now, **{f"{kind}_id": row.id},
+                                    **({} if copy is None else {f"copy_{kind}_id": copy}))
+                session.add(decision)
+                made.append(DecisionRecord(kind, row.id, self.annotator, status.value, copy, now))
+                self._log(session, f"{kind}.review", row.article_id, kind, row.id,
+                          {"status": status.value, "copy": copy, **changes})
+
+            for span in spans.values():
+                decide("span", span, {k: v for k, v in (fix or {}).items() if v is not None})
+            for frame in frames:
+                decide("frame", frame, {})
+            return Review(spans=tuple(in_place["span"]), frames=tuple(in_place["frame"]), decided=tuple(made),
+                          replaced=tuple(replaced))
+
+    def _copy(self, session: Session, kind: str, row: Span | Frame, changes: dict[str, Any], copies: dict[int, int],
+              me: int, now) -> int:
+        """The acting person's copy of a suggestion they accept, in their layer; a frame's fillers are
+        their copies of the suggested ones (accepted in the same review, so in `copies`)."""
+        common = dict(article_id=row.article_id, layer=self.annotator, annotator_id=me, origin=row.origin,
+                      status=Status.ACCEPTED, score=row.score, model=row.model, reviewed_by=me, reviewed_at=now,
+                      created_at=now, updated_at=now)
+        if kind == "span":
+            values = {"start": row.start, "end": row.end, "label": row.label, **changes}
+            _check_offsets(row.article, values["start"], values["end"])
+            copy = Span(**values, **common)
+        else:
+            copy = Frame(type=row.type, attributes=dict(row.attributes), **common)
+            copy.slots = [FrameSlot(role=slot.role, span_id=copies.get(slot.span_id, slot.span_id),
+                                    position=slot.position) for slot in row.slots]
+        session.add(copy)
+        session.flush()
+        if kind == "span":
+            copies[row.id] = copy.id
+        return copy.id
 
     def undo_review(self, review: Review) -> None:
-        """Put spans and frames back as they were before a review."""
+        """Take a review back: remove the decisions it recorded with the copies they made, put back the
+        rejections it replaced, and the rows it decided in place as they were."""
         with self._unit() as session:
             ids = _ids(session)
+            me = self._annotator_id(session)
+            for record in sorted(review.decided, key=lambda r: r.kind == "span"):  # frames before their fillers
+                model = Span if record.kind == "span" else Frame
+                subject = _get(session, model, record.suggestion_id)
+                decision = session.scalar(select(Decision).where(
+                    Decision.annotator_id == me, getattr(Decision, f"{record.kind}_id") == record.suggestion_id))
+                if decision is None:  # taken back since, with its copy
+                    continue
+                copy = session.get(model, record.copy_id) if record.copy_id is not None else None
+                session.delete(copy if copy is not None else decision)
+                session.flush()
+                if copy is not None:  # the database deleted the decision with its copy
+                    session.expunge(decision)
+                self._log(session, f"{record.kind}.review", subject.article_id, record.kind, subject.id,
+                          {"status": record.status, "copy": record.copy_id, "undone": True})
+            for record in review.replaced:
+                session.add(Decision(annotator_id=ids[record.annotator], status=Status(record.status), at=record.at,
+                                     **{f"{record.kind}_id": record.suggestion_id}))
             for model, states in ((Span, review.spans), (Frame, review.frames)):
                 for state in states:
                     row = _get(session, model, state.id)
-                    row.status, row.layer = Status(state.status), state.layer
+                    row.status = Status(state.status)
                     row.reviewed_by, row.reviewed_at = ids.get(state.reviewed_by), state.reviewed_at
+                    if model is Span:
+                        row.start, row.end, row.label = state.start, state.end, state.label
                     row.updated_at = utcnow()
                     self._log(session, f"{model.__tablename__}.review", row.article_id, model.__tablename__,
                               row.id, {"status": state.status, "undone": True})
@@ -912,15 +1081,56 @@ class Project:
                 self._log(session, "gold.discard", (frames or spans)[0].article_id, None, None,
                           {"spans": list(adopted.spans), "frames": list(adopted.frames)})
 
+    def take_out(self, span_ids: Sequence[int] = (), frame_ids: Sequence[int] = (), *,
+                 layer: str = GOLD_LAYER) -> TakenOut:
+        """Take spans and frames out of the gold layer, in one unit; reviewers only. The frames that a
+        span filled lose it. Returns what was there, for `put_back`."""
+        with self._unit() as session:
+            if not self._is_reviewer(session):
+                raise NotAllowedError(f"only a reviewer can take things out of the {layer} layer "
+                                      f"({self.annotator} is an annotator)")
+            rows = [_get(session, Frame, i) for i in frame_ids] + [_get(session, Span, i) for i in span_ids]
+            for row in rows:
+                if row.layer != layer:
+                    raise ValidationError(f"{row.__tablename__} {row.id} is in the {row.layer} layer, not {layer}")
+            if not rows:
+                return TakenOut()
+            slots = session.scalars(select(FrameSlot).where(
+                FrameSlot.frame_id.in_(list(frame_ids)) | FrameSlot.span_id.in_(list(span_ids)))).all()
+            taken = TakenOut(spans=tuple(_columns(row) for row in rows if isinstance(row, Span)),
+                             frames=tuple(_columns(row) for row in rows if isinstance(row, Frame)),
+                             slots=tuple(_columns(slot) for slot in slots))
+            for row in rows:  # frames first, with their fillers, then the spans
+                session.delete(row)
+                session.flush()
+            self._log(session, "gold.take_out", rows[0].article_id, None, None,
+                      {"layer": layer, "spans": list(span_ids), "frames": list(frame_ids)})
+            return taken
+
+    def put_back(self, taken: TakenOut) -> None:
+        """Put what `take_out` took back, under the same ids, in one unit (its undo)."""
+        with self._unit() as session:
+            for kind, rows in (("span", taken.spans), ("frame", taken.frames)):
+                for row in rows:
+                    self._check_may_write(session, row["layer"], f"{kind} {row['id']}")
+            for model, rows in ((Span, taken.spans), (Frame, taken.frames)):
+                if rows:
+                    session.execute(insert(model.__table__), [dict(row) for row in rows])
+            frames = set(session.scalars(select(Frame.id).where(Frame.id.in_({s["frame_id"] for s in taken.slots}))))
+            slots = [dict(slot) for slot in taken.slots if slot["frame_id"] in frames]  # not frames deleted since
+            if slots:
+                session.execute(insert(FrameSlot.__table__), slots)
+            if taken.spans or taken.frames:
+                self._log(session, "gold.put_back", (taken.spans or taken.frames)[0]["article_id"], None, None,
+                          {"spans": [r["id"] for r in taken.spans], "frames": [r["id"] for r in taken.frames]})
+
     def _decide(self, session: Session, row: Span | Frame, status: Status) -> None:
-        """A person's decision on a span or frame: recorded with who and when; accepted work joins their layer."""
+        """A person's decision on a span or frame of a layer they may write, recorded with who and when."""
         if row.status == status:
             return
         row.status = status
         row.reviewed_by = self._annotator_id(session)
         row.reviewed_at = utcnow()
-        if status == Status.ACCEPTED and row.layer == MODEL_LAYER:
-            row.layer = self.annotator
 
     # ----------------------------------------------------------- trained models
 
@@ -1018,6 +1228,13 @@ class Project:
                 .where(Frame.type == frame_type, Frame.status == status)
                 .order_by(Frame.article_id, Frame.id, FrameSlot.role, FrameSlot.position)).tuples())
 
+    def frame_attributes(self, frame_type: str, status: str | Status = Status.ACCEPTED) -> dict[int, dict[str, Any]]:
+        """Frame id -> attributes of every `frame_type` frame with `status`, in one query."""
+        status = _choice(Status, status, "status")
+        with Session(self._engine) as session:
+            query = select(Frame.id, Frame.attributes).where(Frame.type == frame_type, Frame.status == status)
+            return dict(session.execute(query).tuples().all())
+
     def everyone_progress(self) -> dict[int, dict[str, str]]:
         """Every annotator's recorded status per article: article id -> annotator -> status."""
         found: dict[int, dict[str, str]] = defaultdict(dict)
@@ -1092,7 +1309,10 @@ def _is_empty(engine) -> bool:
             _check_encoding(conn)
             return not inspect(conn).get_table_names()
     except OperationalError as err:
-        raise ProjectError(f"cannot connect to {shown_location(engine.url)}: {failure_reason(err)}") from None
+        hint = ""
+        if engine.url.get_backend_name() == "postgresql" and engine.url.password is None:
+            hint = " (NewsGloss keeps no passwords: put yours in ~/.pgpass or the file $PGPASSFILE names)"
+        raise ProjectError(f"cannot connect to {shown_location(engine.url)}: {failure_reason(err)}{hint}") from None
 
 
 def _existing(session: Session, article_id: int) -> Existing:
@@ -1197,6 +1417,16 @@ def _relink_frame_references(session: Session, keys: list[tuple[int, str]], fram
                         .values(attributes=bindparam("linked", type_=table.c.attributes.type)), changed)
 
 
+def _newcomers_queue(session: Session) -> bool:
+    """On PostgreSQL, make people acting for the first time wait for each other until the end of the
+    transaction, so two of them on a new project cannot both find no reviewer and both become one.
+    (SQLite writers queue anyway: they take the database's write lock as they begin.) Whether it waited."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(select(func.pg_advisory_xact_lock(NEWCOMER_LOCK)))
+    return True
+
+
 def _role_of_newcomer(session: Session) -> Role:
     """Whoever starts a project can adjudicate it: the first person is its reviewer, later ones annotate."""
     has_reviewer = session.scalar(select(Annotator.id).where(Annotator.role == Role.REVIEWER).limit(1))
@@ -1248,9 +1478,17 @@ def _article_row(digest: str, draft: ArticleDraft) -> dict[str, Any]:
 
 
 def _get(session: Session, model, key: int):
+    """The row, or a NotFoundError saying who deleted it (from the change log) if someone did."""
     row = session.get(model, key)
     if row is None:
-        raise NotFoundError(f"{model.__tablename__.replace('_', ' ')} {key} does not exist")
+        kind = model.__tablename__
+        deleted = session.scalars(select(ChangeLog).where(
+            ChangeLog.subject == kind, ChangeLog.subject_id == key, ChangeLog.action == f"{kind}.delete")
+            .order_by(ChangeLog.id.desc()).limit(1)).first() if kind in ("span", "frame") else None
+        if deleted is not None:
+            raise NotFoundError(f"{kind} {key} was deleted by {deleted.annotator} at {deleted.at:%Y-%m-%d %H:%M} UTC; "
+                                "reload to see the article as it is now")
+        raise NotFoundError(f"{kind.replace('_', ' ')} {key} does not exist")
     return row
 
 
@@ -1267,6 +1505,37 @@ def _check_offsets(article: Article, start: int, end: int) -> None:
     if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= n:
         raise ValidationError(
             f"span {start}-{end} does not fit article {article.id}: offsets must satisfy 0 <= start < end <= {n}")
+
+
+def _columns(row) -> dict[str, Any]:
+    """Every column of an ORM row, by column name: enough to insert it again as it was."""
+    return {column.name: getattr(row, attribute.key)
+            for attribute, column in ((a, a.columns[0]) for a in inspect(row).mapper.column_attrs)}
+
+
+def _shared(row: Span | Frame) -> bool:
+    """A model suggestion open to everyone: each person decides on it for themselves."""
+    return row.layer == MODEL_LAYER and row.status == Status.SUGGESTED
+
+
+def _check_not_shared(row: Span | Frame, kind: str) -> None:
+    if _shared(row):
+        raise NotAllowedError(f"{kind} {row.id} is a model suggestion, open to everyone: accept, fix or reject "
+                              "it (a decision is yours alone)")
+
+
+def _as_decided(records: list, decided: dict[int, tuple[Status, Any]], who: str, include_rejected: bool) -> list:
+    """Span or frame records as person `who` sees them, given their decisions on model suggestions by id."""
+    seen = []
+    for record in records:
+        status, at = decided.get(record.id, (None, None))
+        if status == Status.ACCEPTED:
+            continue  # their copy stands in for it
+        if status == Status.REJECTED:
+            record = replace(record, status=Status.REJECTED.value, reviewed_by=who, reviewed_at=at)
+        if include_rejected or record.status != Status.REJECTED.value:
+            seen.append(record)
+    return seen
 
 
 def _check_version(kind: str, row, expected: int | None) -> None:
@@ -1304,6 +1573,9 @@ def _described(data: dict[str, Any]) -> str:
 
 def _check_attributes(ftype, attributes: dict[str, str]) -> dict[str, str]:
     for name, value in attributes.items():
+        if is_normalised(name):
+            check_normalised(name, value)
+            continue
         if name not in ftype.attributes:
             allowed = ", ".join(ftype.attributes) or "none"
             raise ValidationError(f"frame type {ftype.name} has no attribute {name!r} (it has: {allowed})")

@@ -206,7 +206,7 @@ class _Reader:
                 raise self.error("expected 'NAME TARGET' or 'NAME TARGET VALUE'", line)
             name, ref, *value = line.fields
             attributes = self.targets[self._target(line, ref, "TER")].attributes
-            attributes[name if ref[0] == "T" else _from_brat(name)] = value[0] if value else "true"
+            attributes[name if ref[0] == "T" else _from_brat(name)] = _from_brat_value(value[0]) if value else "true"
         for line in self.of_kind("N"):
             if len(line.fields) != 3 or ":" not in line.fields[2]:
                 raise self.error("expected 'TYPE TARGET DB:ID'", line)
@@ -434,6 +434,16 @@ def _to_brat(name: str) -> str:
     return name[:1].upper() + name[1:] if name == name.lower() else name
 
 
+# annotation.conf separates an attribute's arguments with commas, so a value that lists several
+# codes ("CAN,MEX", a tariff fact's normalised targets) is written with semicolons instead.
+def _to_brat_value(value: str) -> str:
+    return value.replace(",", ";")
+
+
+def _from_brat_value(value: str) -> str:
+    return value.replace(";", ",")
+
+
 # -- writing --------------------------------------------------------------------
 
 _RELATION, _EQUIV, _EVENT = "relation", "equivalence", "event"
@@ -641,7 +651,7 @@ class _Writer:
         name = _name(name, "attribute name")
         if "\n" in value:
             raise ValidationError(f"attribute {name} of {target}: a value cannot hold a line break")
-        tail = "" if value == "true" else f" {value}"
+        tail = "" if value == "true" else f" {_to_brat_value(value)}"
         self.lines["A"].append(f"{self.new_id('A')}\t{name} {target}{tail}")
 
     def _note(self, target: str, note: str, kind: str = NOTE) -> None:
@@ -713,8 +723,11 @@ def annotation_conf(schema: Schema, docs: Sequence[AnnotatedDocument] = ()) -> s
             for name, value in span.details.attributes.items():
                 declare(name, "<ENTITY>", [value])
         for frame in doc.frames:
-            for name in filter(_is_event_arg, frame.attributes):
-                event_args[frame.type][name.removeprefix(_EVENT_ARG)] = None
+            for name, value in frame.attributes.items():
+                if _is_event_arg(name):
+                    event_args[frame.type][name.removeprefix(_EVENT_ARG)] = None
+                elif _note_type(name) is None and name not in getattr(schema.frames.get(frame.type), "attributes", {}):
+                    declare(_to_brat(name), _to_brat(frame.type), [_to_brat_value(value)])
     relations, events = [_OVERLAP], []
     for frame in schema.frames.values():
         name = _to_brat(frame.name)

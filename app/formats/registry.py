@@ -23,7 +23,7 @@ WRITERS = {
     "doccano-spans": "app.formats.doccano:write_doccano_spans",
     "docbin": "app.formats.docbin:write_docbin",
 }
-FRAME_EXPORTS = ("facts-jsonl", "claims-jsonl")
+FRAME_EXPORTS = ("facts-jsonl", "facts-csv", "claims-jsonl")
 IMPORT_FORMATS = ("articles", *READERS, "native")
 EXPORT_FORMATS = (*WRITERS, "native", *FRAME_EXPORTS)
 # What a file dialog offers for each format: its description and file patterns; brat is a folder.
@@ -37,6 +37,7 @@ FILE_FILTERS = {
     "docbin": "spaCy DocBin (*.spacy)",
     "native": "NewsGloss project (*.json)",
     "facts-jsonl": "Tariff facts JSONL (*.jsonl)",
+    "facts-csv": "Tariff facts CSV, one row per fact and product (*.csv)",
     "claims-jsonl": "Claims JSONL (*.jsonl)",
 }
 

@@ -11,6 +11,7 @@ an import stops before anything is written, so it stays all or nothing.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from app.core.errors import NewsGlossError, ValidationError
 from app.core.interchange import ExportSummary, ImportSummary, Selection, documents, import_documents
 from app.core.project import Project
 from app.formats.decoding import Encodings
-from app.formats.facts import LAYOUTS, frame_records
+from app.formats.facts import LAYOUTS, frame_records, write_facts_csv
 from app.formats.native import read_native, write_native
 from app.formats.registry import READERS, WRITERS, resolve
 from app.formats.selection import non_overlapping
@@ -102,6 +103,13 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
         counts = write_native(project, Path(out))
         summary.articles, summary.spans, summary.frames = counts["article"], counts["span"], counts["frame"]
         return summary
+    if fmt == "facts-csv":
+        if str(out) == "-":
+            summary.articles, summary.frames, summary.rows = write_facts_csv(project, sys.stdout, selection)
+        else:
+            with open(out, "w", encoding="utf-8", newline="") as file:
+                summary.articles, summary.frames, summary.rows = write_facts_csv(project, file, selection)
+        return summary
     if fmt in LAYOUTS:
         records = list(frame_records(project, fmt, selection))
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -155,8 +163,9 @@ def describe_export(summary: ExportSummary) -> list[str]:
     """The summary for people: what the file holds, what else was left out, then what the filters left out."""
     where = "" if summary.target == "-" else f" to {summary.target}"
     files = ", ".join(f"{n} in {name}" for name, n in summary.files.items()) if len(summary.files) > 1 else ""
+    rows = f" in {_count(summary.rows, 'row')}" if summary.rows else ""
     lines = [f"wrote {_count(summary.articles, 'article')}{f' ({files})' if files else ''}, "
-             f"{_count(summary.spans, 'span')}, {_count(summary.frames, 'frame')}{where}"]
+             f"{_count(summary.spans, 'span')}, {_count(summary.frames, 'frame')}{rows}{where}"]
     for label, counter in (("left out", summary.left_out), ("filtered out", summary.filtered)):
         for (what, reason), n in sorted(counter.items(), key=lambda item: (item[0][0] != "span", -item[1])):
             lines.append(f"{label} {_count(n, what)}: {reason}")

@@ -5,6 +5,9 @@ Edits carry the version of the span or frame the view shows, so an edit to somet
 another person changed meanwhile is refused (StaleEditError) and the view reloads.
 Which layers it holds depends on the person: a reviewer sees every layer; an annotator
 sees their own and the model's, and the others' only when asked for (drawn faintly).
+Of the model's suggestions it holds those the person has not decided on (the services
+leave out the ones they accepted, whose copies are in their layer, and mark the ones
+they rejected), so each person reviews them independently.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, SpanRecord
+from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, SpanRecord, TakenOut
 from app.core.articles import ArticleRecord
-from app.core.errors import StaleEditError
+from app.core.errors import NotFoundError, StaleEditError
 from app.core.project import GOLD_LAYER, MODEL_LAYER, Project
 
 
@@ -89,10 +92,10 @@ class ArticleState(QObject):
         return None if item is None else item.version
 
     def _fresh(self, action):
-        """Run a change; if it was based on something someone else changed, reload and re-raise."""
+        """Run a change; if it was based on something someone else changed or deleted, reload and re-raise."""
         try:
             return action()
-        except StaleEditError:
+        except (StaleEditError, NotFoundError):
             self.refresh()
             raise
 
@@ -167,8 +170,8 @@ class ArticleState(QObject):
         self.framesChanged.emit()
         return frame
 
-    def review(self, status: str, span_ids=(), frame_ids=()) -> Review:
-        review = self.project.review(status, span_ids, frame_ids)
+    def review(self, status: str, span_ids=(), frame_ids=(), fix: dict | None = None) -> Review:
+        review = self.project.review(status, span_ids, frame_ids, fix=fix)
         self.refresh()
         return review
 
@@ -183,6 +186,15 @@ class ArticleState(QObject):
 
     def discard(self, adopted: Adopted) -> None:
         self.project.discard(adopted)
+        self.refresh()
+
+    def take_out(self, span_ids=(), frame_ids=()) -> TakenOut:
+        taken = self.project.take_out(span_ids, frame_ids)
+        self.refresh()
+        return taken
+
+    def put_back(self, taken: TakenOut) -> None:
+        self.project.put_back(taken)
         self.refresh()
 
     def set_progress(self, article_id: int, status: str) -> None:

@@ -167,13 +167,15 @@ class SetProgress(_Command):
 
 
 class ReviewSuggestions(_Command):
-    """Accept or reject suggestions (spans and frames); undo puts back exactly what was there."""
+    """Accept (with a fix: label or boundaries) or reject suggestions, as the person's own decisions;
+    undo takes back their decisions and the copies accepting made, and puts back exactly what was there."""
 
-    def __init__(self, state: ArticleState, status: str, span_ids=(), frame_ids=(), text: str = ""):
+    def __init__(self, state: ArticleState, status: str, span_ids=(), frame_ids=(), text: str = "",
+                 fix: dict | None = None):
         count = len(span_ids) + len(frame_ids)
         verb = "Accept" if status == "accepted" else "Reject"
         super().__init__(state, text or f"{verb} {count} suggestion{'s' if count != 1 else ''}")
-        self.args = (status, tuple(span_ids), tuple(frame_ids))
+        self.args = (status, tuple(span_ids), tuple(frame_ids), fix)
         self._before = None
 
     def redo(self):
@@ -201,3 +203,21 @@ class AdoptIntoGold(_Command):
 
     def undo(self):
         self._attempt(lambda: self.state.discard(self._adopted))
+
+
+class TakeOutOfGold(_Command):
+    """Take rows out of the gold layer (frames with their fillers' places); undo puts them back as they were."""
+
+    def __init__(self, state: ArticleState, span_ids: Sequence[int], frame_ids: Sequence[int]):
+        count = len(span_ids) + len(frame_ids)
+        super().__init__(state, f"Take {count} item{'s' if count != 1 else ''} out of gold")
+        self.args = (tuple(span_ids), tuple(frame_ids))
+        self._taken = None
+
+    def redo(self):
+        def do():
+            self._taken = self.state.take_out(*self.args)
+        self._attempt(do)
+
+    def undo(self):
+        self._attempt(lambda: self.state.put_back(self._taken))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -21,7 +22,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.annotations import FrameRecord
+from app.core.normalise import DATE, IMPOSER, PRODUCT, RATE, TARGET, attributes_of, fact_values
 from app.core.schema import Schema
+
+# The normalised values a tariff fact's editor shows, with their labels and what they take.
+CODE_FIELDS = {
+    IMPOSER: ("imposer code", "ISO 3166-1 alpha-3 code of the imposing country, or EU"),
+    TARGET: ("target codes", "ISO 3166-1 alpha-3 codes of the targets (or EU), separated by commas"),
+    PRODUCT: ("HS codes", "HS chapter or heading of each product, in order, separated by commas"),
+    RATE: ("rate", "25% (ad valorem) or 0.5USD/kg (an amount per unit)"),
+    DATE: ("date", "ISO 8601: 2025, 2025-04 or 2025-04-02"),
+}
 
 
 def frame_title(schema: Schema, frame: FrameRecord) -> str:
@@ -48,6 +59,7 @@ class FrameEditor(QWidget):
         self._shown: int | None = None
         self._role_widgets: dict[str, tuple[QLabel, QPushButton]] = {}
         self._combos: dict[str, QComboBox] = {}
+        self._codes: dict[str, QLineEdit] = {}
 
         buttons = QHBoxLayout()
         for name, ftype in schema.frames.items():
@@ -66,6 +78,8 @@ class FrameEditor(QWidget):
         self.list.itemActivated.connect(lambda item: self.jumpRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
         # Room for four frames (two lines each) however tall the open frame's form is.
         self.list.setMinimumHeight(8 * self.list.fontMetrics().lineSpacing() + 2 * self.list.frameWidth() + 8)
+        # The list's height changes with the open frame's form and the hint below it.
+        self.list.verticalScrollBar().rangeChanged.connect(self._keep_current_in_view)
 
         self.detail = QGroupBox("No frame chosen")
         self.form = QFormLayout(self.detail)
@@ -121,12 +135,17 @@ class FrameEditor(QWidget):
                 self.list.setCurrentRow(row)
                 self.list.blockSignals(False)
                 self._show_detail(self._frames[frame_id])
+                self._keep_current_in_view()
                 self.currentFrameChanged.emit(frame_id)
                 return
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
+
+    def _keep_current_in_view(self, *_range) -> None:
+        if self.list.currentItem() is not None:
+            self.list.scrollToItem(self.list.currentItem())
 
     def current_frame_id(self) -> int | None:
         item = self.list.currentItem()
@@ -185,6 +204,14 @@ class FrameEditor(QWidget):
             combo.activated.connect(lambda _i, c=combo, n=name: self._emit_attribute(n, c.currentText()))
             self.form.addRow(name, combo)
             self._combos[name] = combo
+        if frame.type == "tariff_fact":
+            for name, (label, hint) in CODE_FIELDS.items():
+                edit = QLineEdit()
+                edit.setObjectName(f"code_{name}")
+                edit.setToolTip(f"{hint}. Grey: what the fact's text gives; type to set it, clear to go back.")
+                edit.editingFinished.connect(lambda n=name, e=edit: self._emit_code(n, e.text().strip()))
+                self.form.addRow(label, edit)
+                self._codes[name] = edit
         self._fill_detail(frame)
 
     def _fill_detail(self, frame: FrameRecord) -> None:
@@ -197,10 +224,18 @@ class FrameEditor(QWidget):
             combo.blockSignals(True)
             combo.setCurrentText(frame.attributes.get(name, self.schema.frame(frame.type).attributes[name].default))
             combo.blockSignals(False)
+        if self._codes:
+            texts = {role: [self._span_text.get(i, "") for i in frame.role(role)]
+                     for role in self.schema.frame(frame.type).roles}
+            read_off = attributes_of(fact_values(texts))
+            for name, edit in self._codes.items():
+                edit.setText(frame.attributes.get(name, ""))
+                edit.setPlaceholderText(read_off.get(name, ""))
 
     def _clear_form(self) -> None:
         self._role_widgets: dict[str, tuple[QLabel, QPushButton]] = {}
         self._combos: dict[str, QComboBox] = {}
+        self._codes: dict[str, QLineEdit] = {}
         while self.form.rowCount():
             row = self.form.takeRow(0)
             for item in (row.labelItem, row.fieldItem):
@@ -220,6 +255,12 @@ class FrameEditor(QWidget):
     def _emit_attribute(self, name: str, value: str) -> None:
         if self._shown is not None:
             self.attributeChosen.emit(self._shown, name, value)
+
+    def _emit_code(self, name: str, value: str) -> None:
+        """A normalised value typed in: stored (through attributeChosen) if it changed."""
+        frame = self._frames.get(self._shown) if self._shown is not None else None
+        if frame is not None and frame.attributes.get(name, "") != value:
+            self.attributeChosen.emit(frame.id, name, value)
 
     def _emit_for_current(self, signal) -> None:
         frame_id = self.current_frame_id()

@@ -19,6 +19,7 @@ class IdentityDialog(QDialog):
                        "in the first project you open; where a reviewer is already at work, only they can "
                        "make you one. Edit > Preferences… changes both later.")
         intro.setWordWrap(True)
+        intro.setObjectName("identityIntro")
         self.name_edit = QLineEdit(default_annotator())
         self.name_edit.setObjectName("identityName")
         self.name_edit.setMaxLength(ANNOTATOR_MAX)
@@ -34,7 +35,7 @@ class IdentityDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(480, self.sizeHint().height())
+        self.resize(480, self.heightForWidth(480))  # tall enough for the wrapped text at that width
 
     def choice(self) -> tuple[str, str]:
         return self.name_edit.text().strip(), self.role_box.currentData()

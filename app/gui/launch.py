@@ -131,6 +131,7 @@ class AppController:
         from app.core.locations import default_project_path, open_project
         from app.core.project import Project
         from app.gui.main_window import MainWindow
+        from app.store.engine import without_password
 
         try:
             project = Project.create(location, self.annotator) if create else open_project(location, self.annotator)
@@ -146,7 +147,7 @@ class AppController:
                 QMessageBox.information(None, "NewsGloss", f"You work in this project as {project.role()}, "
                                         f"not {self.role}: {err}")
         self.role = None
-        shown = location or str(default_project_path())
+        shown = without_password(location or str(default_project_path()))
         self.settings.setValue("last_project", shown)
         self.recent.add(shown)
         previous = self.window

@@ -31,7 +31,7 @@ from app.core.locations import DEFAULT_MODEL, ENV_MODEL
 from app.core.suggesting import suggest_articles
 from app.formats.decoding import EncodingUncertain
 from app.formats.transfer import describe_export, describe_import, export_path, import_paths
-from app.core.project import Project
+from app.core.project import MODEL_LAYER, Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
 from app.gui.agreement_panel import AgreementPanel
@@ -40,6 +40,7 @@ from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
 from app.core.statistics import dashboard_figures
 from app.gui.frame_editor import FrameEditor
+from app.gui.span_painting import links_for
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
 from app.gui.preferences import PreferencesDialog
@@ -198,6 +199,10 @@ class MainWindow(QMainWindow):
         self.snap_action = self._action("Snap selection to tokens", self._toggle_snap, "Ctrl+T")
         self.snap_action.setCheckable(True)
         self.snap_action.setChecked(self.text_view.snap_to_tokens)
+        self.labels_action = self._action("Show labels over spans", self._toggle_labels, "Ctrl+Shift+L",
+                                          "Write each span's label above it")
+        self.labels_action.setCheckable(True)
+        self.labels_action.setChecked(self.text_view.labels_shown)
         self.bigger_action = self._action("Bigger text", lambda: self._font_step(1), ["Ctrl+=", "Ctrl++"])
         self.smaller_action = self._action("Smaller text", lambda: self._font_step(-1), "Ctrl+-")
         self.frame_actions = {
@@ -301,6 +306,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.dashboard_action)
         view.addAction(self.agreement_action)
         view.addAction(self.snap_action)
+        view.addAction(self.labels_action)
         view.addAction(self.show_rejected_action)
         view.addAction(self.show_others_action)
         view.addAction(self.adjudicate_action)
@@ -371,6 +377,7 @@ class MainWindow(QMainWindow):
             lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
         self.frame_editor.jumpRequested.connect(self.jump_to_frame)
         self.frame_editor.currentFrameChanged.connect(lambda _id: self._update_role_hint())
+        self.frame_editor.currentFrameChanged.connect(self._show_frame_links)
 
     # --------------------------------------------------------------- articles
 
@@ -420,7 +427,7 @@ class MainWindow(QMainWindow):
         current = self.text_view.current_span_id()
         span = self.state.spans.get(current) if current is not None else None
         if span is not None and (selection is None or selection == (span.start, span.end)):
-            if span.status == "suggested":
+            if span.status == "suggested" or span.layer == MODEL_LAYER:  # also one you rejected before
                 self._fix_and_accept(span.id, f"Accept as {label}", label=label)
             elif span.label != label:
                 self._push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
@@ -533,10 +540,9 @@ class MainWindow(QMainWindow):
         span = self.state.spans.get(self._clicked_span)
         return None if span is None else (span.start, span.end)
 
-    def _filler(self, role_name: str, source: tuple[int, int]) -> tuple[int | None, str] | str:
-        """What the role would be filled with from `source`: (the span's id, or None for a new span;
-        its label), or why it cannot be, in words."""
-        role = self.schema.frame(self.state.frames[self.frame_editor.current_frame_id()].type).roles[role_name]
+    def _filler(self, role, source: tuple[int, int]) -> tuple[int | None, str] | str:
+        """What `role` (a schema role) would be filled with from `source`: (the span's id, or None for
+        a new span; its label), or why it cannot be, in words."""
         clicked = self.state.spans.get(self._clicked_span)
         if clicked is not None and self.text_view.selection_range() is None:
             if clicked.label not in role.labels:
@@ -560,12 +566,13 @@ class MainWindow(QMainWindow):
             self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
             return
         quoted = f"“{self._snippet(*source)}”"
-        using, making, refused = [], [], {}
-        for number, role_name in enumerate(self.schema.frame(self.state.frames[frame_id].type).roles, start=1):
-            filler = self._filler(role_name, source)
+        using, making, refused = [], [], []
+        roles = self.schema.frame(self.state.frames[frame_id].type).roles
+        for number, (role_name, role) in enumerate(roles.items(), start=1):
+            filler = self._filler(role, source)
             key = f"{number} {role_name}"
             if isinstance(filler, str):
-                refused[key] = filler
+                refused.append(key)
             elif filler[0] is None:
                 making.append(f"{key} ({filler[1]})")
             else:
@@ -573,7 +580,8 @@ class MainWindow(QMainWindow):
         lines = [f"{', '.join(using)} ← {quoted}"] if using else []
         if making:
             lines.append(f"{', '.join(making)} ← {quoted}, a new span")
-        lines += [f"{key}: {why}" for key, why in refused.items()]
+        if refused:  # only a clicked span can be of a label a role does not take
+            lines.append(f"{', '.join(refused)}: do not take {self.state.spans[self._clicked_span].label}")
         self.frame_editor.set_hint("\n".join(lines))
 
     def _text_choice_changed(self, *_args) -> None:
@@ -596,15 +604,13 @@ class MainWindow(QMainWindow):
 
     def fill_role(self, frame_id: int, role_name: str) -> None:
         """Fill a role from the text the person chose: a span there, or a new span over the selection."""
-        if self.frame_editor.current_frame_id() != frame_id:
-            self.frame_editor.set_current(frame_id)
         frame = self.state.frames[frame_id]
         role = self.schema.frame(frame.type).roles[role_name]
         source = self._role_source()
         if source is None:
             self.statusBar().showMessage(f"Not filled: select the {role_name} in the text, or click its span", 6000)
             return
-        filler = self._filler(role_name, source)
+        filler = self._filler(role, source)
         if isinstance(filler, str):
             self.statusBar().showMessage(f"Not filled: {role_name} {filler}; select the text to make a "
                                          f"{role.labels[0]} span", 6000)
@@ -638,6 +644,11 @@ class MainWindow(QMainWindow):
         if spans:
             self._show(self.text_view.select_range, min(s.start for s in spans), max(s.end for s in spans))
             self.text_view.setFocus()
+
+    def _show_frame_links(self, frame_id: int) -> None:
+        """The chosen frame's fillers joined to its trigger in the text."""
+        frame = self.state.frames.get(frame_id)
+        self.text_view.set_frame_links(None if frame is None else links_for(self.schema, frame))
 
     def _frames_changed(self) -> None:
         before = self._roles_of_span
@@ -922,10 +933,8 @@ class MainWindow(QMainWindow):
         self._fix_and_accept(span_id, "Fix and accept suggestion", start=start, end=end)
 
     def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
-        """Correct a suggestion (label or boundaries) and accept it, as one undoable step."""
-        with self._step(text):
-            if self._push(commands.ChangeSpan(self.state, span_id, text, **changes)):
-                self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id]))
+        """Correct a suggestion (label or boundaries) as it is accepted, in one undoable step."""
+        self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id], text=text, fix=changes))
 
     def _review_current_changed(self, kind: str, item_id: int) -> None:
         """Show the Review panel's current item in the text when the person moves to another one;
@@ -951,13 +960,7 @@ class MainWindow(QMainWindow):
                                              people_layers(spans, frames))
 
     def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        with self._step("Take out of gold"):
-            for frame_id in frame_ids:
-                if frame_id in self.state.frames and not self._push(commands.DeleteFrame(self.state, frame_id)):
-                    return
-            for span_id in span_ids:
-                if span_id in self.state.spans and not self._push(commands.DeleteSpan(self.state, span_id)):
-                    return
+        self._push(commands.TakeOutOfGold(self.state, span_ids, frame_ids))
 
     def _toggle_adjudication(self) -> None:
         """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
@@ -1000,6 +1003,9 @@ class MainWindow(QMainWindow):
     def _show_who(self) -> None:
         self.who.setText(f"{self.project.annotator} ({'reviewer' if self.state.reviewer else 'annotator'})")
         self.who.setToolTip("Every change you make is recorded under this name; Edit > Preferences… changes it")
+
+    def _toggle_labels(self) -> None:
+        self.text_view.labels_shown = self.labels_action.isChecked()
 
     def _toggle_rejected(self) -> None:
         self.state.show_rejected = self.show_rejected_action.isChecked()
@@ -1140,10 +1146,11 @@ class MainWindow(QMainWindow):
     def _shortcut_rows(self) -> list[tuple[str, str]]:
         """Every action that has keys, each key once; the nine role keys share one row."""
         rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
+        names = {id(self.undo_action): "Undo", id(self.redo_action): "Redo"}  # not "Undo Fill rate"
         for action in self.key_actions():
             if action not in self.role_actions:
                 keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-                rows.append((action.text().replace("&", ""), keys))
+                rows.append((names.get(id(action), action.text().replace("&", "")), keys))
         rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
         rows.append(("Adjudicate: into gold, merge frames, all agreed, out of gold",
                      "Enter, M, Shift+Enter, Delete in the Adjudicate table"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from app.store.engine import shown_location
+from app.store.engine import shown_location, without_password
 
 KEY = "recent_projects"
 LIMIT = 8
@@ -18,9 +18,12 @@ def is_url(location: str) -> bool:
 
 
 def normalized(location: str | Path) -> str:
-    """A file path made absolute (so "a.db" and "./a.db" are one project); a URL as it is."""
+    """A file path made absolute (so "a.db" and "./a.db" are one project); a URL without its password
+    (settings never keep one)."""
     text = str(location).strip()
-    return text if not text or is_url(text) else str(Path(text).expanduser().resolve())
+    if not text:
+        return text
+    return without_password(text) if is_url(text) else str(Path(text).expanduser().resolve())
 
 
 def display_name(location: str) -> str:
@@ -45,12 +48,14 @@ class RecentProjects:
         text = normalized(location)
         if not text:
             return
-        rest = [item for item in self.items() if normalized(item) != text]
+        rest = [item for item in self.items() if item != text]
         self.settings.setValue(KEY, [text, *rest][:LIMIT])
 
     def items(self) -> list[str]:
-        """Most recent first, at most LIMIT: URLs, and files that still exist."""
-        return [item for item in self._stored() if is_url(item) or Path(item).is_file()][:LIMIT]
+        """Most recent first, at most LIMIT: URLs (without passwords a list kept before had), and files
+        that still exist."""
+        found = dict.fromkeys(normalized(item) for item in self._stored())
+        return [item for item in found if is_url(item) or Path(item).is_file()][:LIMIT]
 
     def remove(self, location: str | Path) -> None:
         text = normalized(location)

@@ -9,17 +9,19 @@ Look: accepted entities get a translucent fill and a solid underline, suggestion
 dashed outline and dashed underline, evidence (claim cues/contents, tariff
 mentions) light brackets and a dotted underline; rejected spans are not drawn.
 Underlines stack in lanes below the baseline so overlapping spans all stay visible.
+Each span's label is written above it (a suggestion's with a "?"), and the chosen frame's
+fillers are joined to its trigger by arcs (app/gui/span_painting.py). Lines, marks and
+labels are drawn in the label's ink: its colour at a readable contrast with the background.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from operator import attrgetter
-from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QLineF, QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -41,6 +43,17 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from app.core.offsets import Utf16Index
 from app.core.tokens import TOKEN
+from app.gui.span_painting import (
+    FrameLinks,
+    LabelBox,
+    Link,
+    Piece,
+    frame_links,
+    paint_labels,
+    paint_links,
+    place_labels,
+)
+from app.gui.theme import label_ink
 
 FILL_ALPHA = 70
 FAINT_ALPHA = 80
@@ -68,6 +81,11 @@ class Highlight:
     @property
     def drawn(self) -> bool:
         return self.status != "rejected" and self.end > self.start
+
+
+def _thickness(metrics: QFontMetricsF) -> int:
+    """Pixels of an underline at this font."""
+    return max(2, round(metrics.lineWidth() * 2))
 
 
 def _block_of(block_starts: list[int], cp: int) -> int:
@@ -228,17 +246,6 @@ class _Tokens:
         return (start, end) if start < end else (lo, hi)
 
 
-class _Piece(NamedTuple):
-    """The part of one span on one visual line, in viewport coordinates."""
-
-    span: Highlight
-    lane: int
-    rect: QRectF
-    baseline: float
-    opens: bool  # the span starts on this line
-    closes: bool  # the span ends on this line
-
-
 class AnnotatedTextView(QPlainTextEdit):
     """Read-only, selectable article text with spans drawn over it. Offsets are code points."""
 
@@ -265,6 +272,8 @@ class AnnotatedTextView(QPlainTextEdit):
         self._press_pos: QPoint | None = None
         self._hovered = -1
         self._last_range = (-1, -1)
+        self._labels_shown = True
+        self._frame: FrameLinks | None = None
         self.selectionChanged.connect(self._emit_selection_range)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.GeneralFont))
         self.set_font_size(13)
@@ -325,6 +334,23 @@ class AnnotatedTextView(QPlainTextEdit):
             if not 0 <= h.start <= h.end <= length:
                 raise ValueError(f"highlight {h.id} [{h.start}, {h.end}) is outside the text")
 
+    def set_frame_links(self, links: FrameLinks | None) -> None:
+        """Join the chosen frame's fillers to its anchor span with arcs (None: no frame)."""
+        self._frame = links
+        self.viewport().update()
+
+    @property
+    def labels_shown(self) -> bool:
+        """Whether each span's label is written above it."""
+        return self._labels_shown
+
+    @labels_shown.setter
+    def labels_shown(self, on: bool) -> None:
+        if bool(on) != self._labels_shown:
+            self._labels_shown = bool(on)
+            self._fit_line_room()
+            self.viewport().update()
+
     def set_font_size(self, pt: int) -> None:
         """Text size in whole points (lines get half as much again, see _fit_line_room)."""
         font = self.font()
@@ -337,16 +363,19 @@ class AnnotatedTextView(QPlainTextEdit):
             self._fit_line_room()
 
     def _fit_line_room(self) -> None:
-        """Make lines 1.5x as tall as the font, the extra room below the text, for the lanes.
+        """Make lines 1.5x as tall as the font: the extra room holds the labels above the text
+        (when shown) and the lanes below it.
 
         QPlainTextEdit ignores QTextBlockFormat.setLineHeight and block margins: its
         layout only adds the font's own leading, 0 for many fonts. But Qt draws
         superscript text in a font 2/3 the size of its format's font while the line
         keeps the full font's ascent and descent. So all text is formatted as superscript
         at 1.5x the widget's size: glyphs come out at the widget's size in lines 1.5x as
-        tall, and the superscript baseline lifts them to the top of each line (by
-        self._raise pixels). One format for the whole document, nothing per span.
-        (Empty lines keep the plain line height: a shorter gap between paragraphs.)
+        tall, and the superscript baseline sets them self._label_room pixels below the top
+        of each line (lifting them self._raise pixels off the tall baseline). One format for
+        the whole document, nothing per span. (Empty lines keep the plain line height: a
+        shorter gap between paragraphs.) The labels' capitals fill the label room less a
+        pixel each side; the first lane of underlines takes what is left below the text.
         """
         font = self.font()
         tall = QFont(font)
@@ -358,8 +387,22 @@ class AnnotatedTextView(QPlainTextEdit):
             tall.setPointSize(math.ceil(font.pointSize() * 1.5))
         else:
             tall.setPixelSize(math.ceil(font.pixelSize() * 1.5))
-        metrics = QFontMetricsF(font)
-        self._raise = QFontMetricsF(tall).ascent() - metrics.ascent() - 1
+        metrics, tall_metrics = QFontMetricsF(font), QFontMetricsF(tall)
+        line = tall_metrics.height() + max(tall_metrics.leading(), 0)
+        lane_room = 1 + _thickness(metrics)
+        label_space = math.floor(line - metrics.height() - lane_room)  # whole pixels keep boxes on the grid
+        self._label_room = label_space if self._labels_shown else 1
+        self._label_font = QFont(font)
+        self._label_font.setCapitalization(QFont.SmallCaps)
+        self._label_font.setWeight(QFont.DemiBold)
+        self._label_font.setPixelSize(100)
+        cap = QFontMetricsF(self._label_font).capHeight() / 100
+        self._label_font.setPixelSize(max(6, math.floor((label_space - 2) / cap)))
+        self._role_font = QFont(font)
+        self._role_font.setItalic(True)
+        self._role_font.setPixelSize(self._label_font.pixelSize() + 1)
+        self._label_widths: dict[tuple[str, str], float] = {}
+        self._raise = tall_metrics.ascent() - metrics.ascent() - self._label_room
         self._line_format = QTextCharFormat()
         self._line_format.setFont(tall, QTextCharFormat.FontPropertiesSpecifiedOnly)
         self._line_format.setVerticalAlignment(QTextCharFormat.AlignSuperScript)
@@ -586,8 +629,15 @@ class AnnotatedTextView(QPlainTextEdit):
     # -- painting --------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:
-        """Fills under the text, then the text, then underlines, brackets and outlines on top."""
-        pieces = self._pieces(event.rect())
+        """Fills under the text, then the text, then underlines, brackets, outlines, arcs and labels
+        on top. The painter is clipped to the event's rect, but more of the view is laid out when
+        it is only part of it: stacked labels reach up into the lines above theirs, and an arc
+        joins spans anywhere in view."""
+        area = self.viewport().rect()
+        if self._frame is None:
+            reach = math.ceil(QFontMetricsF(self.font()).height() * 3)
+            area = event.rect().adjusted(0, 0, 0, reach).intersected(area)
+        pieces = self._pieces(area)
         if pieces:
             painter = QPainter(self.viewport())
             for p in pieces:
@@ -597,21 +647,68 @@ class AnnotatedTextView(QPlainTextEdit):
                     painter.fillRect(p.rect, fill)
             painter.end()
         super().paintEvent(event)
-        if pieces:
+        labels = self._label_boxes(pieces)
+        links = self._frame_links(area, pieces, labels)
+        if pieces or links:
             painter = QPainter(self.viewport())
-            self._paint_marks(painter, pieces)
+            base = self.palette().color(QPalette.Base)
+            inks: dict[tuple[str, bool], QColor] = {}
+
+            def ink(h: Highlight) -> QColor:
+                """The colour of a span's lines and label: its own at a readable contrast with the base."""
+                if (h.colour, h.faint) not in inks:
+                    inks[h.colour, h.faint] = colour = QColor(label_ink(h.colour, base.name()))
+                    if h.faint:
+                        colour.setAlpha(FAINT_ALPHA)
+                return inks[h.colour, h.faint]
+
+            self._paint_marks(painter, pieces, ink)
+            frame_ink = QColor(label_ink(self._frame.colour, base.name())) if self._frame else None
+            if links:
+                paint_links(painter, links, frame_ink)
+            paint_labels(painter, labels, (self._label_font, self._role_font), ink, frame_ink, base)
             painter.end()
 
-    def _paint_marks(self, painter: QPainter, pieces: list[_Piece]) -> None:
+    def label_boxes(self) -> list[LabelBox]:
+        """What is written above the visible spans: labels (if shown) and roles in the chosen frame."""
+        return self._label_boxes(self._pieces(self.viewport().rect()))
+
+    def frame_link_geometry(self) -> list[Link]:
+        """The chosen frame's arcs over the visible blocks."""
+        pieces = self._pieces(self.viewport().rect())
+        return self._frame_links(self.viewport().rect(), pieces, self._label_boxes(pieces))
+
+    def _frame_links(self, area: QRect, pieces: list[Piece], labels: list[LabelBox]) -> list[Link]:
+        if self._frame is None or not self._in_sync():
+            return []
+        blocks = self._visible_blocks(area)
+        if not blocks:
+            return []
+        last = blocks[-1][0].blockNumber()
+        visible = (self._block_starts[blocks[0][0].blockNumber()],
+                   self._block_starts[last + 1] if last + 1 < len(self._block_starts) else self._u16.length + 1)
+        rise = max(self._label_room, QFontMetricsF(self.font()).height() / 2) * 0.75  # into the lanes above
+        return frame_links(self._frame, pieces, labels, self._index.spans, visible, QRectF(area), rise)
+
+    def _label_boxes(self, pieces: list[Piece]) -> list[LabelBox]:
+        roles = {span_id: role for role, span_id in self._frame.fillers} if self._frame else {}
+        right = self.viewport().width() - 1
+        return place_labels(pieces, self._label_width, self._label_room, roles, right, self._labels_shown)
+
+    def _label_width(self, text: str, role: str) -> float:
+        if (text, role) not in self._label_widths:
+            width = QFontMetricsF(self._label_font).horizontalAdvance(text + " " if text and role else text)
+            self._label_widths[text, role] = width + QFontMetricsF(self._role_font).horizontalAdvance(role) + 2
+        return self._label_widths[text, role]
+
+    def _paint_marks(self, painter: QPainter, pieces: list[Piece], ink: Callable[[Highlight], QColor]) -> None:
         metrics = QFontMetricsF(self.font())
-        thickness = max(2, round(metrics.lineWidth() * 2))
+        thickness = _thickness(metrics)
         pitch = thickness + 1
         current = []
         for p in pieces:
             h, r = p.span, p.rect
-            colour = QColor(h.colour)
-            if h.faint:
-                colour.setAlpha(FAINT_ALPHA)
+            colour = QColor(ink(h))
             suggested = h.status == "suggested"
             style = Qt.DashLine if suggested else Qt.DotLine if h.kind == "evidence" else Qt.SolidLine
             y = round(p.baseline + metrics.descent()) + 1 + p.lane * pitch + thickness / 2
@@ -628,7 +725,7 @@ class AnnotatedTextView(QPlainTextEdit):
             self._outline(painter, p, QPen(self.palette().color(QPalette.Text), 2))
 
     @staticmethod
-    def _outline(painter: QPainter, p: _Piece, pen: QPen, brackets: bool = False) -> None:
+    def _outline(painter: QPainter, p: Piece, pen: QPen, brackets: bool = False) -> None:
         """A box around the piece, open where the span wraps; as brackets, sides with short ticks."""
         r = p.rect.adjusted(0.5, 0.5, -0.5, -0.5)
         lines = []
@@ -643,27 +740,34 @@ class AnnotatedTextView(QPlainTextEdit):
         painter.setPen(pen)
         painter.drawLines(lines)
 
-    def _pieces(self, area: QRect) -> list[_Piece]:
-        """Pieces of every drawn span in the blocks that intersect `area`, lane by lane."""
-        pieces: list[_Piece] = []
-        if not self._in_sync():
-            return pieces
-        metrics = QFontMetricsF(self.font())
+    def _visible_blocks(self, area: QRect) -> list[tuple[QTextBlock, QPointF]]:
+        """The blocks that intersect `area`, each with its top left corner in the viewport."""
+        blocks = []
         block = self.firstVisibleBlock()
         top_left = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
         while block.isValid() and top_left.y() <= area.bottom():
             height = self.blockBoundingRect(block).height()
             if block.isVisible() and top_left.y() + height >= area.top():
-                for h in self._index.in_block(block.blockNumber()):
-                    pieces.extend(self._block_pieces(block, top_left, h, metrics))
+                blocks.append((block, QPointF(top_left)))
             top_left.setY(top_left.y() + height)
             block = block.next()
+        return blocks
+
+    def _pieces(self, area: QRect) -> list[Piece]:
+        """Pieces of every drawn span in the blocks that intersect `area`, lane by lane."""
+        pieces: list[Piece] = []
+        if not self._in_sync():
+            return pieces
+        metrics = QFontMetricsF(self.font())
+        for block, top_left in self._visible_blocks(area):
+            for h in self._index.in_block(block.blockNumber()):
+                pieces.extend(self._block_pieces(block, top_left, h, metrics))
         pieces.sort(key=lambda p: (p.lane, p.span.start, p.span.id))
         return pieces
 
     def _block_pieces(
         self, block: QTextBlock, top_left: QPointF, h: Highlight, metrics: QFontMetricsF
-    ) -> Iterable[_Piece]:
+    ) -> Iterable[Piece]:
         """One piece per line of `block` that `h` covers, boxing the glyphs (ascent to descent)."""
         position = block.position()
         start = self._u16.to_utf16(h.start) - position
@@ -682,4 +786,4 @@ class AnnotatedTextView(QPlainTextEdit):
             baseline = top_left.y() + line.y() + line.ascent() - self._raise
             top = baseline - metrics.ascent()
             rect = QRectF(top_left.x() + min(x1, x2), top, abs(x2 - x1), metrics.height())
-            yield _Piece(h, lane, rect, baseline, start >= line_start, end <= line_end)
+            yield Piece(h, lane, rect, baseline, start >= line_start, end <= line_end)

@@ -20,6 +20,19 @@ from app.nlp.types import Suggestions
 DEFAULT_SUGGESTERS = ("entities.v1", "claims.v1", "tariff_facts.v1")
 
 
+LINE_BREAKS = "newsgloss_line_breaks"
+
+
+@Language.component(LINE_BREAKS)
+def start_sentences_at_line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: the parser then keeps a headline, a caption or a
+    link line apart from the paragraph after it instead of running them together."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 class ModelLoadError(NewsGlossError):
     """The spaCy pipeline could not be loaded."""
 
@@ -42,9 +55,12 @@ class SuggestionEngine:
     def nlp(self) -> Language:
         """The loaded spaCy pipeline."""
         try:
-            return spacy.load(self.model)
+            nlp = spacy.load(self.model)
         except (OSError, ImportError, ValueError) as e:
             raise ModelLoadError(f"cannot load the spaCy model {str(self.model)!r}: {e}") from None
+        if "parser" in nlp.pipe_names and LINE_BREAKS not in nlp.pipe_names:
+            nlp.add_pipe(LINE_BREAKS, before="parser")
+        return nlp
 
     @property
     def model_id(self) -> str:

@@ -29,6 +29,7 @@ class Lexicon:
     negation_cues: frozenset[str]
     generic_goods: frozenset[str]
     affected_verbs: frozenset[str]
+    page_furniture: frozenset[str]  # how lines of page furniture begin ("related", "read more")
 
     @classmethod
     def load(cls, folder: str | Path | Traversable | None = None) -> Lexicon:
@@ -49,6 +50,7 @@ class Lexicon:
             negation_cues=_words(root, "negation_cues.txt"),
             generic_goods=_words(root, "generic_goods.txt"),
             affected_verbs=_words(root, "affected_verbs.txt"),
+            page_furniture=_words(root, "page_furniture.txt"),
         )
 
 

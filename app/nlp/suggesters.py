@@ -12,11 +12,15 @@ have no calibrated ones.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 
 import numpy
 from spacy.tokens import Doc, Span, Token
 
+from app.core.normalise import (
+    FactValues, attributes_of, country_codes, country_mentions, date_value, hs_code, is_good, rate_value,
+)
 from app.core.schema import FrameType, Role, Schema
 from app.nlp.lexicon import Lexicon
 from app.nlp.registry import suggesters
@@ -152,35 +156,61 @@ def _trim(span: Span, line: Span) -> Span | None:
 # their subject from the verb above ("in imposing a tariff", "plans to impose tariffs").
 _CLIMB = frozenset(
     "pobj prep agent pcomp conj appos dobj dative attr oprd nsubj nsubjpass "
-    "xcomp advcl acomp compound npadvmod".split()
+    "xcomp advcl acomp compound npadvmod acl".split()
 )
 # Prepositions that tie a mention to the verb above ("retaliated with tariffs", "in
 # imposing", "exempted ... from the tariffs"); others start an adjunct whose verb is
 # about something else ("vows to protect interests after the tariff threat").
 _CLIMB_PREPOSITIONS = ("with", "including", "in", "by", "from", "of")
-_TARGET_PREPOSITIONS = ("on", "against")  # "tariffs on Chinese steel", "duties against Canada"
-_LIST_PREPOSITIONS = ("including", "as", "like")  # "goods, including canola", "such as pork"
+_TOPIC_PREPOSITIONS = ("about", "over")  # "rhetoric about tariffs": talk of tariffs, no fact
+# "tariffs on Chinese steel", "duties against Canada", "apply tariffs to US products"
+_GOODS_PREPOSITIONS = ("on", "against", "to")
 _RATE_PREPOSITIONS = ("to", "by", "at", "of")  # "hikes tariffs to 100%", "tariffs of 25%"
+# Words that split a list of goods or countries: "steel, aluminium and copper", "goods,
+# including canola", "four kinds of goods: ...", "such as pork".
+_LIST_SEPARATORS = frozenset(", ; : and or & plus including like as such".split())
+# Clauses and phrases on a good that tell where it comes from: "steel from Brazil",
+# "manufacturers in Canada", "cars made in China", "steel made by Chinese firms".
+_ORIGIN_PREPOSITIONS = ("from", "in")
+_ORIGIN_VERBS = ("make", "produce", "manufacture", "build", "grow", "ship", "export", "import", "assemble")
+# Entity labels (spaCy's) of words that lead a goods phrase without naming the good:
+# "$30 billion worth of", "Tesla cars", "the 2018 steel tariffs".
+_NOT_GOODS_ENTITIES = frozenset("MONEY CARDINAL PERCENT QUANTITY DATE TIME ORG PERSON GPE NORP ORDINAL".split())
+_SELF_NOUNS = ("country", "government", "nation", "administration", "bloc")  # "the country was considering duties"
+# Clauses on a measure's verb that name what it hits: "..., hitting products such as boats".
+_HITTING_VERBS = ("hit", "target", "cover", "affect", "include")
+_HYPOTHETICAL = ("would", "could", "might", "may")
+# Clauses that say when a measure starts: "to take effect on August 1", "comes into force in May".
+_START_VERBS = ("take", "come", "kick", "start", "begin", "enter", "apply")
+_QUANTIFIERS = frozenset("all some most many more other certain various additional new such imported foreign".split())
 
 
 @suggesters.register("tariff_facts.v1")
 def suggest_tariff_facts(doc: Doc, schema: Schema, lexicon: Lexicon) -> Suggestions:
     """Tariff facts: each tariff mention (trigger) with who imposes it (imposer) on whom
-    (target), on what (products), at what rate and when, and the action taken. A mention
-    in a negated or hedged clause, or with neither imposer nor target, gives none."""
+    (target), on what (products), at what rate and when, and the action taken.
+
+    Imposers and targets are the countries and blocs named for them (a president, a
+    ministry or a capital stands for its country; a company for none); products only
+    goods (app.core.normalise.is_good), split on lists; the normalised values go in the
+    frame's attributes. A mention in a negated or hedged clause, on a line of page
+    furniture, or with neither imposer nor target, gives none."""
     roles = ("imposer", "target", "product", "rate", "date", "trigger")
     frame_type = _frame_type(schema, "tariff_fact", roles)
     if frame_type is None:
         return Suggestions()
-    info: _DocInfo | None = None
+    triggers = [t for token in doc if (t := _trigger(token, lexicon)) is not None]
+    if not triggers:
+        return Suggestions()
+    info = _DocInfo(doc, schema, lexicon)
+    info.triggers = {i for t in triggers for i in range(t.start, t.end)}
     frames = []
-    for token in doc:
-        trigger = _trigger(token, lexicon)
-        if trigger is not None:
-            info = info or _DocInfo(doc, schema)
-            frame = _tariff_fact(trigger, frame_type, info, lexicon)
-            if frame is not None:
-                frames.append(frame)
+    for trigger in triggers:
+        if info.furniture(trigger.root):
+            continue
+        frame = _tariff_fact(trigger, frame_type, info, lexicon)
+        if frame is not None:
+            frames.append(frame)
     return Suggestions.of_frames(frames)
 
 
@@ -204,37 +234,61 @@ def _tariff_fact(
     """The tariff fact `trigger` states, or None."""
     roles = frame_type.roles
     measure = _measure(trigger.root, lexicon)
-    if measure is None:
+    if measure is None or (measure.dep_ == "pobj" and measure.head.lower_ in _TOPIC_PREPOSITIONS):
         return None
     line = info.line(trigger.root)
-    chain = _clause_chain(measure, line)
+    chain = _clause_chain(measure, line, lexicon)
     # Clauses the measure itself heads: "tariffs imposed by Ottawa", "tariffs that Canada imposed".
     clauses = [c for c in measure.children if c.dep_ in ("acl", "relcl") and _is_verb(c)]
     if any(_negated(t, lexicon) for t in [measure, *(t for t, _ in chain), *clauses]):
         return None
+    if chain and chain[-1][1] == "nsubj" and any(
+        c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in chain[-1][0].children
+    ):
+        return None  # "a tariff on crude oil would push up prices": what a tariff would do
     verbs = [t for t, _ in chain if _is_verb(t)] + clauses
 
     action = _action(trigger.root, measure, chain, verbs, lexicon, frame_type)
-    imposer, target = _parties(measure, chain, clauses, info, roles, lexicon, acting=action is not None)
-    products = []
-    for noun in _goods_nouns(measure, trigger, chain, verbs, info, lexicon):
-        origin, goods = _goods(noun, info, roles, lexicon)
-        target = target or origin
+    # Any action word up the clause makes its subject the imposer ("Trump ramps up
+    # pressure, including tariffs"), even one that says what happened to something else.
+    acting = action is not None or any(_match(lexicon.actions, t) for t, _ in chain)
+    imposer, target = _parties(measure, chain, clauses, info, roles, lexicon, acting=acting)
+    products, origins = [], []
+    for head in _goods_heads(measure, trigger, chain, verbs, info):
+        goods, origin = _goods(head, info, roles)
         products += goods
-    rate = _nearest(trigger, info, roles["rate"].labels, _rate_tokens(measure, verbs))
-    date = _nearest(trigger, info, roles["date"].labels, _date_tokens(measure, chain, verbs))
+        origins += origin
+    target = target or origins
+    for verb in verbs:  # "imposed tariffs on steel from the EU"
+        target = target or _origins(verb, trigger, info, roles["target"])
+    imposed_by = {code for _, code in imposer}
+    target = _unique_codes([t for t in target if t[1] not in imposed_by])  # export duties hit no one else
+    rate = _nearest(trigger, _rate_spans(measure, verbs, info, roles["rate"].labels))
+    date = _nearest(trigger, _date_spans(measure, chain, verbs, info, roles["date"].labels))
+    several = roles["target"].multiple
     frame = _frame(
         frame_type,
         line,
-        imposer=[imposer],
-        target=[target],
+        imposer=[s for s, _ in imposer[:1]],
+        target=[s for s, _ in (target if several else target[:1])],
         product=products,
         rate=[rate and _fill(rate, roles["rate"])],
         date=[date and _fill(date, roles["date"])],
         trigger=[_fill(trigger, roles["trigger"])],
         action=action,
     )
-    return frame if "imposer" in frame.roles or "target" in frame.roles else None
+    if "imposer" not in frame.roles and "target" not in frame.roles:
+        return None
+    values = FactValues(
+        imposer=tuple(code for _, code in imposer[:1]),
+        target=tuple(code for _, code in target),
+        products=tuple((info.doc.text[s.start : s.end], hs_code(info.doc.text[s.start : s.end]) or "")
+                       for s in frame.roles.get("product", ())),
+        rate=rate_value(rate.text) if rate is not None else None,
+        date=date_value(date.text) if date is not None else None,  # relative dates: see resolve_dates
+    )
+    frame.attributes.update(attributes_of(values))
+    return frame
 
 
 def _measure(head: Token, lexicon: Lexicon) -> Token | None:
@@ -246,20 +300,28 @@ def _measure(head: Token, lexicon: Lexicon) -> Token | None:
     return head.head if _match(lexicon.actions, head.head) else None
 
 
-def _clause_chain(measure: Token, line: Span) -> list[tuple[Token, str]]:
+def _clause_chain(measure: Token, line: Span, lexicon: Lexicon) -> list[tuple[Token, str]]:
     """(token, dependency it was reached by) from the measure up to the verb whose subject
     governs it, within its line, prepositions left out. The last entry is that verb, if
-    it was reached."""
+    it was reached. A verb the measure is the agent of ("tensions inflamed by tariffs")
+    or a coordinated verb ("... and imposed a tariff") ends it too; a measure
+    coordinated with another phrase climbs past any preposition above that phrase
+    ("raised the tariff on steel to 25 percent and the duty on cars to 100 percent"), as
+    does one under an action noun ("its pause on higher tariffs")."""
     chain = []
     token = measure
+    coordinated = False
     while token.dep_ in _CLIMB and token.head.i != token.i and _inside(token.head, line):
         dep, token = token.dep_, token.head
+        coordinated = coordinated or dep == "conj"
         if token.dep_ in ("prep", "agent"):
-            if token.lower_ not in _CLIMB_PREPOSITIONS:
+            action = _match(lexicon.actions, token.head)
+            answered = action is not None and lexicon.actions[action] == "retaliated"  # "in response to US tariffs"
+            if token.lower_ not in _CLIMB_PREPOSITIONS and not coordinated and (action is None or answered):
                 break
             continue
         chain.append((token, dep))
-        if _is_verb(token) and _subject(token) is not None:
+        if _is_verb(token) and (_subject(token) is not None or dep == "agent" or token.dep_ == "conj"):
             break
     return chain
 
@@ -272,160 +334,316 @@ def _parties(
     roles: dict[str, Role],
     lexicon: Lexicon,
     acting: bool,
-) -> tuple[SpanSuggestion | None, SpanSuggestion | None]:
-    """(imposer, target) from who the measure belongs to: a possessor or modifier
-    ("Ottawa's tariffs", "US tariffs", "tariffs from Washington"); if an action word says
-    something is done to it (`acting`), the agent or subject of a clause on it ("tariffs
-    imposed by ...") or of its own clause ("Canada imposed tariffs"), not of any verb
-    ("economists criticised the tariffs"). The subject of a verb like "face", or of a
+) -> tuple[list[tuple[SpanSuggestion, str]], list[tuple[SpanSuggestion, str]]]:
+    """(imposer, targets) as (filler, country code) from who the measure belongs to: a
+    possessor or modifier ("Ottawa's tariffs", "US tariffs", "tariffs from Washington");
+    if an action word says something is done to it (`acting`), the agent or subject of
+    a clause on it ("tariffs imposed by ...") or of its own clause ("Canada imposed
+    tariffs"), not of any verb ("economists criticised the tariffs"). The subject of a
+    verb like "face", of a passive ("Canada was exempted from the tariffs"), or of a
     passive the measure is the agent of ("farmers were hit by tariffs"), bears the
-    tariff: it is the target."""
+    tariff: it is the target. A party is the country or bloc its phrase names ("The bill
+    passed by the US Senate" is the United States), none if it names none."""
     imposer_role, target_role = roles["imposer"], roles["target"]
-    imposer = target = None
-    modifiers = info.within(measure.left_edge.i, measure.i, imposer_role.labels)
-    modifiers += [  # "tariffs by the United States", "tariffs from Washington"
-        e
-        for prep in measure.rights
-        if prep.dep_ == "prep" and prep.lower_ in ("by", "from")
-        for obj in prep.children
-        if obj.dep_ == "pobj" and (e := info.at(obj)) is not None and e[1] in imposer_role.labels
-    ]
-    if modifiers:
-        imposer = _pick(modifiers, imposer_role)
-    if imposer is None and acting:
+    doc = measure.doc
+    imposer = _countries(doc[measure.left_edge.i : measure.i], info, imposer_role)[:1]
+    for prep in measure.rights:  # "tariffs by the United States", "tariffs from Washington"
+        if not imposer and prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                imposer = _countries(_subtree(obj), info, imposer_role)[:1]
+    for noun, arrived_by in chain:  # "Washington's increase in duties", "China's decision to lift tariffs"
+        if not imposer and noun.pos_ == "NOUN" and (_match(lexicon.actions, noun) or arrived_by == "acl"):
+            imposer = _countries(doc[noun.left_edge.i : noun.i], info, imposer_role)[:1]
+    if not imposer and acting:
         for verb in clauses:
             party = _agent(verb) or _antecedent(_subject(verb), lexicon)
             if party is not None:
-                imposer = _party(party, info, imposer_role)
+                imposer = _countries(_subtree(party), info, imposer_role)[:1]
                 break
     if not chain or not _is_verb(chain[-1][0]):
-        return imposer, target
+        return imposer, []
     verb, arrived_by = chain[-1]
     if arrived_by in ("nsubj", "csubj"):  # the clause says something about the measure
-        return imposer, target
+        return imposer, []
     if arrived_by == "nsubjpass":  # "Tariffs ... were imposed ... by the United States"
         party, bears = _agent(verb), False
     else:
-        party = _antecedent(_subject(verb), lexicon)
-        bears = arrived_by == "agent" or _match(lexicon.affected_verbs, verb) is not None
-    if party is not None and bears:
-        target = _party(party, info, target_role, fallback=False)
-    elif party is not None and imposer is None and acting:
-        imposer = _party(party, info, imposer_role)
-    return imposer, target
+        subject = _subject(verb)
+        if subject is None and verb.dep_ == "conj":  # "... and imposed a 25 percent tariff"
+            subject = _subject(verb.head)
+        party = _antecedent(subject, lexicon)
+        bears = (
+            arrived_by == "agent"
+            or _match(lexicon.affected_verbs, verb) is not None
+            or (subject is not None and subject.dep_ == "nsubjpass" and arrived_by == "prep")
+        )
+    if party is None:
+        return imposer, []
+    if bears:
+        return imposer, _countries(_subtree(party), info, target_role)
+    if not imposer and acting:
+        imposer = _countries(_subtree(party), info, imposer_role)[:1] or _reporters(party, info, imposer_role, lexicon)
+    return imposer, []
 
 
-def _goods_nouns(
-    measure: Token,
-    trigger: Span,
-    chain: list[tuple[Token, str]],
-    verbs: list[Token],
-    info: _DocInfo,
-    lexicon: Lexicon,
+def _reporters(noun: Token, info: _DocInfo, role: Role, lexicon: Lexicon) -> list[tuple[SpanSuggestion, str]]:
+    """The country of whoever reports a clause whose subject is "her government", "its
+    ministry" or "the country": "Mexican President Claudia Sheinbaum said her government
+    was preparing tariffs" -> Mexico."""
+    standing_for = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children) or (
+        noun.lemma_.lower() in _SELF_NOUNS and any(c.lower_ == "the" for c in noun.children))
+    if not standing_for or noun.head.dep_ != "ccomp":
+        return []
+    said = noun.head.head
+    reporter = _subject(said, ("nsubj",)) if _match(lexicon.reporting_verbs, said) else None
+    return _countries(_subtree(reporter), info, role)[:1] if reporter is not None else []
+
+
+def _goods_heads(
+    measure: Token, trigger: Span, chain: list[tuple[Token, str]], verbs: list[Token], info: _DocInfo
 ) -> list[Token]:
-    """Nouns naming what the measure hits: objects of "on"/"against" on the measure, on
-    its "of" phrase ("duties of 10 percent on ..."), or on its verbs; a plain noun
-    modifying the trigger ("steel tariffs"); and what is spared from it or hit with it
-    ("exempted soybeans from the tariffs", "slapped Canadian steel with tariffs")."""
+    """Heads of the phrases naming what the measure hits: objects of "on"/"against"/"to"
+    on the measure, on its "of" phrase ("duties of 10 percent on ..."), or on its verbs;
+    a plain noun modifying the trigger ("steel tariffs"); and what is spared from it or
+    hit with it ("exempted soybeans from the tariffs", "slapped Canadian steel with
+    tariffs")."""
     holders = [measure, *verbs]
     holders += [o for p in measure.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
-    nouns = [
+    # "tariffs on US goods, including bourbon", with "including" hung on the tariffs
+    listed = [o for p in measure.children if p.dep_ == "prep" and p.lower_ in _LIST_SEPARATORS
+              for o in p.children if o.dep_ == "pobj" and o.i not in info.triggers]
+    # "tariffs of 15 percent on coal and gas", parsed with "gas" coordinated with "percent"
+    stray = [c for h in holders[len(verbs) + 1 :] for c in h.children
+             if c.dep_ == "conj" and c.pos_ == "NOUN" and info.at(c) is None and c.i not in info.triggers]
+    heads = stray + listed + [
         obj
         for holder in holders
         for prep in holder.children
-        if prep.dep_ == "prep" and prep.lower_ in _TARGET_PREPOSITIONS
+        if prep.dep_ == "prep" and prep.lower_ in _GOODS_PREPOSITIONS
         for obj in prep.children
-        if obj.dep_ == "pobj" and obj.i not in range(trigger.start, trigger.end)
+        if obj.dep_ == "pobj" and obj.i not in info.triggers
+        and (holder not in verbs or _last_mention_before(obj, info) in (measure.i, None))
     ]
-    nouns += [
-        c
-        for c in trigger.root.lefts
-        if c.dep_ == "compound" and c.pos_ == "NOUN"
-        and info.at(c) is None and not _match(lexicon.actions, c)
-    ]
+    heads += [c for c in trigger.root.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN"
+              and c.i not in info.triggers]
+    heads += [o for v in verbs for c in v.children if c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _HITTING_VERBS
+              for o in c.children if o.dep_ == "dobj"]
+    if chain and _is_verb(chain[-1][0]) and _match(info.lexicon.affected_verbs, chain[-1][0]):
+        bearer = _subject(chain[-1][0])  # "exporters of citrus and wine face US tariffs"
+        heads += [o for p in (bearer.children if bearer is not None else ()) if p.lower_ == "of"
+                  for o in p.children if o.dep_ == "pobj"]
     if trigger.root.head.lower_ in ("from", "with") and chain:  # the object before it
         hit = chain[0][0]
         if _is_verb(hit):
             hit = next((c for c in hit.children if c.dep_ == "dobj"), None)
-        if hit is not None and hit.pos_ in ("NOUN", "PROPN"):
-            nouns.append(hit)
-    return nouns
+        if hit is not None and hit.pos_ in ("NOUN", "PROPN") and hit.i not in info.triggers:
+            heads.append(hit)
+    return heads
 
 
 def _goods(
-    noun: Token, info: _DocInfo, roles: dict[str, Role], lexicon: Lexicon
-) -> tuple[SpanSuggestion | None, list[SpanSuggestion]]:
-    """(target, products) in a goods phrase and its conjuncts: "Chinese steel and
-    aluminium" is Chinese, [steel, aluminium]; "China" is a target alone; "Canadian goods,
-    including canola, seafood and pork" is Canadian with the listed products, since
-    "goods" is too general to be one; "imports from China" is China."""
+    head: Token, info: _DocInfo, roles: dict[str, Role]
+) -> tuple[list[SpanSuggestion], list[tuple[SpanSuggestion, str]]]:
+    """(products, targets) in a goods phrase: its parts between list words ("Canadian
+    goods, including canola, seafood and pork" -> canola, seafood, pork), each without
+    its origin words, quantities and company names, kept if it is a good; the countries
+    of origin its words or its "from"/"in"/"made in" phrases name are the targets."""
     target_role, product_role = roles["target"], roles["product"]
-    target, products = None, []
-    for item in [noun, *noun.conjuncts]:
-        entity = info.at(item)
-        if entity is not None:
-            if entity[1] in target_role.labels:
-                target = target or _fill(entity[0], target_role, [entity[1]])
-            if entity[1] not in product_role.labels:
-                continue  # a date, rate, place...: neither
-        origin, start = None, item.left_edge.i
-        for token in item.doc[item.left_edge.i : item.i]:
-            found = info.at(token)
-            if found is not None and found[1] in target_role.labels:
-                origin, start = found, token.i + 1
-            elif token.i == start and (
-                token.dep_ in ("det", "poss", "case", "predet", "nummod")
-                or token.is_punct
-                or (token.lemma_ == "make" and token.tag_ == "VBN")  # "Chinese-made"
+    doc = head.doc
+    kept, cut = _list_region(head, info)
+    targets = []
+    products = []
+    for part in _parts(doc, kept):
+        targets += _countries(doc[part[0] : part[-1] + 1], info, target_role)
+        product = _product(doc, part, info)
+        if product is not None:
+            products.append(_fill(product, product_role))
+    for token in cut:
+        targets += _origins(token, None, info, target_role)
+    return products, targets
+
+
+def _list_region(head: Token, info: _DocInfo) -> tuple[list[int], list[Token]]:
+    """(token indices of the phrase `head` heads, with its lists, without clauses and
+    prepositional phrases other than "of" and list words; the heads of those left out)."""
+    kept, cut = [], []
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        if (token.i in info.triggers and token is not head) or token.is_space:
+            continue  # another measure's phrase; a line break the parser hung here
+        kept.append(token.i)
+        for child in token.children:
+            if child.dep_ in ("relcl", "acl", "advcl", "ccomp") or (
+                child.dep_ == "prep" and child.lower_ not in ("of", *_LIST_SEPARATORS)
             ):
-                start += 1
-        if origin is not None:
-            target = target or _fill(origin[0], target_role, [origin[1]])
-        for prep in item.children:
-            if prep.lower_ == "from":  # "imports from China"
-                source = next((info.at(o) for o in prep.children if o.dep_ == "pobj"), None)
-                if source is not None and source[1] in target_role.labels:
-                    target = target or _fill(source[0], target_role, [source[1]])
-            elif prep.lower_ in _LIST_PREPOSITIONS:
-                products += [
-                    _fill(_product_phrase(o), product_role)
-                    for obj in prep.children
-                    if obj.dep_ == "pobj"
-                    for o in [obj, *obj.conjuncts]
-                ]
-        if item.lemma_.lower() not in lexicon.generic_goods:
-            products.append(_fill(item.doc[start : item.i + 1], product_role))
-    return target, products
+                cut.append(child)
+            else:
+                stack.append(child)
+    return sorted(kept), cut
 
 
-def _product_phrase(noun: Token) -> Span:
-    """A listed product, without determiners: "the pork" -> "pork"."""
-    doc, start = noun.doc, noun.left_edge.i
-    while start < noun.i and (doc[start].is_punct or doc[start].dep_ in ("det", "poss", "case")):
-        start += 1
-    return doc[start : noun.i + 1]
+def _parts(doc: Doc, indices: list[int]) -> list[list[int]]:
+    """Runs of adjacent tokens between list words ("such as" and "as well as" too)."""
+    parts, current = [], []
+    for i in indices:
+        if doc[i].lower_ in _LIST_SEPARATORS or (current and i != current[-1] + 1):
+            if current:
+                parts.append(current)
+            current = [] if doc[i].lower_ in _LIST_SEPARATORS else [i]
+        else:
+            current.append(i)
+    if current:
+        parts.append(current)
+    return parts
 
 
-def _rate_tokens(measure: Token, verbs: list[Token]) -> list[Token]:
-    """Where a rate may be: in the measure's phrase ("25 percent tariffs", "tariffs of
-    25%") or a "to/by/at/of" phrase of its verbs ("hikes tariffs to 100%")."""
-    tokens = list(measure.subtree)
-    for verb in verbs:
-        for prep in verb.children:
-            if prep.dep_ == "prep" and prep.lower_ in _RATE_PREPOSITIONS:
-                tokens += prep.subtree
-    return tokens
+def _product(doc: Doc, part: list[int], info: _DocInfo) -> Span | None:
+    """The good a list part names, without what leads it ("$30 billion worth of
+    American goods" -> "goods", "all steel" -> "steel", "Tesla cars" -> "cars") and
+    without a general word after it ("aluminium imports" -> "aluminium"); None if it
+    names no good."""
+    start, end = part[0], part[-1] + 1
+    for i in range(start, end):  # "four kinds of Chinese goods" -> "Chinese goods"
+        if doc[i].lower_ == "of" and i + 1 < end:
+            start = i + 1
+    while start < end:
+        token, entity = doc[start], info.entity(doc[start])
+        if (
+            token.is_punct
+            or token.dep_ in ("det", "poss", "case", "predet", "nummod", "quantmod")
+            or token.like_num
+            or token.lower_ in _QUANTIFIERS
+            or (entity is not None and entity.label_ in _NOT_GOODS_ENTITIES)
+            or (token.lemma_ == "make" and token.tag_ == "VBN")  # "Chinese-made"
+            or country_codes(token.text)
+        ):
+            start += 1
+        else:
+            break
+    if start >= end:
+        return None
+    span = doc[start:end]
+    if is_good(span.text):
+        return span
+    if (end - start > 1 and doc[end - 1].lemma_.lower() in info.lexicon.generic_goods
+            and hs_code(doc[start : end - 1].text, lexicon_only=True) is not None):
+        return doc[start : end - 1]
+    return None
 
 
-def _date_tokens(measure: Token, chain: list[tuple[Token, str]], verbs: list[Token]) -> list[Token]:
-    """Where a date may be: the measure's phrase, above it ("in 2024 when Canada ...
-    imposed"), or a modifier of a verb in its clause ("imposed ... in 2017", "on Monday")."""
-    tokens = [*measure.subtree, *measure.ancestors]
-    for holder in [*(t for t, _ in chain), *verbs]:
-        for child in holder.children:
-            if child.dep_ in ("prep", "npadvmod"):
-                tokens += [child, *child.children]
-    return tokens
+def _origins(token: Token, trigger: Span | None, info: _DocInfo, role: Role) -> list[tuple[SpanSuggestion, str]]:
+    """Countries a "from"/"in" phrase or a "made in"/"made by" clause under `token` names
+    as where goods come from (not the measure itself: "exempted soybeans from the tariffs")."""
+    found = []
+    phrases = [token] if token.dep_ in ("prep", "acl") else list(token.children)
+    for phrase in phrases:
+        if phrase.dep_ == "prep" and phrase.lower_ in _ORIGIN_PREPOSITIONS:
+            objects = [c for c in phrase.children if c.dep_ == "pobj"]
+        elif phrase.dep_ == "acl" and phrase.lemma_.lower() in _ORIGIN_VERBS:
+            objects = [o for p in phrase.children if p.dep_ in ("prep", "agent") for o in p.children if o.dep_ == "pobj"]
+        else:
+            continue
+        for obj in objects:
+            if trigger is None or not (trigger.start <= obj.i < trigger.end or obj.i in info.triggers):
+                found += _countries(_subtree(obj), info, role)
+    return found
+
+
+def _countries(span: Span, info: _DocInfo, role: Role) -> list[tuple[SpanSuggestion, str]]:
+    """(filler, code) for each country or bloc named in `span`, each once: the entity the
+    name is in, under its label if the role takes it ("US President Donald Trump" -> US
+    as GPE), else the name's words (NORP for an adjective, else the role's first label)."""
+    found = []
+    for start, end, code in country_mentions(span.text):
+        words = info.doc.char_span(span.start_char + start, span.start_char + end, alignment_mode="expand")
+        if words is None:
+            continue
+        entity = info.entity(words[0])
+        if entity is not None and entity.end >= words.end and entity.start <= words.start:
+            label = info.at(words[0])[1] if info.at(words[0]) else None
+            found.append((_fill(entity, role, [label] if label else []), code))
+        else:
+            found.append((_fill(words, role, ["NORP"] if words.root.pos_ == "ADJ" else []), code))
+    return _unique_codes(found)
+
+
+def _unique_codes(found: list[tuple[SpanSuggestion, str]]) -> list[tuple[SpanSuggestion, str]]:
+    seen: dict[str, tuple[SpanSuggestion, str]] = {}
+    for item in found:
+        seen.setdefault(item[1], item)
+    return list(seen.values())
+
+
+def _subtree(token: Token) -> Span:
+    return token.doc[token.left_edge.i : token.right_edge.i + 1]
+
+
+def _rate_spans(measure: Token, verbs: list[Token], info: _DocInfo, labels: Iterable[str]) -> list[Span]:
+    """Rates in the measure's phrase ("25 percent tariffs", "tariffs of 25%") or a
+    "to/by/at/of" phrase of its verbs ("hikes tariffs to 100%"); an amount widened to its
+    currency sign and unit ("$0.50 per kilogram") and kept only if it is a rate (not
+    "$30 billion" of goods)."""
+    tokens = [t for t in measure.subtree if not _under_other(t, measure, info)]
+    if not any((e := info.at(t)) is not None and e[1] in labels for t in tokens):
+        for verb in verbs:
+            for prep in verb.children:
+                if prep.dep_ == "prep" and prep.lower_ in _RATE_PREPOSITIONS:
+                    tokens += [t for t in prep.subtree if _last_mention_before(t, info) in (measure.i, None)]
+    doc, found = measure.doc, []
+    for entity in {e for t in tokens if (e := info.at(t)) is not None and e[1] in labels}:
+        start, end = entity[0].start, entity[0].end
+        if start > 0 and doc[start - 1].tag_ == "$":
+            start -= 1
+        if end + 1 < len(doc) and doc[end].lower_ in ("per", "a", "an", "/") and doc[end + 1].pos_ == "NOUN":
+            end += 2
+        if rate_value(doc[start:end].text) is not None:
+            found.append(doc[start:end])
+    return found
+
+
+def _under_other(token: Token, measure: Token, info: _DocInfo) -> bool:
+    """Whether `token` is in the phrase of another tariff mention below `measure`."""
+    return any(a.i in info.triggers for a in token.ancestors if a.i != measure.i and measure in a.ancestors) or (
+        token.i in info.triggers and token.i != measure.i)
+
+
+def _last_mention_before(token: Token, info: _DocInfo) -> int | None:
+    """The head of the last tariff mention before `token` in its sentence, or None."""
+    start = token.sent.start
+    return max((i for i in info.triggers if start <= i < token.i and token.doc[i].dep_ != "compound"), default=None)
+
+
+def _date_spans(
+    measure: Token, chain: list[tuple[Token, str]], verbs: list[Token], info: _DocInfo, labels: Iterable[str]
+) -> list[Span]:
+    """Dates in a clause saying when the measure starts ("..., starting April 3", "to
+    take effect on August 1"); else in the measure's phrase, above it ("in 2024 when
+    Canada ... imposed"), or a modifier of a verb in its clause ("imposed ... in 2017",
+    "on Monday"). Not durations ("for one month")."""
+    holders = [*(t for t, _ in chain), *verbs]
+    starts = [c for h in [measure, *holders] for c in h.children
+              if c.dep_ in ("advcl", "xcomp", "relcl", "acl") and c.lemma_.lower() in _START_VERBS]
+    found = []
+    for tokens in (_modifiers(starts), [*measure.subtree, *measure.ancestors, *_modifiers(holders)]):
+        entities = {e[0] for t in tokens if (e := info.at(t)) is not None and e[1] in labels
+                    and _last_mention_before(t, info) in (measure.i, None)}
+        found = [e for e in entities if date_value(e.text, _ANY_DAY) is not None]
+        if found:  # when it starts, rather than when it was announced
+            break
+    return found
+
+
+def _modifiers(holders: list[Token]) -> list[Token]:
+    """The prepositional and noun-phrase modifiers of `holders`, with their children."""
+    return [t for h in holders for c in h.children if c.dep_ in ("prep", "npadvmod") for t in (c, *c.children)]
+
+
+_ANY_DAY = "2000-01-03"  # a date to tell dates (resolvable against one) from durations
+
+
+def _nearest(trigger: Span, spans: list[Span]) -> Span | None:
+    return min(spans, key=lambda s: abs(s.start - trigger.start), default=None)
 
 
 def _action(
@@ -437,26 +655,70 @@ def _action(
     frame_type: FrameType,
 ) -> str | None:
     """What was done, from the words around the measure, innermost first: an adjective
-    ("retaliatory tariffs"), the action noun ("tariff hike"), the words up its clause. The
-    outermost wins ("plans to impose" is proposed), the default ("imposed") only if no
-    other word says more."""
+    ("retaliatory tariffs"), the action noun ("tariff hike"), the words up its clause
+    to the first verb and the verbs it is the infinitive of ("plans to impose"), their
+    modal ("may impose" is proposed) and a phrase like "in retaliation". The outermost
+    wins ("plans to impose" is proposed), the default ("imposed") only if no other word
+    says more. Words above a noun the measure is one of ("pressure, including tariffs")
+    are about that noun."""
     words = [c for c in head.children if c.dep_ == "amod"]
     words += [measure] if measure is not head else []
-    words += [t for t, _ in chain] + [v for v in verbs if v.dep_ in ("acl", "relcl")]
-    found = [lexicon.actions[k] for k in (_match(lexicon.actions, w) for w in words) if k]
+    keys = []
+    previous = below = measure
+    for token, _ in chain:
+        if any(p.dep_ == "prep" and p.lower_ in _LIST_SEPARATORS and below in p.subtree for p in token.children):
+            break
+        below = token
+        if _is_verb(token):
+            if _is_verb(previous) and previous.dep_ not in ("xcomp", "pcomp"):  # "retaliated by imposing"
+                break
+            keys.append(_with_preposition(token, previous, lexicon))
+            words.append(token)
+            words += [o for p in token.children if p.dep_ == "prep" and p.lower_ == "in"
+                      for o in p.children if o.dep_ == "pobj"]  # "in retaliation for"
+            words += [c for c in token.children if c.dep_ == "aux"]  # "could raise" is proposed
+        else:
+            words.append(token)
+        previous = token if _is_verb(token) else previous
+    words += [v for v in verbs if v.dep_ in ("acl", "relcl")]
+    keys += [_match(lexicon.actions, w) for w in words]
+    found = [lexicon.actions[k] for k in keys if k]
+    if "removed" in found and _lifted_to_a_rate(chain):
+        found = ["raised" if a == "removed" else a for a in found]
     default = frame_type.attributes["action"].default if "action" in frame_type.attributes else None
     stronger = [a for a in found if a != default]
     return (stronger or found or [None])[-1]
+
+
+def _with_preposition(verb: Token, below: Token, lexicon: Lexicon) -> str | None:
+    """ "answer with" when the measure hangs off `verb` through "with" ("answered with tariffs")."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and below in prep.subtree and prep.lower_ == "with":
+            key = f"{verb.lemma_.lower()} with"
+            return key if key in lexicon.actions else None
+    return None
+
+
+def _lifted_to_a_rate(chain: list[tuple[Token, str]]) -> bool:
+    """ "lifted its tariffs to 125 percent" raises them."""
+    return any(
+        token.lemma_.lower() == "lift" and any(p.dep_ == "prep" and p.lower_ == "to" for p in token.children)
+        for token, _ in chain
+    )
 
 
 # -- shared helpers -----------------------------------------------------------------
 
 
 class _DocInfo:
-    """Lookups on one doc the rules share: entities under their schema labels, and lines."""
+    """Lookups on one doc the rules share: entities under their schema labels, lines,
+    which lines are page furniture, and where the tariff mentions are."""
 
-    def __init__(self, doc: Doc, schema: Schema):
+    def __init__(self, doc: Doc, schema: Schema, lexicon: Lexicon | None = None):
         self.doc = doc
+        self.lexicon = lexicon
+        self.triggers: set[int] = set()  # token indices of tariff mentions
+        self._furniture: set[int] | None = None  # first tokens of furniture lines
         # Tokens holding a line break (whitespace other than one space is a token of its own).
         spaces = numpy.flatnonzero(doc.to_array("IS_SPACE"))
         self._breaks = [int(i) for i in spaces if "\n" in doc[i].text]
@@ -470,6 +732,16 @@ class _DocInfo:
     def at(self, token: Token) -> tuple[Span, str] | None:
         """(entity, schema label) of the entity `token` is in, or None."""
         return self._at.get(token.i)
+
+    def entity(self, token: Token) -> Span | None:
+        """The entity `token` is in, whatever its label, or None."""
+        return next((e for e in self.doc.ents if e.start <= token.i < e.end), None) if token.ent_type else None
+
+    def furniture(self, token: Token) -> bool:
+        """Whether `token` is on a line of page furniture (see _furniture_lines)."""
+        if self._furniture is None:
+            self._furniture = _furniture_lines(self, self.lexicon.page_furniture if self.lexicon else frozenset())
+        return self.line(token).start in self._furniture
 
     def within(
         self, start: int, end: int, labels: Iterable[str] | None = None
@@ -489,6 +761,38 @@ class _DocInfo:
         start = self._breaks[after - 1] + 1 if after else 0
         end = self._breaks[after] if after < len(self._breaks) else len(self.doc)
         return self.doc[start:end]
+
+
+_CREDIT = re.compile(r"\s/\s*[A-Z][\w .&-]{0,30}$")  # a photo credit at the end of a caption: "... / AP"
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+
+
+def _furniture_lines(info: _DocInfo, prefixes: frozenset[str]) -> set[int]:
+    """First tokens of the lines that are page furniture, not article text: lines that
+    start with a furniture phrase ("Related", "Read more:", "Photo:", "SOURCE:"), lines
+    after a line that is only such a phrase ("Related articles") up to the next
+    sentence, bylines ("By Anna Kowalski, Trade Correspondent"), captions ending in a
+    credit ("... / AP"), and lines repeating an earlier one (a headline shown twice)."""
+    doc = info.doc
+    found, seen, listing = set(), set(), False
+    starts = [0, *(b + 1 for b in info._breaks)]
+    for start in starts:
+        if start >= len(doc):
+            continue
+        line = info.line(doc[start])
+        text = line.text.strip()
+        if not text:
+            continue
+        lower = text.lower()
+        prefix = next((p for p in prefixes if lower.startswith(p)
+                       and (len(text) == len(p) or not text[len(p)].islower())), None)
+        words = text.split()
+        byline = words[0] == "By" and len(words) <= 12 and not _SENTENCE_END.search(text)
+        if prefix or byline or _CREDIT.search(text) or text in seen or (listing and not _SENTENCE_END.search(text)):
+            found.add(line.start)
+        listing = (prefix is not None and len(words) <= 3) or (listing and not _SENTENCE_END.search(text))
+        seen.add(text)
+    return found
 
 
 def _inside(span: Span | Token, line: Span) -> bool:
@@ -526,23 +830,6 @@ def _fill(span: Span, role: Role, preferred: Iterable[str] = ()) -> SpanSuggesti
     accepts, else the role's default label."""
     label = next((p for p in preferred if p in role.labels), role.labels[0])
     return SpanSuggestion(span.start_char, span.end_char, label)
-
-
-def _pick(entities: list[tuple[Span, str]], role: Role) -> SpanSuggestion:
-    """The entity whose label comes first in the role's labels ("US President Donald
-    Trump" -> US: a state imposes tariffs, its leader acts for it)."""
-    span, label = min(entities, key=lambda e: role.labels.index(e[1]))
-    return _fill(span, role, [label])
-
-
-def _party(noun: Token, info: _DocInfo, role: Role, fallback: bool = True) -> SpanSuggestion | None:
-    """The party a noun phrase stands for: its entity the role prefers, else (if
-    `fallback`) the phrase itself as ORG ("the government")."""
-    phrase = _noun_phrase(noun)
-    found = info.within(phrase.start, phrase.end, role.labels)
-    if found:
-        return _pick(found, role)
-    return _fill(phrase, role, ["ORG"]) if fallback else None
 
 
 def _noun_phrase(head: Token) -> Span:
@@ -597,7 +884,8 @@ def _match(words: Iterable[str], token: Token) -> str | None:
     its lemma."""
     lemma = token.lemma_.lower()
     particle = next(
-        (c.lower_ for c in token.children if c.dep_ == "prt" or (c.dep_ == "prep" and not c.n_rights)),
+        (c.lower_ for c in token.children
+         if c.dep_ == "prt" or (c.dep_ == "prep" and not c.n_rights) or (c.dep_ == "advmod" and c.lower_ == "back")),
         None,
     )
     if particle and f"{lemma} {particle}" in words:
@@ -624,11 +912,3 @@ def _negated(token: Token, lexicon: Lexicon) -> bool:
         and c.lemma_.lower() in lexicon.negation_cues
         for c in token.children
     )
-
-
-def _nearest(
-    trigger: Span, info: _DocInfo, labels: Iterable[str], tokens: Iterable[Token]
-) -> Span | None:
-    """Of the entities with a label in `labels` among `tokens`, the one nearest `trigger`."""
-    found = {e[0] for t in tokens if (e := info.at(t)) is not None and e[1] in labels}
-    return min(found, key=lambda e: abs(e.start - trigger.start), default=None)

@@ -13,6 +13,7 @@ from app.store.models import (
     Article,
     ArticleProgress,
     ChangeLog,
+    Decision,
     Frame,
     FrameSlot,
     SchemaCopy,
@@ -22,7 +23,7 @@ from app.store.models import (
 )
 
 # In the order rows can be inserted: whatever a row points at comes first.
-TABLES = (SchemaCopy, Annotator, Article, Span, Frame, FrameSlot, ArticleProgress, ChangeLog, TrainedModel)
+TABLES = (SchemaCopy, Annotator, Article, Span, Frame, FrameSlot, Decision, ArticleProgress, ChangeLog, TrainedModel)
 
 
 def _plain(value: Any) -> Any:

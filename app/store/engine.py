@@ -50,6 +50,19 @@ def shown_location(location: str | Path | URL) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def without_password(location: str) -> str:
+    """A project location fit to keep (in settings): a database URL loses its password, which the
+    database's client then finds itself (PostgreSQL: the ~/.pgpass file or $PGPASSFILE); a path as it is."""
+    try:
+        parsed = make_url(location)
+    except ArgumentError:
+        return location
+    if parsed.password is None:
+        return location
+    return URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port, parsed.database,
+                      parsed.query).render_as_string(hide_password=False)
+
+
 def failure_reason(err: DBAPIError) -> str:
     """The database driver's own words for a failure, on one line."""
     return " ".join(str(err.orig).split()) or type(err.orig).__name__

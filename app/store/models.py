@@ -217,6 +217,31 @@ class FrameSlot(Base):
     frame: Mapped[Frame] = relationship(back_populates="slots")
 
 
+class Decision(Base):
+    """One person's decision on one of the model's suggestions (a span or a frame of the model layer).
+
+    The suggestion stays open for everyone else. Accepting (or fixing) it puts a copy in the person's
+    layer, named here; deleting that copy takes the decision back with it, and the suggestion is open
+    for them again.
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint("(span_id IS NULL) <> (frame_id IS NULL)", name="decision_subject"),
+        UniqueConstraint("span_id", "annotator_id", name="uq_decision_span"),
+        UniqueConstraint("frame_id", "annotator_id", name="uq_decision_frame"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    span_id: Mapped[int | None] = mapped_column(ForeignKey("span.id", ondelete="CASCADE"))
+    frame_id: Mapped[int | None] = mapped_column(ForeignKey("frame.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"))
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))  # accepted or rejected
+    copy_span_id: Mapped[int | None] = mapped_column(ForeignKey("span.id", ondelete="CASCADE"), index=True)
+    copy_frame_id: Mapped[int | None] = mapped_column(ForeignKey("frame.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ArticleProgress(Base):
     __tablename__ = "article_progress"
 
