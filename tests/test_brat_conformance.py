@@ -73,11 +73,7 @@ def details(folder: Path) -> dict[str, set[tuple]]:
 
 def test_a_project_round_trip_keeps_what_brat_said_and_follows_brat_rules(project, tmp_path):
     summary = import_paths(project, "brat", [INTEROP / "brat", INTEROP / "brat-extra"], unknown="add")
-<<<<<<< HEAD
-    assert not summary.skipped
-=======
     assert summary.skipped == []
->>>>>>> main
     out = tmp_path / "out"
     export_path(project, "brat", out, EVERY_STATUS)
     assert check_folder(out) == []
