@@ -115,10 +115,18 @@ def read_frame_lines(out: Path) -> tuple[int, int, int]:
     return len({r["article"] for r in records}), 0, len(records)
 
 
+def read_facts_csv(out: Path) -> tuple[int, int, int]:
+    import csv
+
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return len({r["article"] for r in rows}), 0, len({(r["article"], r["fact"]) for r in rows})
+
+
 READ_BACK = {"prodigy": read_prodigy, "doccano": read_doccano, "doccano-spans": read_doccano_spans,
              "brat": read_brat, "conll": read_conll,
              "docbin": read_docbin, "native": read_native, "facts-jsonl": read_frame_lines,
-             "claims-jsonl": read_frame_lines}
+             "facts-csv": read_facts_csv, "claims-jsonl": read_frame_lines}
 
 
 def test_every_export_format_is_read_back_here():
@@ -141,7 +149,8 @@ def test_the_file_holds_what_the_summary_says(annotated, tmp_path, fmt, statuses
     assert READ_BACK[fmt](out) == (summary.articles, summary.spans, summary.frames)
     counted = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in
                         ((summary.articles, "article"), (summary.spans, "span"), (summary.frames, "frame")))
-    assert describe_export(summary)[0] == f"wrote {counted} to {out}"
+    rows = f" in {summary.rows} row{'' if summary.rows == 1 else 's'}" if summary.rows else ""  # facts-csv: per fact and product
+    assert describe_export(summary)[0] == f"wrote {counted}{rows} to {out}"
 
 
 def test_a_frame_whose_fillers_are_suggestions_is_reported_not_dropped_in_silence(annotated, tmp_path):
