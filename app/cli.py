@@ -213,8 +213,8 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
 @click.argument("out", type=click.Path(allow_dash=True))
 @click.option("--status", "statuses", multiple=True, default=["accepted"], show_default=True,
               type=click.Choice(["suggested", "accepted", "rejected", "all"]),
-              help="Which annotations, by status (repeatable); all: every status. conll and docbin, "
-                   "which cannot carry status, take one.")
+              help="Which annotations, by status (repeatable); all: every status. conll, docbin and "
+                   "doccano-spans, which cannot carry status, take one.")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME",
               help="Only what these annotators made or decided (repeatable).")
 @click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only spans with these labels (repeatable).")

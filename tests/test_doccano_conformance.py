@@ -103,7 +103,7 @@ def test_both_exports_import_into_doccano_and_keep_what_they_can(project, tmp_pa
     import_paths(project, "doccano", [INTEROP / "doccano" / "doccano_v1_export_text_labels.jsonl"], unknown="add")
     relations, spans = tmp_path / "relations.jsonl", tmp_path / "spans.jsonl"
     export_path(project, "doccano", relations, EVERY_STATUS)
-    export_path(project, "doccano-spans", spans)  # one status at a time: its lists say none (all accepted here)
+    export_path(project, "doccano-spans", spans, Selection())  # its spans carry no status: one at a time
     assert doccano_problems(relations, ("entities", "relations")) == []
     assert doccano_problems(spans, ("label",)) == []
     lines = [json.loads(line) for line in spans.read_text(encoding="utf-8").splitlines()]

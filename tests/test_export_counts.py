@@ -12,7 +12,8 @@ import pytest
 
 from app.core.errors import ValidationError
 from app.core.interchange import Selection
-from app.formats.transfer import describe_export, export_path
+from app.formats.registry import EXPORT_FORMATS
+from app.formats.transfer import describe_export, export_path, import_paths
 from test_cli import newsgloss
 
 ALL = frozenset({"accepted", "suggested", "rejected"})
@@ -72,6 +73,11 @@ def read_doccano(out: Path) -> tuple[int, int, int]:
             sum(len(r.get("relations", [])) + len(r.get("frames", [])) for r in records))
 
 
+def read_doccano_spans(out: Path) -> tuple[int, int, int]:
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return len(records), sum(len(r["label"]) for r in records), 0
+
+
 def read_brat(out: Path) -> tuple[int, int, int]:
     spans = frames = 0
     for ann in out.glob("*.ann"):
@@ -81,7 +87,7 @@ def read_brat(out: Path) -> tuple[int, int, int]:
         synthetic = {events[m[1]] for line in lines
                      if (m := re.match(r"#\d+\tAnnotatorNotes (E\d+)\t.*synthetic=1", line))}
         spans += sum(1 for line in lines if re.match(r"T\d+\t", line) and line.split("\t")[0] not in synthetic)
-        frames += sum(1 for line in lines if re.match(r"[ER]\d+\t", line))
+        frames += sum(1 for line in lines if re.match(r"([ER]\d+|\*)\t", line))
     return len(list(out.glob("*.txt"))), spans, frames
 
 
@@ -109,10 +115,22 @@ def read_frame_lines(out: Path) -> tuple[int, int, int]:
     return len({r["article"] for r in records}), 0, len(records)
 
 
-READ_BACK = {"prodigy": read_prodigy, "doccano": read_doccano, "doccano-spans": read_doccano, "brat": read_brat,
-             "conll": read_conll,
+def read_facts_csv(out: Path) -> tuple[int, int, int]:
+    import csv
+
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return len({r["article"] for r in rows}), 0, len({(r["article"], r["fact"]) for r in rows})
+
+
+READ_BACK = {"prodigy": read_prodigy, "doccano": read_doccano, "doccano-spans": read_doccano_spans,
+             "brat": read_brat, "conll": read_conll,
              "docbin": read_docbin, "native": read_native, "facts-jsonl": read_frame_lines,
-             "claims-jsonl": read_frame_lines}
+             "facts-csv": read_facts_csv, "claims-jsonl": read_frame_lines}
+
+
+def test_every_export_format_is_read_back_here():
+    assert set(READ_BACK) == set(EXPORT_FORMATS)
 
 
 @pytest.mark.parametrize("fmt, statuses", [
@@ -123,7 +141,7 @@ def test_the_file_holds_what_the_summary_says(annotated, tmp_path, fmt, statuses
     selection = Selection(statuses=statuses)
     out = tmp_path / f"out-{fmt}"
     if fmt in ("conll", "docbin", "doccano-spans") and len(statuses) > 1:
-        with pytest.raises(ValidationError, match=f"{fmt} cannot say whether an annotation is accepted or"):
+        with pytest.raises(ValidationError, match=f"{fmt} cannot say whether an annotation is accepted, rejected or suggested"):
             export_path(annotated, fmt, out, selection)
         assert not out.exists()
         return
@@ -131,7 +149,8 @@ def test_the_file_holds_what_the_summary_says(annotated, tmp_path, fmt, statuses
     assert READ_BACK[fmt](out) == (summary.articles, summary.spans, summary.frames)
     counted = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in
                         ((summary.articles, "article"), (summary.spans, "span"), (summary.frames, "frame")))
-    assert describe_export(summary)[0] == f"wrote {counted} to {out}"
+    rows = f" in {summary.rows} row{'' if summary.rows == 1 else 's'}" if summary.rows else ""  # facts-csv: per fact and product
+    assert describe_export(summary)[0] == f"wrote {counted}{rows} to {out}"
 
 
 def test_a_frame_whose_fillers_are_suggestions_is_reported_not_dropped_in_silence(annotated, tmp_path):
@@ -172,3 +191,19 @@ def test_the_command_line_prints_the_summary_and_refuses_all_for_conll(annotated
                         "--status", "all", check=False)
     assert refused.returncode == 1 and "CoNLL tags carry no status" in refused.stderr
     assert not (tmp_path / "c.conll").exists()
+
+
+def test_span_details_a_format_cannot_hold_are_counted(project, tmp_path):
+    from conftest import INTEROP
+
+    import_paths(project, "brat", [INTEROP / "brat" / "000-introduction.txt"], unknown="add")
+    (article,) = project.articles()
+    details = [s.details for s in project.spans(article.id)]
+    count = sum(len(d.attributes) + len(d.normalizations) + len(d.notes) + bool(d.fragments) for d in details)
+    assert count > 0
+    for fmt in ("prodigy", "doccano-spans", "docbin"):
+        summary = export_path(project, fmt, tmp_path / f"out-{fmt}")
+        [(what, reason)] = [key for key in summary.left_out if key[0] == "span detail"]
+        assert summary.left_out[(what, reason)] == count and reason.startswith(f"{fmt} holds no span attributes")
+    for fmt in ("brat", "doccano"):
+        assert not any(what == "span detail" for what, _ in export_path(project, fmt, tmp_path / f"out-{fmt}").left_out)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 import trafilatura
+from lxml import etree
 
 from app.core.articles import ArticleDraft
 from app.core.errors import InputError
@@ -31,14 +34,21 @@ _ID_CLASS = _lower("concat(@id, ' ', @class)")
 
 # Page furniture removed before extraction. trafilatura drops most of it itself,
 # but on a page with little text its fallback can return menu or banner text.
+# <aside> is not furniture here: some sites put the whole article in one; and an
+# element is a cookie banner by its name only while it is banner-sized (an article
+# about a consent decree may carry "consent" in its class).
+_BANNER_SIZE = 400
 _BOILERPLATE = [
     "//script", "//style", "//noscript", "//template",
-    "//nav", "//aside", "//footer", "//header[not(ancestor::article)]",
-    "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary']",
+    "//nav", "//footer", "//header[not(ancestor::article)]",
+    "//*[@role='navigation' or @role='banner' or @role='contentinfo']",
     "//*[not(self::html or self::body or self::main or self::article)]"
-    f"[contains({_ID_CLASS}, 'cookie') or contains({_ID_CLASS}, 'consent') or contains({_ID_CLASS}, 'gdpr')]",
+    f"[contains({_ID_CLASS}, 'cookie') or contains({_ID_CLASS}, 'consent') or contains({_ID_CLASS}, 'gdpr')]"
+    f"[string-length(normalize-space(.)) < {_BANNER_SIZE}]",
     "//*[@id='comments' or @id='disqus_thread']",
 ]
+_OPTIONS = {"with_metadata": True, "include_comments": False, "include_formatting": False,
+            "include_links": False, "include_images": False}
 
 
 def read_html(path: Path, encoding: str | None = None) -> list[ArticleDraft]:
@@ -49,16 +59,7 @@ def read_html(path: Path, encoding: str | None = None) -> list[ArticleDraft]:
     path = Path(path)
     data = read_limited(path)
     html = decode_bytes(data, path, declared=_declared_charset(data), encoding=encoding)
-    doc = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_formatting=False,
-        include_links=False,
-        include_images=False,
-        prune_xpath=_BOILERPLATE,
-    )
-    text = normalize_text(doc.text or "") if doc is not None else ""
+    doc, text = _extraction(html)
     if not text.strip():
         raise InputError(path, "no article text found")
     meta = {key: value for key in _META_KEYS if (value := getattr(doc, key))}
@@ -73,6 +74,36 @@ def read_html(path: Path, encoding: str | None = None) -> list[ArticleDraft]:
             meta=meta,
         )
     ]
+
+
+def _extraction(html: str) -> tuple[Any, str]:
+    """trafilatura's extraction without the page furniture, and its text.
+
+    Never less than trafilatura's own default extraction of the same page: when
+    that holds more text, it is taken instead, unless all of its text is
+    furniture (a page of menus and a cookie banner has no article).
+    """
+    pruned = trafilatura.bare_extraction(html, prune_xpath=_BOILERPLATE, **_OPTIONS)
+    text = normalize_text(pruned.text or "") if pruned is not None else ""
+    default = trafilatura.bare_extraction(html, **_OPTIONS)
+    default_text = normalize_text(default.text or "") if default is not None else ""
+    if len(default_text.strip()) > len(text.strip()) and not _all_furniture(default_text, html):
+        return default, default_text
+    return pruned, text
+
+
+def _all_furniture(text: str, html: str) -> bool:
+    """Whether every line of `text` is text of an element the furniture rules name."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return False
+    furniture = [_collapsed(element.text_content()) for xpath in _BOILERPLATE for element in tree.xpath(xpath)]
+    return all(any(_collapsed(line) in piece for piece in furniture) for line in text.split("\n") if line.strip())
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _declared_charset(data: bytes) -> str | None:

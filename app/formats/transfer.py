@@ -31,7 +31,12 @@ Progress = Callable[[int, int], bool]
 # Formats whose files cannot say whether an annotation was accepted, suggested or rejected,
 # and so take one status at a time: what their spans are, in words.
 _ONE_STATUS = {"conll": "CoNLL tags", "docbin": "spaCy's doc.ents and doc.spans",
-               "doccano-spans": "doccano's [start, end, label] lists"}
+               "doccano-spans": "doccano's sequence-labelling spans"}
+# The formats that keep a span's details (attributes, normalizations, notes, fragments).
+_WITH_SPAN_DETAILS = ("brat", "doccano")
+# What formats holding spans only say of the frames they leave out.
+_SPANS_ONLY = {"conll": "CoNLL holds entities only", "docbin": "a DocBin holds spans only",
+               "doccano-spans": "a doccano sequence-labelling file holds spans only"}
 
 
 class Cancelled(NewsGlossError):
@@ -116,7 +121,7 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
         return summary
     if fmt in _ONE_STATUS and len(selection.statuses) > 1:
         raise ValidationError(
-            f"{fmt} cannot say whether an annotation is {' or '.join(sorted(selection.statuses))}: "
+            f"{fmt} cannot say whether an annotation is {_either(sorted(selection.statuses))}: "
             f"{_ONE_STATUS[fmt]} carry no status. Export one status at a time (e.g. --status accepted), "
             "or choose prodigy, brat or doccano, which keep each annotation's status")
     wanted = [i for i in project.article_ids() if selection.article_ids is None or i in selection.article_ids]
@@ -137,19 +142,20 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
 
 def _carried(fmt: str, doc: AnnotatedDocument, summary: ExportSummary) -> AnnotatedDocument:
     """The document as the format can hold it; the rest counted as left out. Writers write all they are given."""
+    if fmt in _SPANS_ONLY:
+        summary.leave_out("frame", _SPANS_ONLY[fmt], len(doc.frames))
+        doc = replace(doc, frames=[])
     if fmt == "conll":
         kept = non_overlapping(doc.spans)
         summary.leave_out("span", "overlaps a longer or earlier span (CoNLL tags cannot nest)",
                           len(doc.spans) - len(kept))
-        summary.leave_out("frame", "CoNLL holds entities only", len(doc.frames))
-        return replace(doc, spans=kept, frames=[])
-    if fmt == "docbin":
-        summary.leave_out("frame", "a DocBin holds spans only", len(doc.frames))
-        return replace(doc, frames=[])
-    if fmt == "doccano-spans":
-        summary.leave_out("frame", "doccano's sequence-labelling form holds spans only (doccano has relations)",
-                          len(doc.frames))
-        return replace(doc, frames=[])
+        doc = replace(doc, spans=kept)
+    if fmt not in _WITH_SPAN_DETAILS:
+        details = [span.details for span in doc.spans]
+        summary.leave_out("span detail", f"{fmt} holds no span attributes, normalizations, notes or fragments "
+                                         "(a discontinuous span is written from its first fragment to its last)",
+                          sum(len(d.attributes) + len(d.normalizations) + len(d.notes) + bool(d.fragments)
+                              for d in details))
     return doc
 
 
@@ -164,6 +170,10 @@ def describe_export(summary: ExportSummary) -> list[str]:
         for (what, reason), n in sorted(counter.items(), key=lambda item: (item[0][0] != "span", -item[1])):
             lines.append(f"{label} {_count(n, what)}: {reason}")
     return lines
+
+
+def _either(words: list[str]) -> str:
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _count(n: int, noun: str) -> str:
