@@ -18,7 +18,7 @@ from app.core.project import Project
 from app.core.samples import add_samples
 from app.store import migrate
 from app.core.schema import default_schema_path
-from app.store.engine import make_engine, project_url, writer
+from app.store.engine import make_engine, project_url, sqlite_path, writer
 from app.store.models import Base
 
 
@@ -358,3 +358,21 @@ def test_decisions_made_before_per_person_decisions_stay_the_deciding_person_s(b
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM span WHERE test_extra = 'kept'")).scalar() == 2
     engine.dispose()
+
+
+def test_a_span_without_details_stores_sql_null_not_json_text(project):
+    """Reading the spans of a long article must not parse four JSON texts per span that say nothing."""
+
+
+    from app.core.articles import ArticleDraft
+    from app.core.documents import AnnotatedDocument, SpanData
+    from app.core.interchange import import_documents
+
+    [(article, _)] = project.add_articles([ArticleDraft(text="Ottawa taxed steel.", title="t", origin="o")]).added
+    project.add_span(article, 0, 6, "GPE")
+    import_documents(project, [AnnotatedDocument(ArticleDraft(text="Beijing too.", title="u", origin="x"),
+                                                 [SpanData("k", 0, 7, "GPE")])])
+    with sqlite3.connect(sqlite_path(project.url)) as db:
+        kinds = db.execute("SELECT typeof(attributes), typeof(normalizations), typeof(notes), typeof(fragments) "
+                           "FROM span").fetchall()
+    assert kinds == [("null",) * 4] * 2

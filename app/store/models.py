@@ -159,11 +159,12 @@ class Span(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    # What other tools say about the span (see app/core/span_details.py); NULL when there is nothing.
-    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # name -> value ("true" for a flag)
-    normalizations: Mapped[list[Any] | None] = mapped_column(JSON)  # [{"type", "ref", "text"}]
-    notes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # note type -> text
-    fragments: Mapped[list[Any] | None] = mapped_column(JSON)  # [[start, end], ...] of a discontinuous span
+    # What other tools say about the span (see app/core/span_details.py); SQL NULL when there is nothing
+    # (none_as_null: not the JSON text 'null', which every read of a span would have to parse).
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # name -> value
+    normalizations: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))  # [{"type", "ref", "text"}]
+    notes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # note type -> text
+    fragments: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))  # [[start, end], ...]
 
     article: Mapped[Article] = relationship(back_populates="spans")
 
