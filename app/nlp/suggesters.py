@@ -279,13 +279,13 @@ def _tariff_fact(
     )
     if "imposer" not in frame.roles and "target" not in frame.roles:
         return None
+    products_text = [info.text[s.start : s.end] for s in frame.roles.get("product", ())]
     values = FactValues(
         imposer=tuple(code for _, code in imposer[:1]),
         target=tuple(code for _, code in target),
-        products=tuple((info.doc.text[s.start : s.end], hs_code(info.doc.text[s.start : s.end]) or "")
-                       for s in frame.roles.get("product", ())),
+        products=tuple((t, hs_code(t) or "") for t in products_text),
         rate=rate_value(rate.text) if rate is not None else None,
-        date=date_value(date.text) if date is not None else None,  # relative dates: see resolve_dates
+        date=date_value(date.text) if date is not None else None,  # relative ones: app.core.suggesting
     )
     frame.attributes.update(attributes_of(values))
     return frame
@@ -716,6 +716,7 @@ class _DocInfo:
 
     def __init__(self, doc: Doc, schema: Schema, lexicon: Lexicon | None = None):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token again on each call
         self.lexicon = lexicon
         self.triggers: set[int] = set()  # token indices of tariff mentions
         self._furniture: set[int] | None = None  # first tokens of furniture lines
@@ -724,9 +725,11 @@ class _DocInfo:
         self._breaks = [int(i) for i in spaces if "\n" in doc[i].text]
         model_labels = schema.model_labels()
         self._at: dict[int, tuple[Span, str]] = {}
+        self._entities: dict[int, Span] = {}
         for ent in doc.ents:
-            if ent.label_ in model_labels:
-                for i in range(ent.start, ent.end):
+            for i in range(ent.start, ent.end):
+                self._entities[i] = ent
+                if ent.label_ in model_labels:
                     self._at[i] = (ent, model_labels[ent.label_])
 
     def at(self, token: Token) -> tuple[Span, str] | None:
@@ -735,7 +738,7 @@ class _DocInfo:
 
     def entity(self, token: Token) -> Span | None:
         """The entity `token` is in, whatever its label, or None."""
-        return next((e for e in self.doc.ents if e.start <= token.i < e.end), None) if token.ent_type else None
+        return self._entities.get(token.i)
 
     def furniture(self, token: Token) -> bool:
         """Whether `token` is on a line of page furniture (see _furniture_lines)."""
