@@ -13,7 +13,7 @@ from app.core.errors import InputError
 from app.core.evaluation import Fact, read_gold_facts, score_facts
 
 GOLD = Path(__file__).parent / "data" / "tariff" / "dev.jsonl"
-CLASSES = ("person", "nongoods", "list", "company", "multi", "furniture", "modal", "none", "sample", "form")
+CLASSES = ("person", "nongoods", "list", "company", "multi", "furniture", "modal", "none", "sample", "form", "wire")
 
 
 def test_the_corpus_covers_every_failure_class():
