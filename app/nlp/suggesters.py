@@ -180,6 +180,7 @@ _SELF_NOUNS = ("country", "government", "nation", "administration", "bloc")  # "
 # Clauses on a measure's verb that name what it hits: "..., hitting products such as boats".
 _HITTING_VERBS = ("hit", "target", "cover", "affect", "include")
 _HYPOTHETICAL = ("would", "could", "might", "may")
+_RATE_CHANGES = ("raised", "reduced", "removed")  # "the tariff would fall to 15 percent" is news, not a guess
 # Clauses that say when a measure starts: "to take effect on August 1", "comes into force in May".
 _START_VERBS = ("take", "come", "kick", "start", "begin", "enter", "apply")
 _QUANTIFIERS = frozenset("all some most many more other certain various additional new such imported foreign".split())
@@ -247,17 +248,18 @@ def _tariff_fact(
     clauses = [c for c in measure.children if c.dep_ in ("acl", "relcl") and _is_verb(c)]
     if any(_negated(t, lexicon) for t in [measure, *(t for t, _ in chain), *clauses]):
         return None
-    if chain and chain[-1][1] == "nsubj" and any(
-        c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in chain[-1][0].children
-    ):
+    if chain and chain[-1][1] == "nsubj" and _hypothetical(chain[-1][0], lexicon):
         return None  # "a tariff on crude oil would push up prices": what a tariff would do
     verbs = [t for t, _ in chain if _is_verb(t)] + clauses
 
     action = _action(trigger.root, measure, chain, verbs, lexicon, frame_type, info.triggers)
     # Any action word up the clause makes its subject the imposer ("Trump ramps up
-    # pressure, including tariffs"), even one that says what happened to something else.
-    acting = action is not None or any(_match(lexicon.actions, t) for t, _ in chain)
-    imposer, target = _parties(measure, chain, clauses, info, roles, lexicon, acting=acting)
+    # pressure, including tariffs"), even one that says what happened to something else;
+    # one in a clause on the measure only that clause's ("avoided the tariffs that hit China").
+    acting = any(_match(lexicon.actions, t) for t, _ in chain) or (
+        _action(trigger.root, measure, chain, [], lexicon, frame_type, info.triggers) is not None)
+    imposer, target = _parties(measure, chain, clauses, info, roles, lexicon, acting=acting,
+                               clause_acting=action is not None)
     products, origins = [], []
     for head in _goods_heads(measure, trigger, chain, verbs, info):
         goods, origin = _goods(head, info, roles)
@@ -294,6 +296,15 @@ def _tariff_fact(
     )
     frame.attributes.update(attributes_of(values))
     return frame
+
+
+def _hypothetical(verb: Token, lexicon: Lexicon) -> bool:
+    """Whether a clause the measure is the subject of says what it would do ("would push
+    up prices", "could hurt farmers"), not what happens to it ("would fall to 15 percent")."""
+    if not any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in verb.children):
+        return False
+    changes_it = lexicon.actions.get(_match(lexicon.actions, verb)) in _RATE_CHANGES
+    return not changes_it or any(c.dep_ == "dobj" for c in verb.children)
 
 
 def _measure(head: Token, lexicon: Lexicon) -> Token | None:
@@ -339,6 +350,7 @@ def _parties(
     roles: dict[str, Role],
     lexicon: Lexicon,
     acting: bool,
+    clause_acting: bool,
 ) -> tuple[list[tuple[SpanSuggestion, str]], list[tuple[SpanSuggestion, str]]]:
     """(imposer, targets) as (filler, country code) from who the measure belongs to: a
     possessor or modifier ("Ottawa's tariffs", "US tariffs", "tariffs from Washington");
@@ -362,17 +374,20 @@ def _parties(
         below = noun
         if not imposer and noun.pos_ == "NOUN" and (_match(lexicon.actions, noun) or infinitive):
             imposer = _countries(doc[noun.left_edge.i : noun.i], info, imposer_role)[:1]
-    if not imposer and acting:
-        for verb in clauses:
-            party = _agent(verb) or _antecedent(_subject(verb), lexicon)
+    hit = []
+    for verb in clauses:
+        subject = _subject(verb)
+        if subject is not None and subject.tag_ in ("WDT", "WP"):  # "the tariffs that hit China"
+            hit += [c for o in verb.children if o.dep_ == "dobj" for c in _countries(_subtree(o), info, target_role)]
+        elif not imposer and clause_acting:
+            party = _agent(verb) or _antecedent(subject, lexicon)
             if party is not None:
                 imposer = _countries(_subtree(party), info, imposer_role)[:1]
-                break
     if not chain or not _is_verb(chain[-1][0]):
-        return imposer, []
+        return imposer, hit
     verb, arrived_by = chain[-1]
     if arrived_by in ("nsubj", "csubj"):  # the clause says something about the measure
-        return imposer, []
+        return imposer, hit
     if arrived_by == "nsubjpass":  # "Tariffs ... were imposed ... by the United States"
         party, bears = _agent(verb), False
     else:
@@ -386,7 +401,7 @@ def _parties(
             or (subject is not None and subject.dep_ == "nsubjpass" and arrived_by == "prep")
         )
     if party is None:
-        return imposer, []
+        return imposer, hit
     if bears:
         for prep in [*verb.children, *measure.children]:  # "pay duties to the United States"
             if not imposer and prep.dep_ == "prep" and prep.lower_ == "to":
@@ -395,7 +410,7 @@ def _parties(
         return imposer, _countries(_subtree(party), info, target_role)
     if not imposer and acting:
         imposer = _countries(_subtree(party), info, imposer_role)[:1] or _reporters(party, info, imposer_role, lexicon)
-    return imposer, []
+    return imposer, hit
 
 
 def _bears(chain: list[tuple[Token, str]], lexicon: Lexicon) -> bool:
@@ -453,6 +468,7 @@ def _goods_heads(
         heads += [o for p in (bearer.children if bearer is not None else ()) if p.lower_ == "of"
                   for o in p.children if o.dep_ == "pobj"]
         heads += [c for c in (bearer.lefts if bearer is not None else ()) if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        heads += [bearer] if bearer is not None and bearer.pos_ == "NOUN" else []  # "Brazilian coffee faces ..."
     if trigger.root.head.lower_ in ("from", "with") and chain:  # the object before it
         hit = chain[0][0]
         if _is_verb(hit):
@@ -622,6 +638,8 @@ def _rate_spans(measure: Token, verbs: list[Token], info: _DocInfo, labels: Iter
     if not found:
         tokens = [t for verb in verbs for prep in verb.children
                   if prep.dep_ == "prep" and prep.lower_ in _RATE_PREPOSITIONS for t in prep.subtree]
+        tokens += [t for verb in verbs if measure.dep_ == "nsubj" and measure.head == verb  # "tariffs average 100%"
+                   for c in verb.children if c.dep_ in ("dobj", "attr") for t in c.subtree]
         found = _rates([t for t in tokens if _last_mention_before(t, info) in (measure.i, None)], info, labels)
     return found
 
@@ -707,7 +725,8 @@ def _action(
     keys = []
     previous = below = measure
     for token, _ in chain:
-        if token.i not in triggers and any(
+        measure_noun = token.i in triggers or (token.pos_ == "NOUN" and _match(lexicon.actions, token))
+        if not measure_noun and any(
             p.dep_ == "prep" and p.lower_ in _LIST_SEPARATORS and below in p.subtree for p in token.children
         ):
             break  # unless it is a measure too: "countermeasures, including tariffs"
