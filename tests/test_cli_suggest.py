@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
 
+from app.formats.facts import CSV_COLUMNS
 from conftest import SAMPLE_ARTICLE
 from test_cli import newsgloss
 
@@ -114,3 +117,13 @@ def test_a_bad_shard_is_one_clear_line(suggested, bad):
     db, _ = suggested
     result = newsgloss("--project", db, "suggest", "--all", "--shard", bad, check=False)
     assert result.returncode == 1 and "K/N" in result.stderr and len(result.stderr.splitlines()) == 1
+
+def test_facts_csv_to_stdout_has_a_row_per_fact_and_product(suggested):
+    db, _ = suggested
+    out = newsgloss("--project", db, "export", "--format", "facts-csv", "-", "--status", "suggested").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {(r["imposer_code"], r["target_code"], r["hs_code"]) for r in rows if r["product"]} == {
+        ("CAN", "CHN", "8703"), ("CHN", "CAN", "1205"), ("CHN", "CAN", "03"), ("CHN", "CAN", "0203"),
+        ("CAN", "CHN", "72"), ("CAN", "CHN", "76")}
+    header_only = newsgloss("--project", db, "export", "--format", "facts-csv", "-").stdout  # none accepted yet
+    assert header_only.splitlines() == [",".join(CSV_COLUMNS)]

@@ -16,8 +16,11 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from app.core.errors import InputError
+from app.core.normalise import fact_values, product_key
 from app.core.project import MODEL_LAYER, NOT_PEOPLE, Project
 
 Key = tuple
@@ -147,11 +150,6 @@ def read_gold_facts(path) -> list[GoldPassage]:
     """The passages of a gold JSONL file: {"id", "text", "published", "facts": [{"action",
     "imposer": [codes], "target": [codes], "products": [texts], "rate", "date"}]}.
     InputError names the file and line of a bad one."""
-    from pathlib import Path
-
-    from app.core.errors import InputError
-    from app.core.normalise import product_key
-
     passages = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -203,8 +201,6 @@ def evaluate_facts(path, engine) -> dict[str, Any]:
 
 def suggested_facts(text: str, frames, published: str | None) -> list[Fact]:
     """The tariff_fact frames among suggested `frames` (app.nlp.types.FrameSuggestion) as Facts."""
-    from app.core.normalise import fact_values, product_key
-
     facts = []
     for frame in frames:
         if frame.type != "tariff_fact":

@@ -185,9 +185,9 @@ _RATE_VALUE = re.compile(r"^(-?\d+(?:\.\d+)?)(%|[A-Z]{3}/[a-z]+)$")
 def rate_value(text: str) -> str | None:
     """A rate as "25%" (ad valorem) or "0.5USD/kg" (an amount per unit); None for an
     amount that is no rate ("$30 billion" of goods)."""
-    match = _PERCENT.search(text)
-    if match:
-        return f"{_number(match.group(1))}%"
+    percents = _PERCENT.findall(text)
+    if percents:  # "10 to 15 percent", "from 10 percent to 25 percent": the last
+        return f"{_number(percents[-1])}%"
     match = _PER_UNIT.search(text)
     if match:
         unit = _UNITS.get(_singular(match.group(3).lower()))

@@ -165,7 +165,7 @@ _CLIMB_PREPOSITIONS = ("with", "including", "in", "by", "from", "of")
 _TOPIC_PREPOSITIONS = ("about", "over")  # "rhetoric about tariffs": talk of tariffs, no fact
 # "tariffs on Chinese steel", "duties against Canada", "apply tariffs to US products"
 _GOODS_PREPOSITIONS = ("on", "against", "to")
-_RATE_PREPOSITIONS = ("to", "by", "at", "of")  # "hikes tariffs to 100%", "tariffs of 25%"
+_RATE_PREPOSITIONS = ("to", "by", "at", "of", "from")  # "hikes tariffs to 100%", "tariffs of 25%", "from 10 to 25%"
 # Words that split a list of goods or countries: "steel, aluminium and copper", "goods,
 # including canola", "four kinds of goods: ...", "such as pork".
 _LIST_SEPARATORS = frozenset(", ; : and or & plus including like as such".split())
@@ -180,6 +180,7 @@ _SELF_NOUNS = ("country", "government", "nation", "administration", "bloc")  # "
 # Clauses on a measure's verb that name what it hits: "..., hitting products such as boats".
 _HITTING_VERBS = ("hit", "target", "cover", "affect", "include")
 _HYPOTHETICAL = ("would", "could", "might", "may")
+_RATE_CHANGES = ("raised", "reduced", "removed")  # "the tariff would fall to 15 percent" is news, not a guess
 # Clauses that say when a measure starts: "to take effect on August 1", "comes into force in May".
 _START_VERBS = ("take", "come", "kick", "start", "begin", "enter", "apply")
 _QUANTIFIERS = frozenset("all some most many more other certain various additional new such imported foreign".split())
@@ -220,6 +221,8 @@ def _trigger(token: Token, lexicon: Lexicon) -> Span | None:
     if token.pos_ not in ("NOUN", "PROPN"):
         return None
     lemma = token.lemma_.lower()
+    if lemma not in lexicon.tariff_triggers and lemma not in lexicon.trigger_prefixes and token.lower_.endswith("xes"):
+        lemma = token.lower_[:-2]  # the small model lemmatises "taxes" as "taxis"
     doc, i = token.doc, token.i
     prefixes = lexicon.trigger_prefixes.get(lemma)
     for size in (1, 2, 3) if prefixes else ():  # "anti-dumping" is three tokens
@@ -236,23 +239,27 @@ def _tariff_fact(
     measure = _measure(trigger.root, lexicon)
     if measure is None or (measure.dep_ == "pobj" and measure.head.lower_ in _TOPIC_PREPOSITIONS):
         return None
+    if any(p.dep_ == "prep" and p.lower_ in _LIST_SEPARATORS and any(o.i in info.triggers for o in p.children)
+           for p in measure.children):
+        return None  # "countermeasures, including tariffs on ...": the tariffs are the fact
     line = info.line(trigger.root)
     chain = _clause_chain(measure, line, lexicon)
     # Clauses the measure itself heads: "tariffs imposed by Ottawa", "tariffs that Canada imposed".
     clauses = [c for c in measure.children if c.dep_ in ("acl", "relcl") and _is_verb(c)]
     if any(_negated(t, lexicon) for t in [measure, *(t for t, _ in chain), *clauses]):
         return None
-    if chain and chain[-1][1] == "nsubj" and any(
-        c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in chain[-1][0].children
-    ):
+    if chain and chain[-1][1] == "nsubj" and _hypothetical(chain[-1][0], lexicon):
         return None  # "a tariff on crude oil would push up prices": what a tariff would do
     verbs = [t for t, _ in chain if _is_verb(t)] + clauses
 
-    action = _action(trigger.root, measure, chain, verbs, lexicon, frame_type)
+    action = _action(trigger.root, measure, chain, verbs, lexicon, frame_type, info.triggers)
     # Any action word up the clause makes its subject the imposer ("Trump ramps up
-    # pressure, including tariffs"), even one that says what happened to something else.
-    acting = action is not None or any(_match(lexicon.actions, t) for t, _ in chain)
-    imposer, target = _parties(measure, chain, clauses, info, roles, lexicon, acting=acting)
+    # pressure, including tariffs"), even one that says what happened to something else;
+    # one in a clause on the measure only that clause's ("avoided the tariffs that hit China").
+    acting = any(_match(lexicon.actions, t) for t, _ in chain) or (
+        _action(trigger.root, measure, chain, [], lexicon, frame_type, info.triggers) is not None)
+    imposer, target = _parties(measure, chain, clauses, info, roles, lexicon, acting=acting,
+                               clause_acting=action is not None)
     products, origins = [], []
     for head in _goods_heads(measure, trigger, chain, verbs, info):
         goods, origin = _goods(head, info, roles)
@@ -279,16 +286,25 @@ def _tariff_fact(
     )
     if "imposer" not in frame.roles and "target" not in frame.roles:
         return None
+    products_text = [info.text[s.start : s.end] for s in frame.roles.get("product", ())]
     values = FactValues(
         imposer=tuple(code for _, code in imposer[:1]),
         target=tuple(code for _, code in target),
-        products=tuple((info.doc.text[s.start : s.end], hs_code(info.doc.text[s.start : s.end]) or "")
-                       for s in frame.roles.get("product", ())),
+        products=tuple((t, hs_code(t) or "") for t in products_text),
         rate=rate_value(rate.text) if rate is not None else None,
-        date=date_value(date.text) if date is not None else None,  # relative dates: see resolve_dates
+        date=date_value(date.text) if date is not None else None,  # relative ones: app.core.suggesting
     )
     frame.attributes.update(attributes_of(values))
     return frame
+
+
+def _hypothetical(verb: Token, lexicon: Lexicon) -> bool:
+    """Whether a clause the measure is the subject of says what it would do ("would push
+    up prices", "could hurt farmers"), not what happens to it ("would fall to 15 percent")."""
+    if not any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in verb.children):
+        return False
+    changes_it = lexicon.actions.get(_match(lexicon.actions, verb)) in _RATE_CHANGES
+    return not changes_it or any(c.dep_ == "dobj" for c in verb.children)
 
 
 def _measure(head: Token, lexicon: Lexicon) -> Token | None:
@@ -334,6 +350,7 @@ def _parties(
     roles: dict[str, Role],
     lexicon: Lexicon,
     acting: bool,
+    clause_acting: bool,
 ) -> tuple[list[tuple[SpanSuggestion, str]], list[tuple[SpanSuggestion, str]]]:
     """(imposer, targets) as (filler, country code) from who the measure belongs to: a
     possessor or modifier ("Ottawa's tariffs", "US tariffs", "tariffs from Washington");
@@ -351,20 +368,26 @@ def _parties(
         if not imposer and prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 imposer = _countries(_subtree(obj), info, imposer_role)[:1]
+    below = measure
     for noun, arrived_by in chain:  # "Washington's increase in duties", "China's decision to lift tariffs"
-        if not imposer and noun.pos_ == "NOUN" and (_match(lexicon.actions, noun) or arrived_by == "acl"):
+        infinitive = arrived_by == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in below.children)
+        below = noun
+        if not imposer and noun.pos_ == "NOUN" and (_match(lexicon.actions, noun) or infinitive):
             imposer = _countries(doc[noun.left_edge.i : noun.i], info, imposer_role)[:1]
-    if not imposer and acting:
-        for verb in clauses:
-            party = _agent(verb) or _antecedent(_subject(verb), lexicon)
+    hit = []
+    for verb in clauses:
+        subject = _subject(verb)
+        if subject is not None and subject.tag_ in ("WDT", "WP"):  # "the tariffs that hit China"
+            hit += [c for o in verb.children if o.dep_ == "dobj" for c in _countries(_subtree(o), info, target_role)]
+        elif not imposer and clause_acting:
+            party = _agent(verb) or _antecedent(subject, lexicon)
             if party is not None:
                 imposer = _countries(_subtree(party), info, imposer_role)[:1]
-                break
     if not chain or not _is_verb(chain[-1][0]):
-        return imposer, []
+        return imposer, hit
     verb, arrived_by = chain[-1]
     if arrived_by in ("nsubj", "csubj"):  # the clause says something about the measure
-        return imposer, []
+        return imposer, hit
     if arrived_by == "nsubjpass":  # "Tariffs ... were imposed ... by the United States"
         party, bears = _agent(verb), False
     else:
@@ -374,16 +397,27 @@ def _parties(
         party = _antecedent(subject, lexicon)
         bears = (
             arrived_by == "agent"
-            or _match(lexicon.affected_verbs, verb) is not None
+            or _bears(chain, lexicon)
             or (subject is not None and subject.dep_ == "nsubjpass" and arrived_by == "prep")
         )
     if party is None:
-        return imposer, []
+        return imposer, hit
     if bears:
+        for prep in [*verb.children, *measure.children]:  # "pay duties to the United States"
+            if not imposer and prep.dep_ == "prep" and prep.lower_ == "to":
+                imposer = [c for o in prep.children if o.dep_ == "pobj"
+                           for c in _countries(_subtree(o), info, imposer_role)][:1]
         return imposer, _countries(_subtree(party), info, target_role)
     if not imposer and acting:
         imposer = _countries(_subtree(party), info, imposer_role)[:1] or _reporters(party, info, imposer_role, lexicon)
-    return imposer, []
+    return imposer, hit
+
+
+def _bears(chain: list[tuple[Token, str]], lexicon: Lexicon) -> bool:
+    """Whether the subject of the measure's clause bears it: "exporters face tariffs",
+    "imports are subject to a duty"."""
+    verb = chain[-1][0]
+    return _match(lexicon.affected_verbs, verb) is not None or any(t.lemma_.lower() == "subject" for t, _ in chain)
 
 
 def _reporters(noun: Token, info: _DocInfo, role: Role, lexicon: Lexicon) -> list[tuple[SpanSuggestion, str]]:
@@ -426,12 +460,15 @@ def _goods_heads(
     ]
     heads += [c for c in trigger.root.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN"
               and c.i not in info.triggers]
-    heads += [o for v in verbs for c in v.children if c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _HITTING_VERBS
-              for o in c.children if o.dep_ == "dobj"]
-    if chain and _is_verb(chain[-1][0]) and _match(info.lexicon.affected_verbs, chain[-1][0]):
-        bearer = _subject(chain[-1][0])  # "exporters of citrus and wine face US tariffs"
+    hitting = [c for v in verbs for c in v.children if c.dep_ in ("advcl", "xcomp")]
+    hitting += [c for c in measure.children if c.dep_ in ("acl", "relcl")]
+    heads += [o for c in hitting if c.lemma_.lower() in _HITTING_VERBS for o in c.children if o.dep_ == "dobj"]
+    if chain and _is_verb(chain[-1][0]) and _bears(chain, info.lexicon):
+        bearer = _subject(chain[-1][0])  # "exporters of citrus face tariffs", "lumber producers pay duties"
         heads += [o for p in (bearer.children if bearer is not None else ()) if p.lower_ == "of"
                   for o in p.children if o.dep_ == "pobj"]
+        heads += [c for c in (bearer.lefts if bearer is not None else ()) if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        heads += [bearer] if bearer is not None and bearer.pos_ == "NOUN" else []  # "Brazilian coffee faces ..."
     if trigger.root.head.lower_ in ("from", "with") and chain:  # the object before it
         hit = chain[0][0]
         if _is_verb(hit):
@@ -546,8 +583,20 @@ def _origins(token: Token, trigger: Span | None, info: _DocInfo, role: Role) -> 
             continue
         for obj in objects:
             if trigger is None or not (trigger.start <= obj.i < trigger.end or obj.i in info.triggers):
-                found += _countries(_subtree(obj), info, role)
-    return found
+                kept, _ = _list_region(obj, info)  # "from Canada and Mexico", not "from 150 percent ahead of ..."
+                found += [c for run in _runs(kept) for c in _countries(obj.doc[run[0] : run[-1] + 1], info, role)]
+    return _unique_codes(found)
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Sorted token indices cut into runs of adjacent ones."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _countries(span: Span, info: _DocInfo, role: Role) -> list[tuple[SpanSuggestion, str]]:
@@ -584,20 +633,29 @@ def _rate_spans(measure: Token, verbs: list[Token], info: _DocInfo, labels: Iter
     "to/by/at/of" phrase of its verbs ("hikes tariffs to 100%"); an amount widened to its
     currency sign and unit ("$0.50 per kilogram") and kept only if it is a rate (not
     "$30 billion" of goods)."""
-    tokens = [t for t in measure.subtree if not _under_other(t, measure, info)]
-    if not any((e := info.at(t)) is not None and e[1] in labels for t in tokens):
-        for verb in verbs:
-            for prep in verb.children:
-                if prep.dep_ == "prep" and prep.lower_ in _RATE_PREPOSITIONS:
-                    tokens += [t for t in prep.subtree if _last_mention_before(t, info) in (measure.i, None)]
-    doc, found = measure.doc, []
+    own = [t for t in measure.subtree if not _under_other(t, measure, info)]
+    found = _rates(own, info, labels)
+    if not found:
+        tokens = [t for verb in verbs for prep in verb.children
+                  if prep.dep_ == "prep" and prep.lower_ in _RATE_PREPOSITIONS for t in prep.subtree]
+        tokens += [t for verb in verbs if measure.dep_ == "nsubj" and measure.head == verb  # "tariffs average 100%"
+                   for c in verb.children if c.dep_ in ("dobj", "attr") for t in c.subtree]
+        found = _rates([t for t in tokens if _last_mention_before(t, info) in (measure.i, None)], info, labels)
+    return found
+
+
+def _rates(tokens: list[Token], info: _DocInfo, labels: Iterable[str]) -> list[Span]:
+    """The rate entities among `tokens`, widened to a currency sign and unit, not those
+    a rate changed from ("from 10 percent to 25 percent")."""
+    doc, found = info.doc, []
     for entity in {e for t in tokens if (e := info.at(t)) is not None and e[1] in labels}:
         start, end = entity[0].start, entity[0].end
         if start > 0 and doc[start - 1].tag_ == "$":
             start -= 1
         if end + 1 < len(doc) and doc[end].lower_ in ("per", "a", "an", "/") and doc[end + 1].pos_ == "NOUN":
             end += 2
-        if rate_value(doc[start:end].text) is not None:
+        changed_from = entity[0].root.head.lower_ == "from" and not any(t.lower_ == "to" for t in entity[0])
+        if not changed_from and rate_value(doc[start:end].text) is not None:
             found.append(doc[start:end])
     return found
 
@@ -653,6 +711,7 @@ def _action(
     verbs: list[Token],
     lexicon: Lexicon,
     frame_type: FrameType,
+    triggers: set[int],
 ) -> str | None:
     """What was done, from the words around the measure, innermost first: an adjective
     ("retaliatory tariffs"), the action noun ("tariff hike"), the words up its clause
@@ -666,8 +725,11 @@ def _action(
     keys = []
     previous = below = measure
     for token, _ in chain:
-        if any(p.dep_ == "prep" and p.lower_ in _LIST_SEPARATORS and below in p.subtree for p in token.children):
-            break
+        measure_noun = token.i in triggers or (token.pos_ == "NOUN" and _match(lexicon.actions, token))
+        if not measure_noun and any(
+            p.dep_ == "prep" and p.lower_ in _LIST_SEPARATORS and below in p.subtree for p in token.children
+        ):
+            break  # unless it is a measure too: "countermeasures, including tariffs"
         below = token
         if _is_verb(token):
             if _is_verb(previous) and previous.dep_ not in ("xcomp", "pcomp"):  # "retaliated by imposing"
@@ -685,17 +747,42 @@ def _action(
     found = [lexicon.actions[k] for k in keys if k]
     if "removed" in found and _lifted_to_a_rate(chain):
         found = ["raised" if a == "removed" else a for a in found]
+    change = _rate_change(measure, verbs)
+    if change and (not found or set(found) <= {"imposed"}):
+        found.append(change)
     default = frame_type.attributes["action"].default if "action" in frame_type.attributes else None
     stronger = [a for a in found if a != default]
     return (stronger or found or [None])[-1]
 
 
 def _with_preposition(verb: Token, below: Token, lexicon: Lexicon) -> str | None:
-    """ "answer with" when the measure hangs off `verb` through "with" ("answered with tariffs")."""
-    for prep in verb.children:
-        if prep.dep_ == "prep" and below in prep.subtree and prep.lower_ == "with":
-            key = f"{verb.lemma_.lower()} with"
-            return key if key in lexicon.actions else None
+    """A lexicon entry of the verb with a preposition: "answer with" when the measure hangs
+    off it through "with" ("answered with tariffs"); "put on hold"."""
+    lemma = verb.lemma_.lower()
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        keys = [f"{lemma} with"] if prep.lower_ == "with" and below in prep.subtree else []
+        keys += [f"{lemma} {prep.lower_} {o.lower_}" for o in prep.children if o.dep_ == "pobj"]
+        found = next((k for k in keys if k in lexicon.actions), None)
+        if found:
+            return found
+    return None
+
+
+def _rate_change(measure: Token, verbs: list[Token]) -> str | None:
+    """ "raised" or "reduced" when the clause says what the rate was: "up from 34 percent",
+    "down from 25 percent", "to 100 percent from 150 percent"."""
+    tokens = [*measure.subtree, *(t for v in verbs for c in v.children if c.dep_ in ("prep", "advmod") for t in c.subtree)]
+    for token in tokens:
+        if token.lower_ == "from" and token.i > 0 and token.doc[token.i - 1].lower_ in ("up", "down"):
+            return "raised" if token.doc[token.i - 1].lower_ == "up" else "reduced"
+    values = {}
+    for token in tokens:
+        if token.lower_ in ("from", "to") and token.dep_ == "prep":
+            rate = rate_value(" ".join(t.text for t in token.subtree))
+            if rate and rate.endswith("%"):
+                values.setdefault(token.lower_, float(rate[:-1]))
+    if len(values) == 2 and values["from"] != values["to"]:
+        return "raised" if values["to"] > values["from"] else "reduced"
     return None
 
 
@@ -716,6 +803,7 @@ class _DocInfo:
 
     def __init__(self, doc: Doc, schema: Schema, lexicon: Lexicon | None = None):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token again on each call
         self.lexicon = lexicon
         self.triggers: set[int] = set()  # token indices of tariff mentions
         self._furniture: set[int] | None = None  # first tokens of furniture lines
@@ -724,9 +812,11 @@ class _DocInfo:
         self._breaks = [int(i) for i in spaces if "\n" in doc[i].text]
         model_labels = schema.model_labels()
         self._at: dict[int, tuple[Span, str]] = {}
+        self._entities: dict[int, Span] = {}
         for ent in doc.ents:
-            if ent.label_ in model_labels:
-                for i in range(ent.start, ent.end):
+            for i in range(ent.start, ent.end):
+                self._entities[i] = ent
+                if ent.label_ in model_labels:
                     self._at[i] = (ent, model_labels[ent.label_])
 
     def at(self, token: Token) -> tuple[Span, str] | None:
@@ -735,7 +825,7 @@ class _DocInfo:
 
     def entity(self, token: Token) -> Span | None:
         """The entity `token` is in, whatever its label, or None."""
-        return next((e for e in self.doc.ents if e.start <= token.i < e.end), None) if token.ent_type else None
+        return self._entities.get(token.i)
 
     def furniture(self, token: Token) -> bool:
         """Whether `token` is on a line of page furniture (see _furniture_lines)."""
