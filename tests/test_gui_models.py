@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 
 from app.core.locations import DEFAULT_MODEL
@@ -17,7 +19,10 @@ METRICS = {"trained": {"TARIFF": {"precision": 0.9, "recall": 0.8, "f1": 0.8471,
 
 def test_picker_lists_trained_models_and_remembers_the_choice(qtbot, tmp_path):
     project = Project.open(tmp_path / "m.db", "alice", create=True)
-    project.register_model("tariffs-v1", str(tmp_path / "m.models" / "tariffs-v1"), DEFAULT_MODEL,
+    folder = tmp_path / "m.models" / "tariffs-v1"
+    folder.mkdir(parents=True)
+    (folder / "meta.json").write_text("{}")
+    project.register_model("tariffs-v1", str(folder), DEFAULT_MODEL,
                            {"ner": ["TARIFF"]}, METRICS)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     win = MainWindow(project, settings)
@@ -27,7 +32,7 @@ def test_picker_lists_trained_models_and_remembers_the_choice(qtbot, tmp_path):
     picker.setCurrentIndex(1)
     picker.activated.emit(1)
     assert settings.value("model") == "tariffs-v1"
-    assert project.resolve_model("tariffs-v1").endswith("tariffs-v1")
+    assert (Path(project.resolve_model("tariffs-v1")) / "meta.json").read_text() == "{}"  # from the project
     dialog = ModelsDialog(project.models(), win)
     qtbot.addWidget(dialog)
     row = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]

@@ -32,7 +32,7 @@ from app.core.annotations import (
     SpanRecord,
     TakenOut,
 )
-from app.core import article_listing
+from app.core import article_listing, model_archive
 from app.core.articles import ArticleDraft, ArticleQuery, ArticleRecord, ArticleSummary, ImportReport
 from app.core.documents import TOOL_ATTRIBUTE_PREFIX, AnnotatedDocument
 from app.core.normalise import check_normalised, is_normalised
@@ -52,6 +52,7 @@ from app.store.models import (
     Decision,
     Frame,
     FrameSlot,
+    ModelArchive,
     Origin,
     Progress,
     Role,
@@ -1136,23 +1137,52 @@ class Project:
 
     def register_model(self, name: str, path: str, base: str, labels: dict[str, Any],
                        metrics: dict[str, Any]) -> None:
+        """Register a trained model and store its folder, packed, in the project for every member to use."""
+        with Session(self._engine) as session:
+            if session.scalar(select(TrainedModel.id).where(TrainedModel.name == name)) is not None:
+                raise ValidationError(f"a model named {name!r} is registered already")
+        data, checksum = model_archive.pack(Path(path), name)  # before the write lock: it may take a while
         with self._unit() as session:
             if session.scalar(select(TrainedModel.id).where(TrainedModel.name == name)) is not None:
                 raise ValidationError(f"a model named {name!r} is registered already")
-            session.add(TrainedModel(name=name, path=path, base=base, labels=labels, metrics=metrics,
-                                     trained_by=self.annotator))
-            self._log(session, "model.register", None, "model", None, {"name": name, "path": path, "base": base})
+            model = TrainedModel(name=name, path=path, base=base, labels=labels, metrics=metrics,
+                                 trained_by=self.annotator)
+            session.add(model)
+            session.flush()
+            session.execute(insert(ModelArchive.__table__).values(
+                model_id=model.id, checksum=checksum, size=len(data), data=data))
+            self._log(session, "model.register", None, "model", model.id,
+                      {"name": name, "path": path, "base": base, "size": len(data)})
 
     def resolve_model(self, model: str) -> str:
-        """A registered model's folder, for its name; anything else (a package name, a path) as given."""
+        """A registered model's folder, for its name; anything else (a package name, a path) as given.
+
+        A model stored in the project is unpacked into this machine's cache on first use; one
+        registered before models were stored there is found at the path it was trained to.
+        """
         with Session(self._engine) as session:
-            return session.scalar(select(TrainedModel.path).where(TrainedModel.name == model)) or model
+            row = session.execute(
+                select(TrainedModel.id, TrainedModel.path, ModelArchive.checksum)
+                .outerjoin(ModelArchive, ModelArchive.model_id == TrainedModel.id)
+                .where(TrainedModel.name == model)).first()
+            if row is None:
+                return model
+            if row.checksum is None:
+                return row.path
+            folder = model_archive.cache_folder(row.id, row.checksum)
+            if not folder.is_dir():
+                data = session.scalar(select(ModelArchive.data).where(ModelArchive.model_id == row.id))
+                model_archive.unpack(data, row.checksum, folder)
+            return str(folder)
 
     def models(self) -> list[dict[str, Any]]:
-        """Registered models, newest first: name, path, base, labels, metrics, trained_by, created_at."""
+        """Registered models, newest first: name, path, base, labels, metrics, trained_by, created_at, and
+        stored_size (bytes of the archive in the project; None for a model kept only at its path)."""
         with Session(self._engine) as session:
+            sizes = dict(session.execute(select(ModelArchive.model_id, ModelArchive.size)).tuples().all())
             return [{"name": m.name, "path": m.path, "base": m.base, "labels": m.labels, "metrics": m.metrics,
-                     "trained_by": m.trained_by, "created_at": m.created_at.isoformat()}
+                     "trained_by": m.trained_by, "created_at": m.created_at.isoformat(),
+                     "stored_size": sizes.get(m.id)}
                     for m in session.scalars(select(TrainedModel).order_by(TrainedModel.id.desc()))]
 
     # --------------------------------------------------------------- reporting

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Enum,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -282,3 +284,15 @@ class TrainedModel(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)  # dev-set scores, trained and base
     trained_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelArchive(Base):
+    """A trained model's folder as a gzip-compressed tar, so every member of a shared project can use it."""
+
+    __tablename__ = "model_archive"
+
+    model_id: Mapped[int] = mapped_column(ForeignKey("trained_model.id", ondelete="CASCADE"), primary_key=True,
+                                          autoincrement=False)
+    checksum: Mapped[str] = mapped_column(String(64))  # SHA-256 of data, hex
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
