@@ -147,6 +147,14 @@ class FrameEditor(QWidget):
         if self.list.currentItem() is not None:
             self.list.scrollToItem(self.list.currentItem())
 
+    def focus_attributes(self) -> bool:
+        """Put the keys on the chosen frame's first attribute (Up/Down then change it); False without one."""
+        combos = list(self._combos.values())
+        if self._shown is None or not combos:
+            return False
+        combos[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
     def current_frame_id(self) -> int | None:
         item = self.list.currentItem()
         return None if item is None else item.data(Qt.ItemDataRole.UserRole)

@@ -47,6 +47,7 @@ from app.gui.preferences import PreferencesDialog
 from app.gui.recent import RecentProjects, display_name
 from app.gui.review_queue import ReviewQueue
 from app.gui.shortcuts import ShortcutsDialog
+from app.gui.text_find import TextFindBar
 from app.gui.span_details_dialog import SpanDetailsDialog
 from app.gui.task_worker import TaskWorker
 from app.gui.transfer_dialogs import ExportDialog, ImportDialog, ask_encoding
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
         self.resizeDocks(docks[1:], [540, 300], Qt.Orientation.Vertical)
 
+        self.text_find = TextFindBar(self.text_view, lambda: self.state.article and self.state.article.text, self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.text_find)
         self._build_actions()
         self._build_menus()
         self._build_label_bar()
@@ -197,6 +200,8 @@ class MainWindow(QMainWindow):
         self.done_action = self._action("Mark done", self.mark_done, "Ctrl+D",
                                         "Mark this article done for you")
         self.search_action = self._action("Search articles", self._focus_search, "Ctrl+F")
+        self.find_text_action = self._action("Find in text", self.text_find.open, "/",
+                                             "Select the next match in the text; Shift+Enter extends the selection")
         self.snap_action = self._action("Snap selection to tokens", self._toggle_snap, "Ctrl+T")
         self.snap_action.setCheckable(True)
         self.snap_action.setChecked(self.text_view.snap_to_tokens)
@@ -215,6 +220,8 @@ class MainWindow(QMainWindow):
             self._action(f"Fill role {n} of the chosen frame", lambda n=n: self.fill_role_number(n), str(n))
             for n in range(1, 10)
         ]
+        self.frame_attribute_action = self._action("Set the frame's action or stance", self._focus_frame_attribute,
+                                                   "F2", "Up and Down then change the chosen frame's attribute")
         self._make_label_actions()
         self.import_action = self._action("Import…", self.import_dialog, "Ctrl+I",
                                           "Import articles or annotations from other tools")
@@ -283,6 +290,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self.next_span_action)
         edit.addAction(self.prev_span_action)
         edit.addAction(self.clear_action)
+        edit.addAction(self.find_text_action)
         edit.addSeparator()
         edit.addAction(self.preferences_action)
         annotate = self.annotate_menu = bar.addMenu("&Annotate")
@@ -291,6 +299,7 @@ class MainWindow(QMainWindow):
         self._frames_separator = annotate.addSeparator()
         for action in self.frame_actions.values():
             annotate.addAction(action)
+        annotate.addAction(self.frame_attribute_action)
         review = bar.addMenu("Re&view")
         for action in (self.suggest_action, self.suggest_selected_action, self.suggest_all_action):
             review.addAction(action)
@@ -552,6 +561,10 @@ class MainWindow(QMainWindow):
             return clicked.id, clicked.label
         fitting = [s for s in self.state.spans.values() if (s.start, s.end) == source and s.label in role.labels]
         return (fitting[0].id, fitting[0].label) if fitting else (None, role.labels[0])
+
+    def _focus_frame_attribute(self) -> None:
+        if not self.frame_editor.focus_attributes():
+            self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
 
     def _snippet(self, start: int, end: int) -> str:
         text = self.state.article.text[start:end].replace("\n", " ")

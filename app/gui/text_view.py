@@ -455,6 +455,10 @@ class AnnotatedTextView(QPlainTextEdit):
             return None
         return self._u16.to_codepoint(cursor.selectionStart()), self._u16.to_codepoint(cursor.selectionEnd())
 
+    def cursor_position(self) -> int:
+        """The text cursor's position (the moving end of a selection), in code points."""
+        return self._u16.to_codepoint(self.textCursor().position())
+
     def span_rects(self, span_id: int) -> list[QRectF]:
         """Viewport rectangles of the visible part of a span, one per visual line."""
         return [p.rect for p in self._pieces(self.viewport().rect()) if p.span.id == span_id]
