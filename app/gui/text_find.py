@@ -31,6 +31,7 @@ class TextFindBar(QToolBar):
                                      "the selection to it, Escape goes back")
         self.edit.installEventFilter(self)
         self.result = QLabel()
+        self.result.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.addWidget(QLabel("Find in text: "))
         self.addWidget(self.edit)
         self.addWidget(self.result)
