@@ -542,7 +542,7 @@ class Project:
             names = _names(session)
             spans = [_span_raw_record(row, names) for row in session.connection().execute(
                 select(*RAW_SPAN_COLUMNS).where(Span.article_id == article_id)
-                .order_by(Span.start, Span.end, Span.id)).tuples()]
+                .order_by(Span.start, Span.end, Span.id)).all()]
             return _as_decided(spans, self._my_decisions(session, "span", article_id), self.annotator,
                                include_rejected)
 

@@ -40,6 +40,7 @@ class ReviewQueue(QWidget):
         self.setObjectName("reviewQueue")
         self.list = QListWidget()
         self.list.setObjectName("reviewList")
+        self.list.setUniformItemSizes(True)  # one line each: no measuring thousands of items to show one
         self.list.currentItemChanged.connect(self._current_changed)
         self.count = QLabel()
         self.uncertain_first = QCheckBox("Least certain first")
