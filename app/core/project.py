@@ -1530,14 +1530,17 @@ def _check_not_shared(row: Span | Frame, kind: str) -> None:
 
 def _as_decided(records: list, decided: dict[int, tuple[Status, Any]], who: str, include_rejected: bool) -> list:
     """Span or frame records as person `who` sees them, given their decisions on model suggestions by id."""
+    rejected = Status.REJECTED.value
+    if not decided:  # most articles, and every one the person has not reviewed in
+        return records if include_rejected else [r for r in records if r.status != rejected]
     seen = []
     for record in records:
         status, at = decided.get(record.id, (None, None))
         if status == Status.ACCEPTED:
             continue  # their copy stands in for it
         if status == Status.REJECTED:
-            record = replace(record, status=Status.REJECTED.value, reviewed_by=who, reviewed_at=at)
-        if include_rejected or record.status != Status.REJECTED.value:
+            record = replace(record, status=rejected, reviewed_by=who, reviewed_at=at)
+        if include_rejected or record.status != rejected:
             seen.append(record)
     return seen
 

@@ -412,7 +412,8 @@ class MainWindow(QMainWindow):
     def _show_article(self) -> None:
         state = self.state
         self._roles_of_span = self._span_roles()
-        self.text_view.set_article(state.article.text, [self._highlight(s) for s in state.spans.values()])
+        looks = self._looks()
+        self.text_view.set_article(state.article.text, [self._highlight(s, looks) for s in state.spans.values()])
         self.annotations.model.set_spans(state.article.text, list(state.spans.values()), self._colours())
         self._refresh_frames()
 
@@ -483,16 +484,20 @@ class MainWindow(QMainWindow):
         self.annotations.model.remove_span(span_id)
         self._update_counts()
 
-    def _highlight(self, span: SpanRecord) -> Highlight:
-        label = self.schema.labels.get(span.label)
-        roles = self._roles_of_span.get(span.id, [])
+    def _highlight(self, span: SpanRecord, looks: dict[str, tuple[str, str]] | None = None) -> Highlight:
+        """`looks`: _looks(), given when drawing a whole article's spans."""
+        colour, kind = (looks or self._looks()).get(span.label, ("#888888", "entity"))
+        roles = self._roles_of_span.get(span.id)
         tooltip = " · ".join(filter(None, [  # the view adds label and status itself
             span.origin, span.annotator, None if span.layer in (span.annotator, None) else f"layer {span.layer}",
             None if span.score is None else f"score {span.score:.2f}",
-        ])) + "".join(f"\n{role}" for role in roles)
-        return Highlight(id=span.id, start=span.start, end=span.end, label=span.label,
-                         colour=label.colour if label else "#888888", kind=label.kind if label else "entity",
-                         status=span.status, tooltip=tooltip, faint=self.state.faint(span.layer))
+        ])) + ("".join(f"\n{role}" for role in roles) if roles else "")
+        return Highlight(span.id, span.start, span.end, span.label, colour, kind, span.status, tooltip,
+                         self.state.faint(span.layer))
+
+    def _looks(self) -> dict[str, tuple[str, str]]:
+        """Each label's colour and kind, as the text view draws it."""
+        return {name: (label.colour, label.kind) for name, label in self.schema.labels.items()}
 
     def _colours(self) -> dict[str, str]:
         return {name: label.colour for name, label in self.schema.labels.items()}
