@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,9 +14,11 @@ from app import __version__
 from app.core.errors import NewsGlossError
 from app.core.identity import ENV_ANNOTATOR, chosen_annotator
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL, ENV_PROJECT, open_project
-from app.core.project import Project
 from app.core.interchange import POLICIES, Selection
 from app.formats.registry import EXPORT_FORMATS, FRAME_EXPORTS, IMPORT_FORMATS
+
+if TYPE_CHECKING:  # the commands that open a project import it (through app.core.locations)
+    from app.core.project import Project
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -63,6 +66,7 @@ def _open(ctx: click.Context, create: bool = False) -> Project:
 def init(ctx: click.Context, schema: Path | None) -> None:
     """Create a new, empty project (at --project)."""
     from app.core.locations import chosen_location
+    from app.core.project import Project
     from app.store.engine import shown_location
 
     location = chosen_location(ctx.obj["project"])

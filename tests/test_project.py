@@ -62,6 +62,29 @@ def test_spans_and_frames_round_trip_through_the_store(backend_url):
         assert project.articles()[0].spans == 4 and project.articles()[0].frames == 1
 
 
+def test_an_articles_spans_read_whole_as_each_change_returned_them(project):
+    """`spans` reads the driver's raw rows (the window's fast path): every field, datetimes aware in UTC,
+    details parsed, must equal the record the change itself returned."""
+    from app.core.span_details import SpanDetails
+
+    aid = _article(project)
+    china = project.add_span(aid, *_find(TEXT, "China"), "GPE")
+    pork = project.add_span(aid, *_find(TEXT, "pork"), "PRODUCT")
+    pork = project.set_span_details(pork.id, SpanDetails({"Plural": "true"}, notes={"AnnotatorNotes": "meat"}),
+                                    expected_version=pork.version)
+    guess = project.add_span(aid, *_find(TEXT, "Ottawa"), "GPE", origin="model", status="suggested",
+                             score=0.25, model="en_test", layer="model")
+    project.review("rejected", [guess.id])
+    by_id = {s.id: s for s in project.spans(aid, include_rejected=True)}
+    assert by_id[china.id] == china and by_id[pork.id] == pork
+    assert by_id[pork.id].details.notes == {"AnnotatorNotes": "meat"}
+    assert by_id[china.id].created_at.utcoffset().total_seconds() == 0
+    rejected = by_id[guess.id]
+    assert (rejected.status, rejected.reviewed_by, rejected.score, rejected.model) == ("rejected", "alice", 0.25,
+                                                                                       "en_test")
+    assert rejected.reviewed_at.utcoffset().total_seconds() == 0 and rejected.created_at == guess.created_at
+
+
 def test_offsets_are_code_points_and_must_lie_inside_the_text(project):
     aid = _article(project)
     start, end = _find(TEXT, "Ottawa")  # after a flag emoji: two code points, four UTF-16 units

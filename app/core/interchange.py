@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from app.core.annotations import FrameRecord, SpanRecord
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
 from app.core.errors import InputError, ValidationError
-from app.core.project import Project
 from app.core.schema import Schema
 from app.core.schema_additions import extend_schema
 from app.store.engine import shown_location
+
+if TYPE_CHECKING:  # the project comes from the caller: importing this module needs no SQLAlchemy ORM
+    from app.core.project import Project
 
 POLICIES = ("fail", "skip", "add")
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from app.core.identity import chosen_annotator
-from app.core.project import Project
+
+if TYPE_CHECKING:  # imported where a project is opened: `newsgloss --help` needs no SQLAlchemy ORM
+    from app.core.project import Project
 
 ENV_PROJECT = "NEWSGLOSS_PROJECT"
 ENV_MODEL = "NEWSGLOSS_MODEL"
@@ -27,6 +30,8 @@ def chosen_location(option: str | None) -> str | None:
 
 def open_project(option: str | None, annotator: str | None = None, *, create: bool = False) -> Project:
     """Open the chosen project; the default one is created, with the sample articles, on first use."""
+    from app.core.project import Project
+
     annotator = chosen_annotator(annotator)  # else the project takes the login name
     location = chosen_location(option)
     if location is not None:

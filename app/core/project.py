@@ -9,17 +9,20 @@ live ORM object, so callers on any thread can keep it.
 from __future__ import annotations
 
 import getpass
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, inspect, select
+from sqlalchemy import bindparam, exists, func, insert, inspect, select, type_coerce
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.types import NullType
 
 from app.core.annotations import (
     Adopted,
@@ -538,8 +541,9 @@ class Project:
         out (their copy stands in for it), one they rejected is rejected (for them alone)."""
         with Session(self._engine) as session:
             names = _names(session)
-            spans = [_span_row_record(row, names) for row in session.execute(
-                select(*SPAN_COLUMNS).where(Span.article_id == article_id).order_by(Span.start, Span.end, Span.id))]
+            spans = [_span_raw_record(row, names) for row in session.connection().execute(
+                select(*RAW_SPAN_COLUMNS).where(Span.article_id == article_id)
+                .order_by(Span.start, Span.end, Span.id)).all()]
             return _as_decided(spans, self._my_decisions(session, "span", article_id), self.annotator,
                                include_rejected)
 
@@ -1556,14 +1560,17 @@ def _check_not_shared(row: Span | Frame, kind: str) -> None:
 
 def _as_decided(records: list, decided: dict[int, tuple[Status, Any]], who: str, include_rejected: bool) -> list:
     """Span or frame records as person `who` sees them, given their decisions on model suggestions by id."""
+    rejected = Status.REJECTED.value
+    if not decided:  # most articles, and every one the person has not reviewed in
+        return records if include_rejected else [r for r in records if r.status != rejected]
     seen = []
     for record in records:
         status, at = decided.get(record.id, (None, None))
         if status == Status.ACCEPTED:
             continue  # their copy stands in for it
         if status == Status.REJECTED:
-            record = replace(record, status=Status.REJECTED.value, reviewed_by=who, reviewed_at=at)
-        if include_rejected or record.status != Status.REJECTED.value:
+            record = replace(record, status=rejected, reviewed_by=who, reviewed_at=at)
+        if include_rejected or record.status != rejected:
             seen.append(record)
     return seen
 
@@ -1697,6 +1704,38 @@ def _span_row_record(row, names: dict[int | None, str | None]) -> SpanRecord:
                       annotator=names[annotator_id], origin=origin.value, status=status.value, score=score,
                       model=model, reviewed_by=names[reviewed_by], reviewed_at=reviewed_at, created_at=created_at,
                       updated_at=updated_at, version=version, details=SpanDetails.from_columns(*details))
+
+
+# SPAN_COLUMNS as the database driver hands them out, past SQLAlchemy's conversions: opening a long
+# article reads ten thousand spans, and converting each one's datetimes and JSON through the column
+# types took most of the time; _span_raw_record converts only what is there.
+RAW_SPAN_COLUMNS = tuple(type_coerce(column, NullType()) for column in SPAN_COLUMNS)
+NO_DETAILS = SpanDetails()  # shared by the spans without details (most), as SpanDetails is immutable
+
+
+def _span_raw_record(row, names: dict[int | None, str | None]) -> SpanRecord:
+    """_span_row_record of a row of RAW_SPAN_COLUMNS: text or driver values, as SQLite or PostgreSQL give them."""
+    (span_id, article_id, start, end, label, layer, annotator_id, origin, status, score, model, reviewed_by,
+     reviewed_at, created_at, updated_at, version, *details) = row
+    return SpanRecord(id=span_id, article_id=article_id, start=start, end=end, label=label, layer=layer,
+                      annotator=names[annotator_id], origin=origin, status=status, score=score, model=model,
+                      reviewed_by=names[reviewed_by], reviewed_at=_raw_moment(reviewed_at),
+                      created_at=_raw_moment(created_at), updated_at=_raw_moment(updated_at), version=version,
+                      details=SpanDetails.from_columns(*map(_raw_json, details)) if any(details) else NO_DETAILS)
+
+
+def _raw_moment(value: str | datetime | None) -> datetime | None:
+    """A moment as UtcDateTime hands it out (aware, UTC), from SQLite's text or PostgreSQL's datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite's naive UTC text, "2026-12-05 08:52:51.253380"
+        return datetime.fromisoformat(value + "+00:00")
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _raw_json(value: Any) -> Any:
+    """A JSON column's value: SQLite gives its text, PostgreSQL's driver the parsed value."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _frame_record(frame: Frame, names: dict[int | None, str | None], slots: Iterable | None = None) -> FrameRecord:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoGroup, QUndoStack
@@ -26,34 +27,30 @@ from app.core.annotations import SpanRecord
 from app.core.errors import NewsGlossError
 from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
-from app.core.interchange import ExportSummary, ImportSummary
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
-from app.core.suggesting import suggest_articles
-from app.formats.decoding import EncodingUncertain
-from app.formats.transfer import describe_export, describe_import, export_path, import_paths
 from app.core.project import MODEL_LAYER, Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
-from app.gui.agreement_panel import AgreementPanel
 from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
-from app.core.statistics import dashboard_figures
 from app.gui.frame_editor import FrameEditor
 from app.gui.span_painting import links_for
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
-from app.gui.preferences import PreferencesDialog
 from app.gui.recent import RecentProjects, display_name
 from app.gui.review_queue import ReviewQueue
-from app.gui.shortcuts import ShortcutsDialog
 from app.gui.text_find import TextFindBar
-from app.gui.span_details_dialog import SpanDetailsDialog
 from app.gui.task_worker import TaskWorker
 from app.gui.transfer_dialogs import ExportDialog, ImportDialog, ask_encoding
 from app.gui.theme import THEMES, apply_theme
 from app.gui.text_view import AnnotatedTextView, Highlight
 from app.store.engine import shown_location, sqlite_path
+
+if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when first used, not at startup
+    from app.core.interchange import ExportSummary, ImportSummary
+    from app.formats.decoding import EncodingUncertain
+    from app.gui.agreement_panel import AgreementPanel
 
 DEFAULT_SIZE = (1400, 900)
 POLL_MS = 2000  # how often the window looks for other people's changes
@@ -424,7 +421,8 @@ class MainWindow(QMainWindow):
     def _show_article(self) -> None:
         state = self.state
         self._roles_of_span = self._span_roles()
-        self.text_view.set_article(state.article.text, [self._highlight(s) for s in state.spans.values()])
+        looks = self._looks()
+        self.text_view.set_article(state.article.text, [self._highlight(s, looks) for s in state.spans.values()])
         self.annotations.model.set_spans(state.article.text, list(state.spans.values()), self._colours())
         self._refresh_frames()
 
@@ -495,16 +493,20 @@ class MainWindow(QMainWindow):
         self.annotations.model.remove_span(span_id)
         self._update_counts()
 
-    def _highlight(self, span: SpanRecord) -> Highlight:
-        label = self.schema.labels.get(span.label)
-        roles = self._roles_of_span.get(span.id, [])
+    def _highlight(self, span: SpanRecord, looks: dict[str, tuple[str, str]] | None = None) -> Highlight:
+        """`looks`: _looks(), given when drawing a whole article's spans."""
+        colour, kind = (looks or self._looks()).get(span.label, ("#888888", "entity"))
+        roles = self._roles_of_span.get(span.id)
         tooltip = " · ".join(filter(None, [  # the view adds label and status itself
             span.origin, span.annotator, None if span.layer in (span.annotator, None) else f"layer {span.layer}",
             None if span.score is None else f"score {span.score:.2f}",
-        ])) + "".join(f"\n{role}" for role in roles)
-        return Highlight(id=span.id, start=span.start, end=span.end, label=span.label,
-                         colour=label.colour if label else "#888888", kind=label.kind if label else "entity",
-                         status=span.status, tooltip=tooltip, faint=self.state.faint(span.layer))
+        ])) + ("".join(f"\n{role}" for role in roles) if roles else "")
+        return Highlight(span.id, span.start, span.end, span.label, colour, kind, span.status, tooltip,
+                         self.state.faint(span.layer))
+
+    def _looks(self) -> dict[str, tuple[str, str]]:
+        """Each label's colour and kind, as the text view draws it."""
+        return {name: (label.colour, label.kind) for name, label in self.schema.labels.items()}
 
     def _colours(self) -> dict[str, str]:
         return {name: label.colour for name, label in self.schema.labels.items()}
@@ -706,6 +708,8 @@ class MainWindow(QMainWindow):
             from app.nlp.engine import SuggestionEngine
 
             self._engine = SuggestionEngine(self.schema, self.project.resolve_model(self._model()))
+        from app.core.suggesting import suggest_articles
+
         project, engine = self.project, self._engine
 
         def job(progress):
@@ -777,11 +781,15 @@ class MainWindow(QMainWindow):
         self._dashboard.raise_()
 
     def _refresh_dashboard(self) -> None:
+        from app.core.statistics import dashboard_figures
+
         self._dashboard.set_figures(dashboard_figures(self.project))
 
     def show_agreement(self) -> None:
         """The agreement window; one per main window, computed afresh each time it is shown."""
         if self._agreement is None:
+            from app.gui.agreement_panel import AgreementPanel
+
             self._agreement = AgreementPanel(self.project)
             self._agreement.setParent(self, Qt.WindowType.Window)
             self._agreement.resize(1000, 700)
@@ -847,6 +855,9 @@ class MainWindow(QMainWindow):
         """Import in the background; a file whose encoding is uncertain is asked about, then all is tried again."""
         if not paths:
             return
+        from app.formats.decoding import EncodingUncertain
+        from app.formats.transfer import describe_import, import_paths
+
         project = self.project
         chosen = dict(encodings or {})
 
@@ -881,6 +892,8 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         dialog = ExportDialog(self.project.annotators(), self)
         if dialog.exec():
+            from app.formats.transfer import export_path
+
             fmt, target, selection = dialog.choice(self.state.article_id)
             project = self.project
             self._run_task(f"Exporting {fmt}…",
@@ -888,6 +901,8 @@ class MainWindow(QMainWindow):
                            self._exported)
 
     def _exported(self, summary: ExportSummary) -> None:
+        from app.formats.transfer import describe_export
+
         lines = describe_export(summary)
         self.statusBar().showMessage("; ".join(lines), 8000)
         if summary.left_out:  # more than the filters asked for
@@ -949,6 +964,8 @@ class MainWindow(QMainWindow):
 
     def edit_span_details(self, span_id: int) -> None:
         """Edit a span's attributes, normalizations and notes in a small dialog; one undoable step."""
+        from app.gui.span_details_dialog import SpanDetailsDialog
+
         dialog = SpanDetailsDialog(self.state.span_text(span_id), self.state.spans[span_id].details, self)
         if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
             self._push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
@@ -1097,6 +1114,8 @@ class MainWindow(QMainWindow):
         self.text_view.set_font_size(self.settings.value("font_size", 13, type=int))
 
     def show_preferences(self) -> None:
+        from app.gui.preferences import PreferencesDialog
+
         dialog = PreferencesDialog(self.settings, self, role="reviewer" if self.state.reviewer else "annotator")
         dialog.applied.connect(self.apply_preferences)
         dialog.exec()
@@ -1162,6 +1181,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def show_shortcuts(self) -> None:
+        from app.gui.shortcuts import ShortcutsDialog
+
         ShortcutsDialog(self._shortcut_rows(), self).exec()
 
     def _shortcut_rows(self) -> list[tuple[str, str]]:
