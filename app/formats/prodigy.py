@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -88,16 +89,18 @@ _ARTICLE_KEYS = ("title", "source", "id", "url", "published", "frames", "article
 
 def read_prodigy(path: Path) -> list[AnnotatedDocument]:
     """Read a Prodigy JSONL file; tasks answered "ignore" are left out. InputError at the first problem."""
-    path = Path(path)
-    docs = []
-    for record in json_records(path):
+    return list(iter_prodigy(path))
+
+
+def iter_prodigy(path: Path) -> Iterator[AnnotatedDocument]:
+    """read_prodigy's documents, yielded as each line is read."""
+    for record in json_records(Path(path)):
         answer = record.get("answer", str)
         if answer == "ignore":
             continue
         if answer not in _ANSWERS:
             raise record.error(f'"answer" must be accept, reject or ignore, not {answer!r}')
-        docs.append(_document(record, _ANSWERS[answer]))
-    return docs
+        yield _document(record, _ANSWERS[answer])
 
 
 def _document(record: Record, status: str) -> AnnotatedDocument:
