@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
@@ -1362,12 +1362,11 @@ def _document_articles(session: Session, drafts: Sequence[ArticleDraft]) -> tupl
 def _inserted(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[int]:
     """Insert rows (each with the same keys) into `model`'s table with one executemany; their new ids, in order.
 
-    On SQLite each row is given its id (the rows gain an "id" key): the ids after the table's
-    largest, which no one else can take, as every writer begins with BEGIN IMMEDIATE and so holds
-    the database's write lock. Asked to return them in order, SQLite's driver would run one
-    statement per row. PostgreSQL returns them from its batched INSERT ... RETURNING.
-    A Core insert, not the ORM's bulk insert, which splits rows with and without None values
-    into separate statements.
+    PostgreSQL returns the ids from its batched INSERT ... RETURNING (a Core insert, not the ORM's
+    bulk insert, which splits rows with and without None values into separate statements).
+    On SQLite, asked to return ids in order, SQLAlchemy runs one statement per row; so there each
+    row is given its id, counted on from the table's largest, which no one else can take, as every
+    writer begins with BEGIN IMMEDIATE and holds the database's write lock.
     """
     if not rows:
         return []
@@ -1375,10 +1374,32 @@ def _inserted(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[i
     if session.get_bind().dialect.name != "sqlite":
         return session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
     first = _last_sqlite_id(session, table) + 1
-    for new_id, row in enumerate(rows, start=first):
-        row["id"] = new_id
-    session.execute(insert(table), rows)
-    return range(first, first + len(rows))
+    ids = range(first, first + len(rows))
+    connection = session.connection()
+    dialect = connection.dialect
+    statement = insert(table).compile(dialect=dialect, column_keys=["id", *rows[0]])
+    columns = []  # the statement's parameters (the rows' keys, and any column with a default), column by column
+    for key in statement.positiontup:
+        values = ids if key == "id" else [row[key] for row in rows]  # a KeyError: rows must give every default
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        columns.append(values if process is None else _processed(values, process))
+    connection.exec_driver_sql(statement.string, list(zip(*columns)))
+    return ids
+
+
+def _processed(values: Iterable, process: Callable[[Any], Any]) -> list:
+    """The values as the column's type hands them to the driver, each distinct hashable value turned once
+    (a batch's rows share their statuses, origins and times: SQLAlchemy would turn each row's)."""
+    turned: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        try:
+            out.append(turned[value])
+        except KeyError:
+            out.append(turned.setdefault(value, process(value)))
+        except TypeError:  # unhashable: a JSON object or array
+            out.append(process(value))
+    return out
 
 
 def _last_sqlite_id(session: Session, table) -> int:
