@@ -280,15 +280,14 @@ class Project:
                            "files": sorted({d.origin for _, d in report.added})})
         return report
 
-    def add_documents(self, docs: Iterable[AnnotatedDocument], schema: Schema | None = None,
-                      batch: int = IMPORT_BATCH) -> tuple[int, int, int, int]:
+    def add_documents(self, docs: Iterable[AnnotatedDocument], schema: Schema | None = None) -> tuple[int, int, int, int]:
         """Add annotated documents in one transaction (see core.interchange, which checks them first).
 
         A new `schema` (the project's, grown) is stored with them. Returns spans
         added, frames added, articles added, articles that were already there.
         What an article holds already (a span at the same place with the same label
         and layer, a frame of the same type with the same fillers) is not added again.
-        `docs` is taken `batch` documents at a time, each batch written with a few bulk
+        `docs` is taken IMPORT_BATCH documents at a time, each batch written with a few bulk
         statements, so memory holds one batch, not the import; the transaction holds them all.
         """
         now = utcnow()
@@ -297,7 +296,7 @@ class Project:
             if schema is not None:
                 session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
             ids = _ids(session)
-            for chunk in _batches(docs, batch):
+            for chunk in _batches(docs, IMPORT_BATCH):
                 counts = self._add_batch(session, chunk, ids, now)
                 totals = tuple(a + b for a, b in zip(totals, counts))
         if schema is not None:

@@ -84,6 +84,7 @@ _STATUS_ANSWERS = {"accepted": "accept", "rejected": "reject", "suggested": "ign
 _WHO_KEYS = ("_annotator_id", "_session_id")
 _ROLES = ("head", "child")
 _SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
+_PLAIN_SPAN_KEYS = frozenset({*_SPAN_KEYS, "text"})  # a span with no more has no meta, details or who-did-what
 _ARTICLE_KEYS = ("title", "source", "id", "url", "published", "frames", "article_meta")
 
 
@@ -119,6 +120,7 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
 
     spans: list[SpanData] = []
     by_place: dict[tuple[int, int, str], str] = {}  # raw start, end, label -> key
+    plain: list[dict[str, Any]] = []  # decided() of a span of only offsets and a label (most are): one for all
 
     def add_span(item: Record) -> str:
         start, end = item.data.get("start"), item.data.get("end")
@@ -128,9 +130,14 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
         if given is not None:
             source.check_text(start, end, given, item.error)
         key = f"s{len(spans)}"
-        meta = item.get("meta", dict, default={})
-        spans.append(SpanData(key, *mapped, label, meta=dict(meta), details=span_details(item, source, *mapped),
-                              **decided(item)))
+        if _PLAIN_SPAN_KEYS.issuperset(item.data):
+            if not plain:
+                plain.append(decided(item))
+            spans.append(SpanData(key, *mapped, label, **plain[0]))
+        else:
+            meta = item.get("meta", dict, default={})
+            spans.append(SpanData(key, *mapped, label, meta=dict(meta), details=span_details(item, source, *mapped),
+                                  **decided(item)))
         by_place.setdefault((start, end, label), key)
         return key
 
