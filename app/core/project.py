@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -1554,10 +1555,16 @@ def _get(session: Session, model, key: int):
 
 def _choice(enum_cls, value, what: str):
     try:
-        return enum_cls(value)
-    except ValueError:
+        return _member(enum_cls, value)
+    except (ValueError, TypeError):  # TypeError: an unhashable value, which is no member either
         allowed = ", ".join(m.value for m in enum_cls)
         raise ValidationError(f"{value!r} is not a valid {what} (one of {allowed})") from None
+
+
+@cache
+def _member(enum_cls, value):
+    """enum_cls(value), remembered: an import asks for each span's origin and status."""
+    return enum_cls(value)
 
 
 def _check_offsets(article: Article, start: int, end: int) -> None:
