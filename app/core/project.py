@@ -8,6 +8,7 @@ live ORM object, so callers on any thread can keep it.
 
 from __future__ import annotations
 
+import gc
 import getpass
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -293,7 +294,7 @@ class Project:
         """
         now = utcnow()
         totals = (0, 0, 0, 0)
-        with self._unit() as session:
+        with _without_cycle_collection(), self._unit() as session:
             if schema is not None:
                 session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
             ids = _ids(session)
@@ -1410,6 +1411,20 @@ def _last_sqlite_id(session: Session, table) -> int:
         last = max(last, session.scalar(text("SELECT seq FROM sqlite_sequence WHERE name = :name"),
                                         {"name": table.name}) or 0)
     return last
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: an import makes millions of short-lived objects, which
+    reference counting frees (they hold no cycles), but whose number sets the collector off
+    again and again to walk every live object: a third of the time of a large import."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
