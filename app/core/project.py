@@ -1390,7 +1390,8 @@ def _inserted(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[i
 
 def _processed(values: Iterable, process: Callable[[Any], Any]) -> list:
     """The values as the column's type hands them to the driver, each distinct hashable value turned once
-    (a batch's rows share their statuses, origins and times: SQLAlchemy would turn each row's)."""
+    (a batch's rows share their statuses, origins and times: SQLAlchemy would turn each row's).
+    Equal values are turned alike (1 and True too: the JSON columns written in bulk hold objects)."""
     turned: dict[Any, Any] = {}
     out = []
     for value in values:
