@@ -15,6 +15,7 @@ from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, SpanData
 from app.core.errors import InputError
 from app.core.interchange import import_documents
+from app.formats.doccano import iter_doccano
 from app.formats.prodigy import iter_prodigy
 from app.formats.transfer import import_paths
 
@@ -120,3 +121,12 @@ def test_an_import_holds_a_batch_of_documents_not_all_of_them(project):
     summary = import_documents(project, documents())
     assert (summary.articles_added, summary.spans) == (30, 30)
     assert most <= 2 * BATCH  # the batch being written, and the next being gathered
+
+
+def test_a_doccano_file_turning_out_to_hold_whole_documents_gives_each_document_once(tmp_path):
+    one_line = json.dumps({"text": "Ottawa wins", "label": [[0, 6, "GPE"]]})
+    pretty = json.dumps({"text": "Beijing answers", "label": [[0, 7, "GPE"]]}, indent=2)
+    path = tmp_path / "mixed.json"
+    path.write_text(one_line + "\n" + pretty + "\n", encoding="utf-8")
+    docs = list(iter_doccano(path))  # the first line was yielded before the second showed the file is not JSON Lines
+    assert [(d.article.text, d.article.line) for d in docs] == [("Ottawa wins", 1), ("Beijing answers", 2)]
