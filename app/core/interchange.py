@@ -11,7 +11,7 @@ already has (same boundaries, label and layer) is not added twice.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -40,22 +40,31 @@ class ImportSummary:
     frames_added: list[str] = field(default_factory=list)
 
 
-def import_documents(project: Project, docs: Sequence[AnnotatedDocument], unknown: str = "fail") -> ImportSummary:
+def import_documents(project: Project, docs: Iterable[AnnotatedDocument], unknown: str = "fail") -> ImportSummary:
+    """Check the documents against the project's schema and add them, in one transaction.
+
+    They are checked and written as they come, a batch at a time (Project.add_documents), so an
+    import holds one batch in memory. With unknown="add", `docs` is gone through twice (first for
+    what the schema must grow by): it must then be a sequence, or an iterable that reads afresh.
+    """
     if unknown not in POLICIES:
         raise ValidationError(f"unknown-label policy must be one of {', '.join(POLICIES)}, not {unknown!r}")
     summary = ImportSummary()
-    for doc in docs:  # what the readers could not represent, and what a span carries that a project cannot
-        path, line = _where(doc)
-        where = f"{path}{'' if line is None else f':{line}'}"
-        summary.skipped += [f"{where}: {item}" for item in doc.skipped]
-        summary.skipped += [f"{where}: span {span.key} ({span.label}): its meta ({', '.join(sorted(span.meta))}) "
-                            "is not kept" for span in doc.spans if span.meta]
     schema = project.schema
     if unknown == "add":
         schema = _grown(schema, docs, summary)
-    checked = [_checked(schema, doc, unknown, summary) for doc in docs]
+
+    def checked() -> Iterator[AnnotatedDocument]:
+        for doc in docs:  # what the readers could not represent, and what a span carries that a project cannot
+            path, line = _where(doc)
+            where = f"{path}{'' if line is None else f':{line}'}"
+            summary.skipped += [f"{where}: {item}" for item in doc.skipped]
+            summary.skipped += [f"{where}: span {span.key} ({span.label}): its meta ({', '.join(sorted(span.meta))}) "
+                                "is not kept" for span in doc.spans if span.meta]
+            yield _checked(schema, doc, unknown, summary)
+
     summary.spans, summary.frames, summary.articles_added, summary.articles_existing = project.add_documents(
-        checked, schema if schema is not project.schema else None)
+        checked(), schema if schema is not project.schema else None)
     return summary
 
 
@@ -112,12 +121,14 @@ def _frame_problem(ftype, frame: FrameData, labels: dict[str, str]) -> str | Non
     return None
 
 
-def _grown(schema: Schema, docs: Sequence[AnnotatedDocument], summary: ImportSummary) -> Schema:
+def _grown(schema: Schema, docs: Iterable[AnnotatedDocument], summary: ImportSummary) -> Schema:
     """The schema with every new label and frame type the documents use."""
     labels: dict[str, None] = {}
     frames: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     attributes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    origins: set[str] = set()
     for doc in docs:
+        origins.add(doc.article.origin)
         by_key = {s.key: s.label for s in doc.spans}
         for span in doc.spans:
             if span.label not in schema.labels:
@@ -138,7 +149,7 @@ def _grown(schema: Schema, docs: Sequence[AnnotatedDocument], summary: ImportSum
         return schema
     summary.labels_added = list(labels)
     summary.frames_added = list(frames)
-    origin = ", ".join(sorted({d.article.origin for d in docs}))[:200]
+    origin = ", ".join(sorted(origins))[:200]
     return extend_schema(schema, list(labels), frames, attributes, origin)
 
 

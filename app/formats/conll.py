@@ -24,7 +24,9 @@ picks the spans to tag. A span across a line break comes back as two spans.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.core.articles import ArticleDraft
@@ -91,28 +93,40 @@ class _Builder:
 
 def read_conll(path: Path, encoding: str | None = None) -> list[AnnotatedDocument]:
     """Read a CoNLL file into documents (in `encoding` if given); raises InputError naming the line at the first problem."""
+    return list(iter_conll(path, encoding))
+
+
+def iter_conll(path: Path, encoding: str | None = None) -> Iterator[AnnotatedDocument]:
+    """read_conll's documents, each yielded when the line after it is read (the file is decoded whole,
+    as its encoding is judged from all of it)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise InputError(path, f"cannot read the file: {err.strerror or err}") from err
-    builders = [_Builder(1)]
-    for number, line in enumerate(decode_bytes(data, path, encoding=encoding).split("\n"), start=1):
-        columns = _COLUMNS.split(line.strip(" \t"))
+    text = decode_bytes(data, path, encoding=encoding)
+    del data
+    builder, given = _Builder(1), 0
+    for number, line in enumerate(io.StringIO(text), start=1):
+        columns = _COLUMNS.split(line.rstrip("\n").strip(" \t"))
         if columns == [""]:
-            builders[-1].sentence_break()
+            builder.sentence_break()
         elif columns[0] == _DOCSTART:
-            builders.append(_Builder(number))
+            if (doc := builder.document(path)) is not None:
+                given += 1
+                yield doc
+            builder = _Builder(number)
         elif len(columns) < 2:
             raise InputError(path, f"expected a token and a tag, found only {columns[0]!r}", line=number)
         elif _TAG.fullmatch(columns[-1]) is None:
             raise InputError(path, f"tag {columns[-1]!r} is not O, B-TYPE or I-TYPE", line=number)
         else:
-            builders[-1].token(columns[0], columns[-1])
-    docs = [doc for builder in builders if (doc := builder.document(path)) is not None]
-    if not docs:
+            builder.token(columns[0], columns[-1])
+    if (doc := builder.document(path)) is not None:
+        given += 1
+        yield doc
+    if not given:
         raise InputError(path, "the file holds no tokens")
-    return docs
 
 
 def write_conll(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:

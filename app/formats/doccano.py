@@ -43,6 +43,7 @@ end; a relation's from_id and to_id are entity ids, whole numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,12 @@ _ARTICLE_KEYS = ("title", "source", "url", "published")
 
 def read_doccano(path: Path) -> list[AnnotatedDocument]:
     """Read a doccano export; raises InputError naming the line at the first problem."""
-    return [_document(record) for record in json_records(Path(path), whole_documents=True)]
+    return list(iter_doccano(path))
+
+
+def iter_doccano(path: Path) -> Iterator[AnnotatedDocument]:
+    """read_doccano's documents, yielded as each line (or, in a file of whole JSON documents, each one) is read."""
+    return (_document(record) for record in json_records(Path(path), whole_documents=True))
 
 
 class _Reader:

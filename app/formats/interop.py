@@ -12,7 +12,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,30 +106,48 @@ class Record:
         return Record(data, self.path, self.line, f"{self.where}.{where}" if self.where else where)
 
 
-def json_records(path: Path, whole_documents: bool = False) -> list[Record]:
-    """The objects of a JSON Lines file, one per non-blank line.
+def json_records(path: Path, whole_documents: bool = False) -> Iterator[Record]:
+    """The objects of a JSON Lines file, one per non-blank line, read and yielded a line at a time.
 
     With `whole_documents`, a file that is not JSON Lines may instead hold JSON
     documents spread over several lines (pretty-printed objects, or arrays of
-    objects); each record then names the line its document starts on. A file
-    that is neither is reported at its first bad line.
+    objects); each record then names the line its document starts on, and such a
+    file is read whole. A file that is neither is reported at its first bad line.
     """
-    text = read_utf8(path).removeprefix("\ufeff")
-    try:
-        records = [
-            Record(_parse_line(raw, path, number), path, number)
-            for number, raw in enumerate(text.split("\n"), start=1)
-            if raw.strip()
-        ]
-    except InputError:
-        if not whole_documents:
-            raise
-        records = _whole_documents(text, path)
-        if records is None:
-            raise
-    if not records:
+    given = 0
+    for number, raw in enumerate(_lines(path), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = Record(_parse_line(raw, path, number), path, number)
+        except InputError:
+            if not whole_documents:
+                raise
+            records = _whole_documents(read_utf8(path).removeprefix("\ufeff"), path)
+            if records is None:
+                raise
+            # the lines read so far each held one whole document: they are the first records here
+            yield from records[given:]
+            given = len(records)
+            break
+        given += 1
+        yield record
+    if not given:
         raise InputError(path, "the file holds no records")
-    return records
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines (split at LF only, as str.split would), strictly UTF-8, without a leading BOM."""
+    try:
+        with path.open("rb") as file:
+            for number, data in enumerate(file, start=1):
+                try:
+                    line = data.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    raise InputError(path, "not valid UTF-8; save the file as UTF-8", line=number) from err
+                yield line.removeprefix("\ufeff") if number == 1 else line
+    except OSError as err:
+        raise InputError(path, f"cannot read the file: {err.strerror or err}") from err
 
 
 def _parse_line(raw: str, path: Path, line: int) -> Any:

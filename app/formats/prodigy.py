@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -83,21 +84,24 @@ _STATUS_ANSWERS = {"accepted": "accept", "rejected": "reject", "suggested": "ign
 _WHO_KEYS = ("_annotator_id", "_session_id")
 _ROLES = ("head", "child")
 _SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
+_PLAIN_SPAN_KEYS = frozenset({*_SPAN_KEYS, "text"})  # a span with no more has no meta, details or who-did-what
 _ARTICLE_KEYS = ("title", "source", "id", "url", "published", "frames", "article_meta")
 
 
 def read_prodigy(path: Path) -> list[AnnotatedDocument]:
     """Read a Prodigy JSONL file; tasks answered "ignore" are left out. InputError at the first problem."""
-    path = Path(path)
-    docs = []
-    for record in json_records(path):
+    return list(iter_prodigy(path))
+
+
+def iter_prodigy(path: Path) -> Iterator[AnnotatedDocument]:
+    """read_prodigy's documents, yielded as each line is read."""
+    for record in json_records(Path(path)):
         answer = record.get("answer", str)
         if answer == "ignore":
             continue
         if answer not in _ANSWERS:
             raise record.error(f'"answer" must be accept, reject or ignore, not {answer!r}')
-        docs.append(_document(record, _ANSWERS[answer]))
-    return docs
+        yield _document(record, _ANSWERS[answer])
 
 
 def _document(record: Record, status: str) -> AnnotatedDocument:
@@ -116,6 +120,7 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
 
     spans: list[SpanData] = []
     by_place: dict[tuple[int, int, str], str] = {}  # raw start, end, label -> key
+    plain: list[dict[str, Any]] = []  # decided() of a span of only offsets and a label (most are): one for all
 
     def add_span(item: Record) -> str:
         start, end = item.data.get("start"), item.data.get("end")
@@ -125,9 +130,14 @@ def _document(record: Record, status: str) -> AnnotatedDocument:
         if given is not None:
             source.check_text(start, end, given, item.error)
         key = f"s{len(spans)}"
-        meta = item.get("meta", dict, default={})
-        spans.append(SpanData(key, *mapped, label, meta=dict(meta), details=span_details(item, source, *mapped),
-                              **decided(item)))
+        if _PLAIN_SPAN_KEYS.issuperset(item.data):
+            if not plain:
+                plain.append(decided(item))
+            spans.append(SpanData(key, *mapped, label, **plain[0]))
+        else:
+            meta = item.get("meta", dict, default={})
+            spans.append(SpanData(key, *mapped, label, meta=dict(meta), details=span_details(item, source, *mapped),
+                                  **decided(item)))
         by_place.setdefault((start, end, label), key)
         return key
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Callable
 
+# Readers yield documents as they read them (brat's gives a list), so an import holds a batch, not a file.
 READERS = {
-    "prodigy": "app.formats.prodigy:read_prodigy",
+    "prodigy": "app.formats.prodigy:iter_prodigy",
     "brat": "app.formats.brat:read_brat",
-    "conll": "app.formats.conll:read_conll",
-    "doccano": "app.formats.doccano:read_doccano",
+    "conll": "app.formats.conll:iter_conll",
+    "doccano": "app.formats.doccano:iter_doccano",
 }
 WRITERS = {
     "prodigy": "app.formats.prodigy:write_prodigy",

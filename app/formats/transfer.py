@@ -5,14 +5,14 @@ which describe_import and describe_export turn into lines for people. An export
 counts what is in the file, and counts by reason what it left out.
 
 Long transfers report progress through a callback, which returns False to stop;
-an import stops before anything is written, so it stays all or nothing.
+an import is one transaction, which a stop rolls back, so it stays all or nothing.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,13 +72,22 @@ def import_paths(project: Project, fmt: str, paths: Sequence[Path], *, unknown: 
         project.restore(dumped, source=str(paths[0]))
         return ImportSummary(articles_added=len(dumped["article"]), spans=len(dumped["span"]),
                              frames=len(dumped["frame"]))
-    docs = []
-    for done, path in enumerate(paths):
-        _report(progress, done, len(paths))
-        reader = resolve(READERS[fmt])
-        docs.extend(reader(Path(path), encodings(Path(path))) if encodings is not None else reader(Path(path)))
-    _report(progress, len(paths), len(paths))
-    return import_documents(project, docs, unknown)
+    return import_documents(project, _Documents(fmt, [Path(p) for p in paths], encodings, progress), unknown)
+
+
+class _Documents:
+    """The documents of files of one format, read as they are gone through, and afresh each time
+    (an import that grows the schema goes through them twice); progress is reported per file."""
+
+    def __init__(self, fmt: str, paths: list[Path], encodings: Encodings | None, progress: Progress | None):
+        self.reader = resolve(READERS[fmt])
+        self.paths, self.encodings, self.progress = paths, encodings, progress
+
+    def __iter__(self) -> Iterator[AnnotatedDocument]:
+        for done, path in enumerate(self.paths):
+            _report(self.progress, done, len(self.paths))
+            yield from (self.reader(path, self.encodings(path)) if self.encodings is not None else self.reader(path))
+        _report(self.progress, len(self.paths), len(self.paths))
 
 
 def describe_import(summary: ImportSummary) -> list[str]:
