@@ -25,6 +25,7 @@ picks the spans to tag. A span across a line break comes back as two spans.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from app.core.articles import ArticleDraft
@@ -33,7 +34,7 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.text import first_line
 from app.formats.decoding import decode_bytes
-from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_doc, check_schema, source_tokens
+from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_doc, checked, source_tokens, written_whole
 from app.formats.selection import non_overlapping
 
 _DOCSTART = "-DOCSTART-"
@@ -115,31 +116,35 @@ def read_conll(path: Path, encoding: str | None = None) -> list[AnnotatedDocumen
     return docs
 
 
-def write_conll(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
-    """Write the documents as BIO-tagged CoNLL (see the module docstring); checked against `schema` if given."""
-    check_schema(docs, schema)
+def write_conll(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """Write the documents as BIO-tagged CoNLL as they come (see the module docstring); each checked against
+    `schema` if given."""
+    with written_whole(out_path) as out:
+        for doc in checked(docs, schema):
+            out.write(f"{_DOCSTART} -X- O O\n\n")
+            out.write(_sentences(doc))
+
+
+def _sentences(doc: AnnotatedDocument) -> str:
+    """The document's tokens and tags, a blank line after each sentence."""
     out: list[str] = []
-    for doc in docs:
-        out.append(f"{_DOCSTART} -X- O O\n\n")
-        tokens = aligned_doc(doc.article.text, doc.spans, keep_hyphenated=True, tokens=source_tokens(doc.article))
-        tags = ["O"] * len(tokens)
-        for span in non_overlapping(doc.spans):
-            if not span.label or any(char.isspace() for char in span.label):
-                raise ValidationError(f"label {span.label!r} cannot be a CoNLL tag: it is empty or has a space")
-            words = [token.i for token in tokens.char_span(span.start, span.end) if not token.text.isspace()]
-            for i in words:
-                tags[i] = ("B-" if i == words[0] else "I-") + span.label
-        sentence: list[str] = []
-        for token, tag in zip(tokens, tags):
-            if not token.text.isspace():
-                if tag.startswith("I-") and not sentence:
-                    tag = "B-" + tag[2:]
-                sentence.append(f"{token.text} _ _ {tag}\n")
-            elif "\n" in token.text and sentence:
-                out.append("".join(sentence) + "\n")
-                sentence = []
-        if sentence:
+    tokens = aligned_doc(doc.article.text, doc.spans, keep_hyphenated=True, tokens=source_tokens(doc.article))
+    tags = ["O"] * len(tokens)
+    for span in non_overlapping(doc.spans):
+        if not span.label or any(char.isspace() for char in span.label):
+            raise ValidationError(f"label {span.label!r} cannot be a CoNLL tag: it is empty or has a space")
+        words = [token.i for token in tokens.char_span(span.start, span.end) if not token.text.isspace()]
+        for i in words:
+            tags[i] = ("B-" if i == words[0] else "I-") + span.label
+    sentence: list[str] = []
+    for token, tag in zip(tokens, tags):
+        if not token.text.isspace():
+            if tag.startswith("I-") and not sentence:
+                tag = "B-" + tag[2:]
+            sentence.append(f"{token.text} _ _ {tag}\n")
+        elif "\n" in token.text and sentence:
             out.append("".join(sentence) + "\n")
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text("".join(out), encoding="utf-8", newline="\n")
+            sentence = []
+    if sentence:
+        out.append("".join(sentence) + "\n")
+    return "".join(out)

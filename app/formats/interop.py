@@ -8,13 +8,14 @@ check, frames as JSON, and spaCy tokens that line up with every span.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import spacy
 from spacy.language import Language
@@ -307,12 +308,33 @@ def binary_roles(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]] | 
     return (first, a), (second, b)
 
 
-def write_json_lines(out_path: Path, records: Iterable[dict[str, Any]]) -> None:
-    """One JSON object a line, UTF-8, LF line ends."""
-    lines = [json.dumps(record, ensure_ascii=False) + "\n" for record in records]
+@contextlib.contextmanager
+def written_whole(out_path: Path, mode: str = "w") -> Iterator[IO]:
+    """A file to write `out_path` through (text: UTF-8, LF line ends), at a temporary name beside it until
+    the block ends without error: an export stopped or failed half way leaves no half-written file."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text("".join(lines), encoding="utf-8", newline="\n")
+    part = out_path.with_name(out_path.name + ".part")
+    try:
+        with part.open(mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as out:
+            yield out
+        part.replace(out_path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def write_json_lines(out_path: Path, records: Iterable[dict[str, Any]]) -> None:
+    """One JSON object a line, UTF-8, LF line ends, each written as it comes."""
+    with written_whole(out_path) as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def checked(docs: Iterable[AnnotatedDocument], schema: Schema | None) -> Iterator[AnnotatedDocument]:
+    """The documents, each checked against `schema` (if given) as it passes: see check_schema."""
+    for doc in docs:
+        check_schema([doc], schema)
+        yield doc
 
 
 def check_schema(docs: Iterable[AnnotatedDocument], schema: Schema | None) -> None:

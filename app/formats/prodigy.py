@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ from app.formats.interop import (
     SourceText,
     aligned_doc,
     binary_roles,
-    check_schema,
+    checked,
     frame_from_json,
     frame_json,
     json_records,
@@ -173,10 +174,10 @@ def _article(record: Record, meta: Record, text: str) -> ArticleDraft:
     )
 
 
-def write_prodigy(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
-    """Write one Prodigy task a line (see the module docstring); checks the docs against `schema` if given."""
-    check_schema(docs, schema)
-    write_json_lines(Path(out_path), [_task(doc) for doc in docs])
+def write_prodigy(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """Write one Prodigy task a line as the documents come (see the module docstring); checks each against
+    `schema` if given."""
+    write_json_lines(Path(out_path), (_task(doc) for doc in checked(docs, schema)))
 
 
 def _task(doc: AnnotatedDocument) -> dict[str, Any]:

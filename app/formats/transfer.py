@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -125,18 +125,23 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
             f"{_ONE_STATUS[fmt]} carry no status. Export one status at a time (e.g. --status accepted), "
             "or choose prodigy, brat or doccano, which keep each annotation's status")
     wanted = [i for i in project.article_ids() if selection.article_ids is None or i in selection.article_ids]
-    docs = []
-    for done, doc in enumerate(documents(project, selection, summary)):
-        _report(progress, done, len(wanted))
-        docs.append(_carried(fmt, doc, summary))
-    _report(progress, len(wanted), len(wanted))
-    summary.articles = len(docs)
-    summary.spans = sum(len(d.spans) for d in docs)
-    summary.frames = sum(len(d.frames) for d in docs)
+
+    def carried() -> Iterator[AnnotatedDocument]:
+        """The documents one at a time, as the writer takes them, counted and reported as they pass."""
+        for done, doc in enumerate(documents(project, selection, summary)):
+            _report(progress, done, len(wanted))
+            doc = _carried(fmt, doc, summary)
+            summary.articles += 1
+            summary.spans += len(doc.spans)
+            summary.frames += len(doc.frames)
+            yield doc
+        _report(progress, len(wanted), len(wanted))
+
     if fmt == "docbin":
-        summary.files = resolve(WRITERS["docbin"])(docs, Path(out), dev_fraction=dev_fraction)
+        summary.files = resolve(WRITERS["docbin"])(carried(), Path(out), dev_fraction=dev_fraction,
+                                                   count=len(wanted))
     else:
-        resolve(WRITERS[fmt])(docs, Path(out), project.schema)
+        resolve(WRITERS[fmt])(carried(), Path(out), project.schema)
     return summary
 
 
