@@ -34,7 +34,8 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.text import first_line
 from app.formats.decoding import decode_bytes
-from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_doc, checked, source_tokens, written_whole
+from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_doc, checked, source_tokens
+from app.formats.output import written_whole
 from app.formats.selection import non_overlapping
 
 _DOCSTART = "-DOCSTART-"

@@ -27,7 +27,8 @@ from spacy.tokens import Doc, DocBin
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
-from app.formats.interop import aligned_doc, source_tokens, written_whole
+from app.formats.interop import aligned_doc, source_tokens
+from app.formats.output import written_whole
 from app.formats.selection import non_overlapping
 
 USER_DATA_KEY = "newsgloss_spans"

@@ -8,14 +8,13 @@ check, frames as JSON, and spaCy tokens that line up with every span.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -27,6 +26,7 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.span_details import SpanDetails
 from app.formats.crlf import normalise_with_offsets
+from app.formats.output import written_whole
 
 ORIGINS = ("human", "model", "rule", "import")
 STATUSES = ("suggested", "accepted", "rejected")
@@ -306,21 +306,6 @@ def binary_roles(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]] | 
         return None
     (first, [a]), (second, [b]) = filled
     return (first, a), (second, b)
-
-
-@contextlib.contextmanager
-def written_whole(out_path: Path, mode: str = "w") -> Iterator[IO]:
-    """A file to write `out_path` through (text: UTF-8, LF line ends), at a temporary name beside it until
-    the block ends without error: an export stopped or failed half way leaves no half-written file."""
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    part = out_path.with_name(out_path.name + ".part")
-    try:
-        with part.open(mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as out:
-            yield out
-        part.replace(out_path)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def write_json_lines(out_path: Path, records: Iterable[dict[str, Any]]) -> None:
