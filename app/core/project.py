@@ -26,6 +26,7 @@ from app.core.annotations import (
     Adopted,
     DecisionRecord,
     DeletedSpan,
+    ExportSpan,
     FrameRecord,
     Review,
     ReviewState,
@@ -467,12 +468,23 @@ class Project:
         """Every article (or those of `article_ids`) in id order, with all its spans, rejected too (by start,
         end, id), and frames (by id), as `spans` and `frames` give them: for exports, which read a whole
         project. Four queries per `chunk` articles, and only one chunk in memory at a time."""
-        ids = self.article_ids()
-        if article_ids is not None:
-            wanted = set(article_ids)
-            ids = [i for i in ids if i in wanted]
+        ids = self._wanted(self.article_ids(), article_ids)
         for first in range(0, len(ids), chunk):
             yield from self._annotated_chunk(ids[first:first + chunk])
+
+    def exported(self, article_ids: Iterable[int] | None = None, chunk: int = 500
+                 ) -> Iterator[tuple[ArticleRecord, list[ExportSpan], list[FrameRecord]]]:
+        """As `annotated`, each span an ExportSpan: what the exports read, in a third of the time."""
+        ids = self._wanted(self.article_ids(), article_ids)
+        for first in range(0, len(ids), chunk):
+            yield from self._annotated_chunk(ids[first:first + chunk], lean=True)
+
+    @staticmethod
+    def _wanted(ids: list[int], article_ids: Iterable[int] | None) -> list[int]:
+        if article_ids is None:
+            return ids
+        wanted = set(article_ids)
+        return [i for i in ids if i in wanted]
 
     def framed(self, frame_type: str, article_ids: Iterable[int] | None = None, chunk: int = 500
                ) -> Iterator[tuple[ArticleRecord, list[SpanRecord], list[FrameRecord]]]:
@@ -480,18 +492,16 @@ class Project:
         spans that fill them: for the facts and claims exports, which need no other span (a project
         without such frames costs one query)."""
         with self._engine.connect() as conn:
-            ids = list(conn.scalars(select(Frame.article_id).where(Frame.type == frame_type).distinct()
-                                    .order_by(Frame.article_id)))
-        if article_ids is not None:
-            wanted = set(article_ids)
-            ids = [i for i in ids if i in wanted]
+            ids = self._wanted(list(conn.scalars(select(Frame.article_id).where(Frame.type == frame_type).distinct()
+                                                 .order_by(Frame.article_id))), article_ids)
         for first in range(0, len(ids), chunk):
             yield from self._annotated_chunk(ids[first:first + chunk], frame_type)
 
-    def _annotated_chunk(self, ids: list[int], frame_type: str | None = None
-                         ) -> list[tuple[ArticleRecord, list[SpanRecord], list[FrameRecord]]]:
-        """The articles of `ids` with their spans and frames; with `frame_type`, its frames and their fillers."""
-        spans: dict[int, list[SpanRecord]] = defaultdict(list)
+    def _annotated_chunk(self, ids: list[int], frame_type: str | None = None, lean: bool = False
+                         ) -> list[tuple[ArticleRecord, list[SpanRecord] | list[ExportSpan], list[FrameRecord]]]:
+        """The articles of `ids` with their spans (`lean`: as ExportSpans) and frames; with `frame_type`,
+        its frames and their fillers."""
+        spans: dict[int, list] = defaultdict(list)
         slots: dict[int, list] = defaultdict(list)
         frames: dict[int, list[FrameRecord]] = defaultdict(list)
         in_frames = Frame.article_id.in_(ids) if frame_type is None else (Frame.article_id.in_(ids)
@@ -504,9 +514,10 @@ class Project:
                 select(Article.id, Article.external_id, Article.title, Article.source, Article.url, Article.published,
                        Article.text, Article.content_hash, Article.meta, Article.imported_from)
                 .where(Article.id.in_(ids)).order_by(Article.id))]
-            for row in conn.execute(select(*SPAN_COLUMNS).where(in_spans)
+            record = _export_span if lean else _span_row_record
+            for row in conn.execute(select(*(EXPORT_SPAN_COLUMNS if lean else SPAN_COLUMNS)).where(in_spans)
                                     .order_by(Span.article_id, Span.start, Span.end, Span.id)):
-                spans[row[1]].append(_span_row_record(row, names))
+                spans[row[1]].append(record(row, names))
             for row in conn.execute(
                     select(FrameSlot.frame_id, FrameSlot.role, FrameSlot.span_id, FrameSlot.position)
                     .join(Frame, Frame.id == FrameSlot.frame_id).where(in_frames)
@@ -1695,6 +1706,18 @@ def _span_row_record(row, names: dict[int | None, str | None]) -> SpanRecord:
                       annotator=names[annotator_id], origin=origin.value, status=status.value, score=score,
                       model=model, reviewed_by=names[reviewed_by], reviewed_at=reviewed_at, created_at=created_at,
                       updated_at=updated_at, version=version, details=SpanDetails.from_columns(*details))
+
+
+EXPORT_SPAN_COLUMNS = (Span.id, Span.article_id, Span.start, Span.end, Span.label, Span.layer, Span.annotator_id,
+                       Span.reviewed_by, Span.origin, Span.status, Span.score, Span.attributes, Span.normalizations,
+                       Span.notes, Span.fragments)
+
+
+def _export_span(row, names: dict[int | None, str | None]) -> ExportSpan:
+    """An ExportSpan of a row of EXPORT_SPAN_COLUMNS."""
+    span_id, _, start, end, label, layer, annotator_id, reviewed_by, origin, status, score, *details = row
+    return ExportSpan(span_id, start, end, label, layer, names[annotator_id], names[reviewed_by], origin.value,
+                      status.value, score, SpanDetails.from_columns(*details))
 
 
 def _frame_record(frame: Frame, names: dict[int | None, str | None], slots: Iterable | None = None) -> FrameRecord:
