@@ -25,11 +25,8 @@ VERSION = 1
 
 
 def write_native(project: Project, out_path: Path) -> dict[str, int]:
-    """Write the project row by row; returns the rows written per table.
-
-    The file is what json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) gives for the
-    whole project, written one row at a time so that no table is held in memory.
-    """
+    """Write the project row by row, one row a line, so that no table is held in memory; returns the rows
+    written per table. The file is one JSON object, keys sorted: what json.loads reads."""
     header = {"format": FORMAT, "version": VERSION, "written_by": f"NewsGloss {__version__}"}
     counts = {model.__table__.name: 0 for model in TABLES}
     with project.dump_reader() as rows, written_whole(out_path) as out:
@@ -40,8 +37,8 @@ def write_native(project: Project, out_path: Path) -> dict[str, int]:
                 out.write(json.dumps(header[key], ensure_ascii=False))
                 continue
             for row in rows(key):
-                text = json.dumps(row, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n  ")
-                out.write(("[" if not counts[key] else ",") + "\n  " + text)
+                out.write(("[" if not counts[key] else ",") + "\n  " + json.dumps(row, ensure_ascii=False,
+                                                                                 sort_keys=True))
                 counts[key] += 1
             out.write("\n ]" if counts[key] else "[]")
         out.write("\n}\n")

@@ -52,8 +52,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc
-
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData
 from app.core.schema import Schema
@@ -61,7 +59,7 @@ from app.core.text import first_line
 from app.formats.interop import (
     Record,
     SourceText,
-    aligned_doc,
+    aligned_tokens,
     binary_roles,
     checked,
     frame_from_json,
@@ -182,9 +180,11 @@ def write_prodigy(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Sch
 
 def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     text = doc.article.text
-    tokens = aligned_doc(text, doc.spans, tokens=source_tokens(doc.article))
+    tokens = aligned_tokens(text, doc.spans, tokens=source_tokens(doc.article))
+    starting = {start: i for i, (start, _, _) in enumerate(tokens)}
+    ending = {end: i for i, (_, end, _) in enumerate(tokens)}
     index = {span.key: i for i, span in enumerate(doc.spans)}
-    spans = [_span_json(span, tokens) for span in doc.spans]
+    spans = [_span_json(span, starting[span.start], ending[span.end]) for span in doc.spans]
     relations, frames = [], []
     for frame in doc.frames:
         if binary_roles(frame) is None:
@@ -210,8 +210,8 @@ def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     return {
         "text": text,
         "tokens": [
-            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-            for t in tokens
+            {"text": text[start:end], "start": start, "end": end, "id": i, "ws": space}
+            for i, (start, end, space) in enumerate(tokens)
         ],
         "spans": spans,
         "relations": relations,
@@ -222,13 +222,13 @@ def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     } | who
 
 
-def _span_json(span: SpanData, tokens: Doc) -> dict[str, Any]:
-    tokened = tokens.char_span(span.start, span.end)
+def _span_json(span: SpanData, token_start: int, token_end: int) -> dict[str, Any]:
+    """The span as a task's span; token_start and token_end are its first and last token's ids."""
     out = {
         "start": span.start,
         "end": span.end,
-        "token_start": tokened.start,
-        "token_end": tokened.end - 1,
+        "token_start": token_start,
+        "token_end": token_end,
         "label": span.label,
     } | _answer(span) | provenance_json(span) | span_details_json(span.details)
     if span.meta:
