@@ -61,6 +61,7 @@ external id (or the document's number); annotation.conf when a schema is given.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from collections import defaultdict
@@ -714,7 +715,7 @@ class _Writer:
     def _who(self, target: str, item: SpanData | FrameData, extra: dict[str, str | None] | None = None) -> None:
         """The note saying who made `item`, how, its status (and, on an E line, the same of its trigger)."""
         fields = _who_fields(item) | (extra or {})
-        self._note(target, " ".join(f"{key}={quote(value, safe='')}" for key, value in fields.items() if value))
+        self._note(target, " ".join(f"{key}={_quoted(value)}" for key, value in fields.items() if value))
 
 
 def _said_about(span: SpanData) -> bool:
@@ -742,6 +743,13 @@ def _numbered(role: str, refs: list[str]) -> list[str]:
     return [f"{name}{i if i > 1 else ''}:{ref}" for i, ref in enumerate(refs, start=1)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """The value percent-encoded (who-did-what values repeat: one encoding each)."""
+    return quote(value, safe="")
+
+
+@functools.lru_cache(maxsize=4096)  # labels, roles and types repeat on every line
 def _name(name: str, what: str) -> str:
     if not name or ":" in name or any(char.isspace() for char in name):
         raise ValidationError(f"{what} {name!r} cannot be written to brat: it is empty or holds a space or ':'")
