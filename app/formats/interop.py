@@ -33,6 +33,7 @@ ORIGINS = ("human", "model", "rule", "import")
 STATUSES = ("suggested", "accepted", "rejected")
 
 _HYPHENS = "-\u2010\u2011"
+_HYPHEN = re.compile(f"[{_HYPHENS}]")
 
 # An article whose source file gave its tokens (CoNLL) says so in its meta: its tokens are then
 # the pieces of its text between single spaces and line breaks, and exports give those back.
@@ -394,11 +395,13 @@ def aligned_tokens(text: str, spans: Iterable[SpanData], keep_hyphenated: bool =
     else:
         starts_lengths = blank_english().make_doc(text).to_array([IDX, LENGTH]).tolist()  # no Token objects
         tokenizer_cuts = {cut for start, length in starts_lengths for cut in (start, start + length)}
-        if text.isascii() and not keep_hyphenated:
-            cuts |= tokenizer_cuts  # no user-perceived character of ASCII text spans two code points
-        else:
-            cuts.update(cut for cut in tokenizer_cuts if not _inside_cluster(text, cut)
-                        and not (keep_hyphenated and _inside_hyphenated(text, cut)))
+        undone = set()
+        if keep_hyphenated:  # only cuts beside a hyphen can be inside a hyphenated word
+            undone.update(cut for match in _HYPHEN.finditer(text) for cut in match.span()
+                          if _inside_hyphenated(text, cut))
+        if not text.isascii():  # no user-perceived character of ASCII text spans two code points
+            undone.update(cut for cut in tokenizer_cuts if _inside_cluster(text, cut))
+        cuts |= tokenizer_cuts - undone
     points = sorted(cuts)
     out: list[tuple[int, int, bool]] = []
     for a, b in zip(points, points[1:]):
