@@ -42,7 +42,7 @@ def dump_tables(conn: Connection) -> dict[str, list[dict[str, Any]]]:
 def table_rows(conn: Connection, name: str) -> Iterator[dict[str, Any]]:
     """The rows of one of TABLES, by primary key, as JSON-ready dicts, read as they are used."""
     table = next(model.__table__ for model in TABLES if model.__table__.name == name)
-    rows = conn.execution_options(yield_per=1000).execute(select(table).order_by(*table.primary_key.columns))
+    rows = conn.execute(select(table).order_by(*table.primary_key.columns).execution_options(yield_per=1000))
     for row in rows.mappings():
         yield {key: _plain(value) for key, value in row.items()}
 
