@@ -13,7 +13,7 @@ import pytest
 from app.core.errors import ValidationError
 from app.core.interchange import Selection
 from app.formats.registry import EXPORT_FORMATS
-from app.formats.transfer import describe_export, export_path, import_paths
+from app.formats.transfer import Cancelled, describe_export, export_path, import_paths
 from test_cli import newsgloss
 
 ALL = frozenset({"accepted", "suggested", "rejected"})
@@ -151,6 +151,20 @@ def test_the_file_holds_what_the_summary_says(annotated, tmp_path, fmt, statuses
                         ((summary.articles, "article"), (summary.spans, "span"), (summary.frames, "frame")))
     rows = f" in {summary.rows} row{'' if summary.rows == 1 else 's'}" if summary.rows else ""  # facts-csv: per fact and product
     assert describe_export(summary)[0] == f"wrote {counted}{rows} to {out}"
+
+
+@pytest.mark.parametrize("fmt", [fmt for fmt in READ_BACK if fmt not in ("native", "facts-csv", "facts-jsonl",
+                                                                         "claims-jsonl")])
+def test_an_export_stopped_half_way_leaves_no_file(annotated, tmp_path, fmt):
+    """Exports write article by article; one stopped after the first article leaves nothing behind."""
+    from app.core.articles import ArticleDraft
+
+    annotated.add_articles([ArticleDraft(text="Ottawa met Beijing.", title="second", origin="t")])
+    seen = []
+    out = tmp_path / "exports" / f"out-{fmt}"
+    with pytest.raises(Cancelled):
+        export_path(annotated, fmt, out, progress=lambda done, total: seen.append(done) or done < 1)
+    assert seen == [0, 1] and list(out.parent.glob("*")) == []  # nor a half-written one under another name
 
 
 def test_a_frame_whose_fillers_are_suggestions_is_reported_not_dropped_in_silence(annotated, tmp_path):

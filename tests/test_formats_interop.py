@@ -462,6 +462,22 @@ def test_brat_output_uses_triggers_and_schema(tmp_path):
     assert "[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n" in conf
 
 
+def test_brat_written_as_the_documents_come_keeps_each_frame_type_one_kind(tmp_path):
+    """A type whose first frames could be relations is written as events everywhere once a later
+    document has one that cannot be: the documents come one at a time, the files agree."""
+    def doc(n: int, roles: dict[str, list[str]]) -> AnnotatedDocument:
+        spans = [SpanData("a", 0, 6, "GPE"), SpanData("b", 11, 18, "GPE"), SpanData("c", 22, 27, "GPE")]
+        return AnnotatedDocument(ArticleDraft("Ottawa and Beijing and Paris", "t", "x", external_id=f"d{n}"),
+                                 spans, [FrameData("f", "talks", roles)])
+
+    docs = (d for d in [doc(1, {"host": ["a"], "guest": ["b"]}), doc(2, {"host": ["a"], "guest": ["b", "c"]})])
+    write_brat(docs, tmp_path / "out")
+    first, second = ((tmp_path / "out" / f"d{n}.ann").read_text() for n in (1, 2))
+    assert "\nE1\tTalks:" in first and "\nE1\tTalks:" in second and "\nR" not in first + second
+    back = {d.article.external_id: d.frames[0].roles for d in read_brat(tmp_path / "out")}
+    assert [len(keys) for keys in back["d1"].values()] == [1, 1] and sorted(map(len, back["d2"].values())) == [1, 2]
+
+
 def test_brat_discontinuous_spans_and_line_breaks(tmp_path):
     write(tmp_path / "d.txt", "Prime Minister Mark\nCarney and minister Joly met.\n")
     write(tmp_path / "d.ann", "T1\tPerson 0 5;15 19\tPrime Mark\nT2\tPerson 15 26\tMark\nCarney\n")

@@ -144,6 +144,11 @@ def test_native_round_trip_is_exact(sample_project, tmp_path):
             import_paths(copy, "native", [first])
     one, two = json.loads(first.read_text()), json.loads(second.read_text())
     assert one == two and [d["status"] for d in one["decision"]] == ["accepted", "rejected"]
+    # written row by row, one row a line: the whole project, and nothing but rows on the lines between
+    whole = {"format": one["format"], "version": one["version"], "written_by": one["written_by"], **project.dump()}
+    lines = first.read_text(encoding="utf-8").splitlines()
+    assert one == whole and sum(len(rows) for rows in project.dump().values()) == sum(
+        line.startswith("  {") for line in lines)
 
 
 def test_docbin_export_from_a_project(sample_project, tmp_path):

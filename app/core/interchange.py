@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from app.core.annotations import FrameRecord, SpanRecord
+from app.core.annotations import ExportSpan, FrameRecord, SpanRecord
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
 from app.core.errors import InputError, ValidationError
@@ -197,7 +197,7 @@ def documents(project: Project, selection: Selection = Selection(),
     """
     origin = shown_location(project.url)
     summary = summary if summary is not None else ExportSummary("", "")
-    for article, spans, frames in project.annotated(selection.article_ids):
+    for article, spans, frames in project.exported(selection.article_ids):
         why_not = {s.id: _why_not(s, selection) for s in spans}
         summary.filtered.update(("span", reason) for reason in why_not.values() if reason)
         kept = {i for i, reason in why_not.items() if reason is None}
@@ -216,12 +216,12 @@ def documents(project: Project, selection: Selection = Selection(),
                                 [_frame_data(f, kept) for f in chosen])
 
 
-def selected(item: SpanRecord | FrameRecord, selection: Selection) -> bool:
+def selected(item: SpanRecord | ExportSpan | FrameRecord, selection: Selection) -> bool:
     """Whether a span or frame passes the selection's status, annotator and layer filters."""
     return _why_not(item, selection, labels=False) is None
 
 
-def _why_not(item: SpanRecord | FrameRecord, selection: Selection, labels: bool = True) -> str | None:
+def _why_not(item: SpanRecord | ExportSpan | FrameRecord, selection: Selection, labels: bool = True) -> str | None:
     """Why the selection leaves a span or frame out (None: it is in)."""
     if item.status not in selection.statuses:
         return f"status is {item.status}"
@@ -229,7 +229,7 @@ def _why_not(item: SpanRecord | FrameRecord, selection: Selection, labels: bool 
         return "another annotator"
     if selection.layers is not None and item.layer not in selection.layers:
         return "another layer"
-    if labels and isinstance(item, SpanRecord) and selection.labels is not None and item.label not in selection.labels:
+    if labels and not isinstance(item, FrameRecord) and selection.labels is not None and item.label not in selection.labels:
         return "another label"
     return None
 
@@ -242,7 +242,7 @@ def _missing_fillers(frame: FrameRecord, why_not: dict[int, str | None]) -> str 
     return f"some of its fillers are filtered out ({'; '.join(reasons)})" if reasons else None
 
 
-def _span_data(span: SpanRecord) -> SpanData:
+def _span_data(span: ExportSpan) -> SpanData:
     return SpanData(key=f"T{span.id}", start=span.start, end=span.end, label=span.label,
                     annotator=span.reviewed_by or span.annotator, origin=span.origin, status=span.status,
                     score=span.score, layer=span.layer, details=span.details)

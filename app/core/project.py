@@ -8,6 +8,7 @@ live ORM object, so callers on any thread can keep it.
 
 from __future__ import annotations
 
+import functools
 import gc
 import getpass
 import json
@@ -31,6 +32,7 @@ from app.core.annotations import (
     Adopted,
     DecisionRecord,
     DeletedSpan,
+    ExportSpan,
     FrameRecord,
     Review,
     ReviewState,
@@ -48,7 +50,7 @@ from app.core.span_details import SpanDetails
 from app.core.suggestion_store import Existing, anchor_role, plan_article
 from app.core.text import content_hash
 from app.store import migrate
-from app.store.dump import NotEmptyError, dump_tables, load_tables
+from app.store.dump import NotEmptyError, dump_tables, load_tables, table_rows
 from app.store.engine import failure_reason, make_engine, project_url, shown_location, sqlite_path, writer
 from app.store.models import (
     Annotator,
@@ -396,6 +398,13 @@ class Project:
         with self._engine.connect() as conn:
             return dump_tables(conn)
 
+    @contextmanager
+    def dump_reader(self) -> Iterator[Callable[[str], Iterator[dict[str, Any]]]]:
+        """A function giving a table's rows as `dump` has them, read as they are used (native export of a
+        large project), all in one read transaction."""
+        with self._engine.connect() as conn, conn.begin():
+            yield functools.partial(table_rows, conn)
+
     def restore(self, dumped: dict[str, list[dict[str, Any]]], source: str = "the native file") -> None:
         """Fill an empty project with a dump, ids and all, in one transaction; errors name `source`.
 
@@ -478,32 +487,62 @@ class Project:
         """Every article (or those of `article_ids`) in id order, with all its spans, rejected too (by start,
         end, id), and frames (by id), as `spans` and `frames` give them: for exports, which read a whole
         project. Four queries per `chunk` articles, and only one chunk in memory at a time."""
-        ids = self.article_ids()
-        if article_ids is not None:
-            wanted = set(article_ids)
-            ids = [i for i in ids if i in wanted]
+        ids = self._wanted(self.article_ids(), article_ids)
         for first in range(0, len(ids), chunk):
             yield from self._annotated_chunk(ids[first:first + chunk])
 
-    def _annotated_chunk(self, ids: list[int]) -> list[tuple[ArticleRecord, list[SpanRecord], list[FrameRecord]]]:
-        spans: dict[int, list[SpanRecord]] = defaultdict(list)
+    def exported(self, article_ids: Iterable[int] | None = None, chunk: int = 500
+                 ) -> Iterator[tuple[ArticleRecord, list[ExportSpan], list[FrameRecord]]]:
+        """As `annotated`, each span an ExportSpan: what the exports read, in a third of the time."""
+        ids = self._wanted(self.article_ids(), article_ids)
+        for first in range(0, len(ids), chunk):
+            yield from self._annotated_chunk(ids[first:first + chunk], lean=True)
+
+    @staticmethod
+    def _wanted(ids: list[int], article_ids: Iterable[int] | None) -> list[int]:
+        if article_ids is None:
+            return ids
+        wanted = set(article_ids)
+        return [i for i in ids if i in wanted]
+
+    def framed(self, frame_type: str, article_ids: Iterable[int] | None = None, chunk: int = 500
+               ) -> Iterator[tuple[ArticleRecord, list[SpanRecord], list[FrameRecord]]]:
+        """As `annotated`, but only the articles with frames of `frame_type`, each with those frames and the
+        spans that fill them: for the facts and claims exports, which need no other span (a project
+        without such frames costs one query)."""
+        with self._engine.connect() as conn:
+            ids = self._wanted(list(conn.scalars(select(Frame.article_id).where(Frame.type == frame_type).distinct()
+                                                 .order_by(Frame.article_id))), article_ids)
+        for first in range(0, len(ids), chunk):
+            yield from self._annotated_chunk(ids[first:first + chunk], frame_type)
+
+    def _annotated_chunk(self, ids: list[int], frame_type: str | None = None, lean: bool = False
+                         ) -> list[tuple[ArticleRecord, list[SpanRecord] | list[ExportSpan], list[FrameRecord]]]:
+        """The articles of `ids` with their spans (`lean`: as ExportSpans) and frames; with `frame_type`,
+        its frames and their fillers."""
+        spans: dict[int, list] = defaultdict(list)
         slots: dict[int, list] = defaultdict(list)
         frames: dict[int, list[FrameRecord]] = defaultdict(list)
+        in_frames = Frame.article_id.in_(ids) if frame_type is None else (Frame.article_id.in_(ids)
+                                                                           & (Frame.type == frame_type))
+        in_spans = Span.article_id.in_(ids) if frame_type is None else Span.id.in_(
+            select(FrameSlot.span_id).join(Frame, Frame.id == FrameSlot.frame_id).where(in_frames))
         with self._engine.connect() as conn:  # rows, not ORM objects: under half the time for 30,000 spans
             names = _names(conn)
             articles = [ArticleRecord(**row._asdict()) for row in conn.execute(
                 select(Article.id, Article.external_id, Article.title, Article.source, Article.url, Article.published,
                        Article.text, Article.content_hash, Article.meta, Article.imported_from)
                 .where(Article.id.in_(ids)).order_by(Article.id))]
-            for row in conn.execute(select(*SPAN_COLUMNS).where(Span.article_id.in_(ids))
+            record = _export_span if lean else _span_row_record
+            for row in conn.execute(select(*(EXPORT_SPAN_COLUMNS if lean else SPAN_COLUMNS)).where(in_spans)
                                     .order_by(Span.article_id, Span.start, Span.end, Span.id)):
-                spans[row[1]].append(_span_row_record(row, names))
+                spans[row[1]].append(record(row, names))
             for row in conn.execute(
                     select(FrameSlot.frame_id, FrameSlot.role, FrameSlot.span_id, FrameSlot.position)
-                    .join(Frame, Frame.id == FrameSlot.frame_id).where(Frame.article_id.in_(ids))
+                    .join(Frame, Frame.id == FrameSlot.frame_id).where(in_frames)
                     .order_by(FrameSlot.frame_id, FrameSlot.role, FrameSlot.position, FrameSlot.id)):
                 slots[row.frame_id].append(row)
-            for row in conn.execute(select(*Frame.__table__.columns).where(Frame.article_id.in_(ids))
+            for row in conn.execute(select(*Frame.__table__.columns).where(in_frames)
                                     .order_by(Frame.article_id, Frame.id)):
                 frames[row.article_id].append(_frame_record(row, names, slots[row.id]))
         return [(a, spans[a.id], frames[a.id]) for a in articles]
@@ -1819,6 +1858,18 @@ def _raw_moment(value: str | datetime | None) -> datetime | None:
 def _raw_json(value: Any) -> Any:
     """A JSON column's value: SQLite gives its text, PostgreSQL's driver the parsed value."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+EXPORT_SPAN_COLUMNS = (Span.id, Span.article_id, Span.start, Span.end, Span.label, Span.layer, Span.annotator_id,
+                       Span.reviewed_by, Span.origin, Span.status, Span.score, Span.attributes, Span.normalizations,
+                       Span.notes, Span.fragments)
+
+
+def _export_span(row, names: dict[int | None, str | None]) -> ExportSpan:
+    """An ExportSpan of a row of EXPORT_SPAN_COLUMNS."""
+    span_id, _, start, end, label, layer, annotator_id, reviewed_by, origin, status, score, *details = row
+    return ExportSpan(span_id, start, end, label, layer, names[annotator_id], names[reviewed_by], origin.value,
+                      status.value, score, SpanDetails.from_columns(*details))
 
 
 def _frame_record(frame: Frame, names: dict[int | None, str | None], slots: Iterable | None = None) -> FrameRecord:

@@ -61,9 +61,11 @@ external id (or the document's number); annotation.conf when a schema is given.
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -74,7 +76,7 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Role, Schema
 from app.core.span_details import NOTE, SpanDetails
 from app.core.text import first_line
-from app.formats.interop import ORIGINS, STATUSES, SourceText, binary_roles, check_schema, read_utf8
+from app.formats.interop import ORIGINS, STATUSES, SourceText, binary_roles, checked, read_utf8
 
 _TRIGGER_ROLES = {"claim": "cue", "tariff_fact": "trigger"}
 _NOTE_KEYS = ("annotator", "origin", "status", "score", "layer", "label", "synthetic")
@@ -449,57 +451,110 @@ def _from_brat_value(value: str) -> str:
 _RELATION, _EQUIV, _EVENT = "relation", "equivalence", "event"
 
 
-def write_brat(docs: list[AnnotatedDocument], out_dir: Path, schema: Schema | None = None) -> None:
-    """Write name.txt and name.ann per document into `out_dir` (see the module docstring).
+def write_brat(docs: Iterable[AnnotatedDocument], out_dir: Path, schema: Schema | None = None) -> None:
+    """Write name.txt and name.ann per document into `out_dir` as the documents come (see the module docstring).
 
-    With a schema, the docs are checked against it and annotation.conf is written too.
+    With a schema, each document is checked against it and annotation.conf is written last, declaring
+    what the documents used. How brat holds a frame type (relation or event) can depend on every frame
+    of it: a document with a frame of a type that may yet be either waits for the end, the others are
+    written at once (the shipped schema's claims and tariff facts are always events).
     """
-    check_schema(docs, schema)
-    kinds = _frame_kinds(docs, schema)
-    files = {}
-    for name, doc in zip(_file_names(docs), docs):
-        files[f"{name}.txt"] = doc.article.text
-        files[f"{name}.ann"] = _Writer(doc, kinds).ann()
-    if schema is not None:
-        files["annotation.conf"] = annotation_conf(schema, docs)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (out_dir / name).write_text(content, encoding="utf-8", newline="\n")
+    part = out_dir.with_name(out_dir.name + ".part")  # moved into out_dir when whole: a failed export leaves nothing
+    shutil.rmtree(part, ignore_errors=True)
+    part.mkdir(parents=True)
+    use, names, waiting = _FrameUse(schema), _FileNames(), []
+
+    def write(name: str, content: str) -> None:
+        (part / name).write_text(content, encoding="utf-8", newline="\n")
+
+    try:
+        for doc in checked(docs, schema):
+            use.add(doc)
+            name = names.next(doc)
+            write(f"{name}.txt", doc.article.text)
+            if all(frame.type in use.settled for frame in doc.frames):
+                write(f"{name}.ann", _Writer(doc, use.kinds()).ann())
+            else:
+                waiting.append((name, doc))
+        kinds = use.kinds()
+        for name, doc in waiting:
+            write(f"{name}.ann", _Writer(doc, kinds).ann())
+        if schema is not None:
+            write("annotation.conf", _conf(schema, use))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path in part.iterdir():
+            path.replace(out_dir / path.name)
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
 
 
-def _file_names(docs: list[AnnotatedDocument]) -> list[str]:
+class _FileNames:
     """A distinct, safe file name per document: its external id, else its number."""
-    names: list[str] = []
-    for i, doc in enumerate(docs, start=1):
-        base = re.sub(r"[^\w.-]+", "_", doc.article.external_id or "").strip("._") or f"{i:04d}"
+
+    def __init__(self):
+        self.taken: set[str] = set()  # in lower case: names that differ in case alone clash on some systems
+
+    def next(self, doc: AnnotatedDocument) -> str:
+        base = re.sub(r"[^\w.-]+", "_", doc.article.external_id or "").strip("._") or f"{len(self.taken) + 1:04d}"
         name, n = base, 1
-        while name.lower() in (existing.lower() for existing in names):
+        while name.lower() in self.taken:
             n += 1
             name = f"{base}-{n}"
-        names.append(name)
-    return names
+        self.taken.add(name.lower())
+        return name
 
 
-def _frame_kinds(docs: Sequence[AnnotatedDocument], schema: Schema | None) -> dict[str, str]:
-    """Frame type -> how brat holds all its frames: as relations, equivalences or events."""
-    frames: dict[str, list[FrameData]] = defaultdict(list)
-    for doc in docs:
+class _FrameUse:
+    """What brat's kinds and annotation.conf depend on in the documents seen so far: per frame type the
+    roles its frames fill and whether each frame could be a relation; event arguments that are other
+    events; attributes used beyond the schema."""
+
+    def __init__(self, schema: Schema | None):
+        self.schema = schema
+        self.roles: dict[str, set[str]] = defaultdict(set)
+        self.binary: dict[str, bool] = {}
+        self.event_args: dict[str, dict[str, None]] = defaultdict(dict)  # frame type -> roles filled by events
+        self.attributes: dict[str, tuple[list[str], list[str]]] = {}  # brat name -> (what it applies to, values)
+        # frame types whose kind no frame still to come can change
+        self.settled = {name for name in (schema.frames if schema is not None else ()) if self._kind(name) != _RELATION}
+
+    def add(self, doc: AnnotatedDocument) -> None:
+        for span in doc.spans:
+            for name, value in span.details.attributes.items():
+                self.declare(name, "<ENTITY>", [value])
         for frame in doc.frames:
-            frames[frame.type].append(frame)
-    types = dict.fromkeys([*(schema.frames if schema is not None else ()), *frames])
-    kinds = {}
-    for name in types:
-        ftype = schema.frames.get(name) if schema is not None else None
-        roles = list(ftype.roles) if ftype is not None else sorted({r for f in frames[name] for r in f.roles})
+            self.roles[frame.type].update(frame.roles)
+            self.binary[frame.type] = (self.binary.get(frame.type, True) and binary_roles(frame) is not None
+                                       and not any(map(_is_event_arg, frame.attributes)))
+            if not self.binary[frame.type] and self.roles[frame.type] != {"*"}:
+                self.settled.add(frame.type)  # an event now, whatever follows
+            for name, value in frame.attributes.items():
+                if _is_event_arg(name):
+                    self.event_args[frame.type][name.removeprefix(_EVENT_ARG)] = None
+                elif self.schema is not None and _note_type(name) is None and name not in getattr(
+                        self.schema.frames.get(frame.type), "attributes", {}):
+                    self.declare(_to_brat(name), _to_brat(frame.type), [_to_brat_value(value)])
+
+    def declare(self, name: str, target: str, values: Sequence[str]) -> None:
+        targets, known = self.attributes.setdefault(name, ([], []))
+        targets.extend([target] if target not in targets else [])
+        known.extend(value for value in values if value not in known)
+
+    def kinds(self) -> dict[str, str]:
+        """Frame type -> how brat holds all its frames: as relations, equivalences or events."""
+        return {name: self._kind(name)
+                for name in dict.fromkeys([*(self.schema.frames if self.schema is not None else ()), *self.roles])}
+
+    def _kind(self, name: str) -> str:
+        ftype = self.schema.frames.get(name) if self.schema is not None else None
+        roles = list(ftype.roles) if ftype is not None else sorted(self.roles[name])
         if roles == ["*"]:
-            kinds[name] = _EQUIV
-        elif (name in _TRIGGER_ROLES or _TRIGGER_ROLES.get(name, "trigger") in roles or len(roles) != 2
-              or any(binary_roles(f) is None or any(map(_is_event_arg, f.attributes)) for f in frames[name])):
-            kinds[name] = _EVENT
-        else:
-            kinds[name] = _RELATION
-    return kinds
+            return _EQUIV
+        if (name in _TRIGGER_ROLES or _TRIGGER_ROLES.get(name, "trigger") in roles or len(roles) != 2
+                or not self.binary.get(name, True)):
+            return _EVENT
+        return _RELATION
 
 
 def _is_event_arg(name: str) -> bool:
@@ -660,7 +715,7 @@ class _Writer:
     def _who(self, target: str, item: SpanData | FrameData, extra: dict[str, str | None] | None = None) -> None:
         """The note saying who made `item`, how, its status (and, on an E line, the same of its trigger)."""
         fields = _who_fields(item) | (extra or {})
-        self._note(target, " ".join(f"{key}={quote(value, safe='')}" for key, value in fields.items() if value))
+        self._note(target, " ".join(f"{key}={_quoted(value)}" for key, value in fields.items() if value))
 
 
 def _said_about(span: SpanData) -> bool:
@@ -688,6 +743,13 @@ def _numbered(role: str, refs: list[str]) -> list[str]:
     return [f"{name}{i if i > 1 else ''}:{ref}" for i, ref in enumerate(refs, start=1)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """The value percent-encoded (who-did-what values repeat: one encoding each)."""
+    return quote(value, safe="")
+
+
+@functools.lru_cache(maxsize=4096)  # labels, roles and types repeat on every line
 def _name(name: str, what: str) -> str:
     if not name or ":" in name or any(char.isspace() for char in name):
         raise ValidationError(f"{what} {name!r} cannot be written to brat: it is empty or holds a space or ':'")
@@ -700,7 +762,7 @@ def _name(name: str, what: str) -> str:
 _OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
 
 
-def annotation_conf(schema: Schema, docs: Sequence[AnnotatedDocument] = ()) -> str:
+def annotation_conf(schema: Schema, docs: Iterable[AnnotatedDocument] = ()) -> str:
     """brat's annotation.conf for `schema` and the documents written with it.
 
     Labels are entities; frame types relations, equivalences or events as the
@@ -709,25 +771,15 @@ def annotation_conf(schema: Schema, docs: Sequence[AnnotatedDocument] = ()) -> s
     roles get "?", repeatable ones "*" (or "+" when required). Event arguments that
     are other events, span attributes and frame attributes are declared as used.
     """
-    kinds = _frame_kinds(docs, schema)
-    event_args: dict[str, dict[str, None]] = defaultdict(dict)  # frame type -> roles filled by events
-    attributes: dict[str, tuple[list[str], list[str]]] = {}  # brat name -> (what it applies to, values)
-
-    def declare(name: str, target: str, values: Sequence[str]) -> None:
-        targets, known = attributes.setdefault(name, ([], []))
-        targets.extend([target] if target not in targets else [])
-        known.extend(value for value in values if value not in known)
-
+    use = _FrameUse(schema)
     for doc in docs:
-        for span in doc.spans:
-            for name, value in span.details.attributes.items():
-                declare(name, "<ENTITY>", [value])
-        for frame in doc.frames:
-            for name, value in frame.attributes.items():
-                if _is_event_arg(name):
-                    event_args[frame.type][name.removeprefix(_EVENT_ARG)] = None
-                elif _note_type(name) is None and name not in getattr(schema.frames.get(frame.type), "attributes", {}):
-                    declare(_to_brat(name), _to_brat(frame.type), [_to_brat_value(value)])
+        use.add(doc)
+    return _conf(schema, use)
+
+
+def _conf(schema: Schema, use: _FrameUse) -> str:
+    """annotation.conf for `schema` and what the documents written used (see annotation_conf)."""
+    kinds = use.kinds()
     relations, events = [_OVERLAP], []
     for frame in schema.frames.values():
         name = _to_brat(frame.name)
@@ -740,17 +792,17 @@ def annotation_conf(schema: Schema, docs: Sequence[AnnotatedDocument] = ()) -> s
         else:
             trigger_role = _TRIGGER_ROLES.get(frame.name, "trigger")
             args = [_conf_arg(role, "*" if role.name == trigger_role else _repeat(role)) for role in frame.roles.values()]
-            args += [f"{_to_brat(role)}*:<EVENT>" for role in event_args[frame.name]]
+            args += [f"{_to_brat(role)}*:<EVENT>" for role in use.event_args[frame.name]]
             events.append(f"{name}\t{', '.join(args)}" if args else name)
         for attribute in frame.attributes.values():
-            declare(_to_brat(attribute.name), name, attribute.values)
+            use.declare(_to_brat(attribute.name), name, attribute.values)
     sections = {
         "entities": list(schema.labels),
         "relations": relations,
         "events": events,
         "attributes": [
             f"{name}\tArg:{'|'.join(targets)}" + ("" if values == ["true"] else f", Value:{'|'.join(values)}")
-            for name, (targets, values) in attributes.items()
+            for name, (targets, values) in use.attributes.items()
         ],
     }
     header = f"# brat annotation.conf for the NewsGloss schema {schema.name!r} (version {schema.version})\n"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from app.core.articles import ArticleDraft
@@ -35,7 +35,8 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.text import first_line
 from app.formats.decoding import decode_bytes
-from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_doc, check_schema, source_tokens
+from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_tokens, checked, source_tokens
+from app.formats.output import written_whole
 from app.formats.selection import non_overlapping
 
 _DOCSTART = "-DOCSTART-"
@@ -129,31 +130,39 @@ def iter_conll(path: Path, encoding: str | None = None) -> Iterator[AnnotatedDoc
         raise InputError(path, "the file holds no tokens")
 
 
-def write_conll(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
-    """Write the documents as BIO-tagged CoNLL (see the module docstring); checked against `schema` if given."""
-    check_schema(docs, schema)
+def write_conll(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """Write the documents as BIO-tagged CoNLL as they come (see the module docstring); each checked against
+    `schema` if given."""
+    with written_whole(out_path) as out:
+        for doc in checked(docs, schema):
+            out.write(f"{_DOCSTART} -X- O O\n\n")
+            out.write(_sentences(doc))
+
+
+def _sentences(doc: AnnotatedDocument) -> str:
+    """The document's tokens and tags, a blank line after each sentence."""
     out: list[str] = []
-    for doc in docs:
-        out.append(f"{_DOCSTART} -X- O O\n\n")
-        tokens = aligned_doc(doc.article.text, doc.spans, keep_hyphenated=True, tokens=source_tokens(doc.article))
-        tags = ["O"] * len(tokens)
-        for span in non_overlapping(doc.spans):
-            if not span.label or any(char.isspace() for char in span.label):
-                raise ValidationError(f"label {span.label!r} cannot be a CoNLL tag: it is empty or has a space")
-            words = [token.i for token in tokens.char_span(span.start, span.end) if not token.text.isspace()]
-            for i in words:
-                tags[i] = ("B-" if i == words[0] else "I-") + span.label
-        sentence: list[str] = []
-        for token, tag in zip(tokens, tags):
-            if not token.text.isspace():
-                if tag.startswith("I-") and not sentence:
-                    tag = "B-" + tag[2:]
-                sentence.append(f"{token.text} _ _ {tag}\n")
-            elif "\n" in token.text and sentence:
-                out.append("".join(sentence) + "\n")
-                sentence = []
-        if sentence:
+    text = doc.article.text
+    aligned = aligned_tokens(text, doc.spans, keep_hyphenated=True, tokens=source_tokens(doc.article))
+    tokens = [text[start:end] for start, end, _ in aligned]
+    first = {start: i for i, (start, _, _) in enumerate(aligned)}  # a span's first token, and the one after it
+    first.update({end: i + 1 for i, (_, end, _) in enumerate(aligned)})
+    tags = ["O"] * len(tokens)
+    for span in non_overlapping(doc.spans):
+        if not span.label or any(char.isspace() for char in span.label):
+            raise ValidationError(f"label {span.label!r} cannot be a CoNLL tag: it is empty or has a space")
+        words = [i for i in range(first[span.start], first[span.end]) if not tokens[i].isspace()]
+        for i in words:
+            tags[i] = ("B-" if i == words[0] else "I-") + span.label
+    sentence: list[str] = []
+    for token, tag in zip(tokens, tags):
+        if not token.isspace():
+            if tag.startswith("I-") and not sentence:
+                tag = "B-" + tag[2:]
+            sentence.append(f"{token} _ _ {tag}\n")
+        elif "\n" in token and sentence:
             out.append("".join(sentence) + "\n")
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text("".join(out), encoding="utf-8", newline="\n")
+            sentence = []
+    if sentence:
+        out.append("".join(sentence) + "\n")
+    return "".join(out)

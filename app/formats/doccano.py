@@ -43,7 +43,7 @@ end; a relation's from_id and to_id are entity ids, whole numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ from app.formats.interop import (
     Record,
     SourceText,
     binary_roles,
-    check_schema,
+    checked,
     frame_from_json,
     frame_json,
     json_records,
@@ -182,21 +182,21 @@ def _document(record: Record) -> AnnotatedDocument:
     return AnnotatedDocument(article, reader.spans, frames)
 
 
-def write_doccano(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
-    """The relation export, one record a line (see the module docstring); checks the docs against `schema`."""
-    check_schema(docs, schema)
-    write_json_lines(Path(out_path), [_record(n, doc) for n, doc in enumerate(docs, start=1)])
+def write_doccano(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """The relation export, one record a line as the documents come (see the module docstring); checks each
+    against `schema`."""
+    write_json_lines(Path(out_path), (_record(n, doc) for n, doc in enumerate(checked(docs, schema), start=1)))
 
 
-def write_doccano_spans(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
-    """The sequence-labelling export, one record a line (see the module docstring)."""
-    check_schema(docs, schema)
-    records = []
-    for n, doc in enumerate(docs, start=1):
-        spans = [[span.start, span.end, span.label] for span in doc.spans]
-        meta = _meta(doc) | ({"doc_labels": doc.article.meta["doc_labels"]} if doc.article.meta.get("doc_labels") else {})
-        records.append({"id": _id(n, doc), "text": doc.article.text, "label": spans, "meta": meta})
-    write_json_lines(Path(out_path), records)
+def write_doccano_spans(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """The sequence-labelling export, one record a line as the documents come (see the module docstring)."""
+    write_json_lines(Path(out_path), (_spans_record(n, doc) for n, doc in enumerate(checked(docs, schema), start=1)))
+
+
+def _spans_record(n: int, doc: AnnotatedDocument) -> dict[str, Any]:
+    spans = [[span.start, span.end, span.label] for span in doc.spans]
+    meta = _meta(doc) | ({"doc_labels": doc.article.meta["doc_labels"]} if doc.article.meta.get("doc_labels") else {})
+    return {"id": _id(n, doc), "text": doc.article.text, "label": spans, "meta": meta}
 
 
 def _id(n: int, doc: AnnotatedDocument) -> str:

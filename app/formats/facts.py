@@ -34,12 +34,12 @@ def frame_records(project: Project, fmt: str, selection: Selection = Selection()
 def _records(project: Project, fmt: str, selection: Selection) -> Iterator[tuple[Any, dict[str, Any]]]:
     """(article, record) for each selected frame of the format's type."""
     frame_type, roles, (id_key, attribute) = LAYOUTS[fmt]
-    for article, all_spans, all_frames in project.annotated(selection.article_ids):
-        frames = [f for f in all_frames if f.type == frame_type and selected(f, selection)]
+    for article, fillers, all_frames in project.framed(frame_type, selection.article_ids):
+        frames = [f for f in all_frames if selected(f, selection)]
         if not frames:
             continue
         text = article.text
-        spans = {s.id: s for s in all_spans}
+        spans = {s.id: s for s in fillers}
         for frame in frames:
             record: dict[str, Any] = {"article": article.external_id or article.id, id_key: frame.id,
                                       attribute: frame.attributes.get(attribute)}

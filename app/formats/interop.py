@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,11 +27,13 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.span_details import SpanDetails
 from app.formats.crlf import normalise_with_offsets
+from app.formats.output import written_whole
 
 ORIGINS = ("human", "model", "rule", "import")
 STATUSES = ("suggested", "accepted", "rejected")
 
 _HYPHENS = "-\u2010\u2011"
+_HYPHEN = re.compile(f"[{_HYPHENS}]")
 
 # An article whose source file gave its tokens (CoNLL) says so in its meta: its tokens are then
 # the pieces of its text between single spaces and line breaks, and exports give those back.
@@ -326,11 +329,17 @@ def binary_roles(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]] | 
 
 
 def write_json_lines(out_path: Path, records: Iterable[dict[str, Any]]) -> None:
-    """One JSON object a line, UTF-8, LF line ends."""
-    lines = [json.dumps(record, ensure_ascii=False) + "\n" for record in records]
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text("".join(lines), encoding="utf-8", newline="\n")
+    """One JSON object a line, UTF-8, LF line ends, each written as it comes."""
+    with written_whole(out_path) as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def checked(docs: Iterable[AnnotatedDocument], schema: Schema | None) -> Iterator[AnnotatedDocument]:
+    """The documents, each checked against `schema` (if given) as it passes: see check_schema."""
+    for doc in docs:
+        check_schema([doc], schema)
+        yield doc
 
 
 def check_schema(docs: Iterable[AnnotatedDocument], schema: Schema | None) -> None:
@@ -376,10 +385,18 @@ def source_tokens(article: ArticleDraft) -> list[tuple[int, int]] | None:
 
 def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = False,
                 tokens: Iterable[tuple[int, int]] | None = None) -> Doc:
-    """spaCy blank-English tokens of `text` (or the given `tokens`), cut at every span boundary, as a Doc
-    whose text is `text`.
+    """aligned_tokens as a spaCy Doc whose text is `text` (doc.char_span finds every span exactly)."""
+    aligned = aligned_tokens(text, spans, keep_hyphenated, tokens)
+    return Doc(blank_english().vocab, words=[text[start:end] for start, end, _ in aligned],
+               spaces=[space for _, _, space in aligned])
 
-    Every span is then a whole number of tokens (doc.char_span finds it exactly).
+
+def aligned_tokens(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = False,
+                   tokens: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, bool]]:
+    """spaCy blank-English tokens of `text` (or the given `tokens`), cut at every span boundary: (start,
+    end, whether a space follows) of each.
+
+    Every span is then a whole number of tokens.
     Tokenizer cuts inside a user-perceived character (an emoji with a skin tone,
     a flag, a letter with a combining accent) are undone, and with
     `keep_hyphenated` those around a hyphen between letters or digits too
@@ -387,7 +404,6 @@ def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = Fa
     always cut. A single space becomes a token of its own where a span starts on
     it or ends after it.
     """
-    nlp = blank_english()
     spans = list(spans)
     starts = {span.start for span in spans}
     ends = {span.end for span in spans}
@@ -395,22 +411,24 @@ def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = Fa
     if tokens is not None:
         cuts.update(cut for token in tokens for cut in token)
     else:
-        for token in nlp.make_doc(text):
-            for cut in (token.idx, token.idx + len(token.text)):
-                if not _inside_cluster(text, cut) and not (keep_hyphenated and _inside_hyphenated(text, cut)):
-                    cuts.add(cut)
+        starts_lengths = blank_english().make_doc(text).to_array([IDX, LENGTH]).tolist()  # no Token objects
+        tokenizer_cuts = {cut for start, length in starts_lengths for cut in (start, start + length)}
+        undone = set()
+        if keep_hyphenated:  # only cuts beside a hyphen can be inside a hyphenated word
+            undone.update(cut for match in _HYPHEN.finditer(text) for cut in match.span()
+                          if _inside_hyphenated(text, cut))
+        if not text.isascii():  # no user-perceived character of ASCII text spans two code points
+            undone.update(cut for cut in tokenizer_cuts if _inside_cluster(text, cut))
+        cuts |= tokenizer_cuts - undone
     points = sorted(cuts)
-    words: list[str] = []
-    spaces: list[bool] = []
+    out: list[tuple[int, int, bool]] = []
     for a, b in zip(points, points[1:]):
-        piece = text[a:b]
-        trailing = piece == " " and words and not spaces[-1] and not words[-1].isspace()
-        if trailing and a not in starts and b not in ends:
-            spaces[-1] = True
+        if (b == a + 1 and text[a] == " " and out and not out[-1][2] and a not in starts and b not in ends
+                and not text[out[-1][0]:out[-1][1]].isspace()):
+            out[-1] = (out[-1][0], out[-1][1], True)
         else:
-            words.append(piece)
-            spaces.append(False)
-    return Doc(nlp.vocab, words=words, spaces=spaces)
+            out.append((a, b, False))
+    return out
 
 
 def _inside_hyphenated(text: str, i: int) -> bool:

@@ -16,6 +16,7 @@ from app.core.errors import InputError
 from app.core.span_details import SpanDetails
 from app.core.project import Project
 from app.core.text import normalize_text
+from app.formats.output import written_whole
 from app.store.dump import TABLES
 
 FORMAT = "newsgloss-native"
@@ -24,10 +25,24 @@ VERSION = 1
 
 
 def write_native(project: Project, out_path: Path) -> dict[str, int]:
-    dumped = project.dump()
-    document = {"format": FORMAT, "version": VERSION, "written_by": f"NewsGloss {__version__}", **dumped}
-    out_path.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return {table: len(rows) for table, rows in dumped.items()}
+    """Write the project row by row, one row a line, so that no table is held in memory; returns the rows
+    written per table. The file is one JSON object, keys sorted: what json.loads reads."""
+    header = {"format": FORMAT, "version": VERSION, "written_by": f"NewsGloss {__version__}"}
+    counts = {model.__table__.name: 0 for model in TABLES}
+    with project.dump_reader() as rows, written_whole(out_path) as out:
+        out.write("{")
+        for n, key in enumerate(sorted([*header, *counts])):
+            out.write(("," if n else "") + f"\n {json.dumps(key)}: ")
+            if key in header:
+                out.write(json.dumps(header[key], ensure_ascii=False))
+                continue
+            for row in rows(key):
+                out.write(("[" if not counts[key] else ",") + "\n  " + json.dumps(row, ensure_ascii=False,
+                                                                                 sort_keys=True))
+                counts[key] += 1
+            out.write("\n ]" if counts[key] else "[]")
+        out.write("\n}\n")
+    return counts
 
 
 def read_native(path: Path) -> dict[str, list[dict[str, Any]]]:

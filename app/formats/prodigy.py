@@ -47,12 +47,10 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
-from spacy.tokens import Doc
 
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData
@@ -61,9 +59,9 @@ from app.core.text import first_line
 from app.formats.interop import (
     Record,
     SourceText,
-    aligned_doc,
+    aligned_tokens,
     binary_roles,
-    check_schema,
+    checked,
     frame_from_json,
     frame_json,
     json_records,
@@ -183,17 +181,19 @@ def _article(record: Record, meta: Record, text: str) -> ArticleDraft:
     )
 
 
-def write_prodigy(docs: list[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
-    """Write one Prodigy task a line (see the module docstring); checks the docs against `schema` if given."""
-    check_schema(docs, schema)
-    write_json_lines(Path(out_path), [_task(doc) for doc in docs])
+def write_prodigy(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
+    """Write one Prodigy task a line as the documents come (see the module docstring); checks each against
+    `schema` if given."""
+    write_json_lines(Path(out_path), (_task(doc) for doc in checked(docs, schema)))
 
 
 def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     text = doc.article.text
-    tokens = aligned_doc(text, doc.spans, tokens=source_tokens(doc.article))
+    tokens = aligned_tokens(text, doc.spans, tokens=source_tokens(doc.article))
+    starting = {start: i for i, (start, _, _) in enumerate(tokens)}
+    ending = {end: i for i, (_, end, _) in enumerate(tokens)}
     index = {span.key: i for i, span in enumerate(doc.spans)}
-    spans = [_span_json(span, tokens) for span in doc.spans]
+    spans = [_span_json(span, starting[span.start], ending[span.end]) for span in doc.spans]
     relations, frames = [], []
     for frame in doc.frames:
         if binary_roles(frame) is None:
@@ -219,8 +219,8 @@ def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     return {
         "text": text,
         "tokens": [
-            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-            for t in tokens
+            {"text": text[start:end], "start": start, "end": end, "id": i, "ws": space}
+            for i, (start, end, space) in enumerate(tokens)
         ],
         "spans": spans,
         "relations": relations,
@@ -231,13 +231,13 @@ def _task(doc: AnnotatedDocument) -> dict[str, Any]:
     } | who
 
 
-def _span_json(span: SpanData, tokens: Doc) -> dict[str, Any]:
-    tokened = tokens.char_span(span.start, span.end)
+def _span_json(span: SpanData, token_start: int, token_end: int) -> dict[str, Any]:
+    """The span as a task's span; token_start and token_end are its first and last token's ids."""
     out = {
         "start": span.start,
         "end": span.end,
-        "token_start": tokened.start,
-        "token_end": tokened.end - 1,
+        "token_start": token_start,
+        "token_end": token_end,
         "label": span.label,
     } | _answer(span) | provenance_json(span) | span_details_json(span.details)
     if span.meta:

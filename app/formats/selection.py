@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 from app.core.documents import SpanData
@@ -14,8 +15,11 @@ def non_overlapping(spans: Iterable[SpanData]) -> list[SpanData]:
     earliest; a span that overlaps one already kept is left out. Ties in both
     (same offsets, other labels) keep the span that comes first in `spans`.
     """
-    kept: list[SpanData] = []
+    kept: list[SpanData] = []  # in text order; disjoint, so their ends are in order too
+    ends: list[int] = []
     for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
-        if all(span.end <= other.start or other.end <= span.start for other in kept):
-            kept.append(span)
-    return sorted(kept, key=lambda s: (s.start, s.end))
+        i = bisect.bisect_right(ends, span.start)  # the first kept span that ends after this one starts
+        if i == len(kept) or span.end <= kept[i].start:
+            kept.insert(i, span)
+            ends.insert(i, span.end)
+    return kept

@@ -10,11 +10,13 @@ an import is one transaction, which a stop rolls back, so it stays all or nothin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import NewsGlossError, ValidationError
@@ -23,6 +25,7 @@ from app.core.project import Project
 from app.formats.decoding import Encodings
 from app.formats.facts import LAYOUTS, frame_records, write_facts_csv
 from app.formats.native import read_native, write_native
+from app.formats.output import written_whole
 from app.formats.registry import READERS, WRITERS, resolve
 from app.formats.selection import non_overlapping
 
@@ -113,20 +116,17 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
         summary.articles, summary.spans, summary.frames = counts["article"], counts["span"], counts["frame"]
         return summary
     if fmt == "facts-csv":
-        if str(out) == "-":
-            summary.articles, summary.frames, summary.rows = write_facts_csv(project, sys.stdout, selection)
-        else:
-            with open(out, "w", encoding="utf-8", newline="") as file:
-                summary.articles, summary.frames, summary.rows = write_facts_csv(project, file, selection)
+        with _output(out) as file:
+            summary.articles, summary.frames, summary.rows = write_facts_csv(project, file, selection)
         return summary
     if fmt in LAYOUTS:
-        records = list(frame_records(project, fmt, selection))
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        if str(out) == "-":
-            print(text, end="")
-        else:
-            Path(out).write_text(text, encoding="utf-8")
-        summary.articles, summary.frames = len({r["article"] for r in records}), len(records)
+        articles = set()
+        with _output(out) as file:
+            for record in frame_records(project, fmt, selection):
+                file.write(json.dumps(record, ensure_ascii=False) + "\n")
+                articles.add(record["article"])
+                summary.frames += 1
+        summary.articles = len(articles)
         return summary
     if fmt in _ONE_STATUS and len(selection.statuses) > 1:
         raise ValidationError(
@@ -134,19 +134,34 @@ def export_path(project: Project, fmt: str, out: Path | str, selection: Selectio
             f"{_ONE_STATUS[fmt]} carry no status. Export one status at a time (e.g. --status accepted), "
             "or choose prodigy, brat or doccano, which keep each annotation's status")
     wanted = [i for i in project.article_ids() if selection.article_ids is None or i in selection.article_ids]
-    docs = []
-    for done, doc in enumerate(documents(project, selection, summary)):
-        _report(progress, done, len(wanted))
-        docs.append(_carried(fmt, doc, summary))
-    _report(progress, len(wanted), len(wanted))
-    summary.articles = len(docs)
-    summary.spans = sum(len(d.spans) for d in docs)
-    summary.frames = sum(len(d.frames) for d in docs)
+
+    def carried() -> Iterator[AnnotatedDocument]:
+        """The documents one at a time, as the writer takes them, counted and reported as they pass."""
+        for done, doc in enumerate(documents(project, selection, summary)):
+            _report(progress, done, len(wanted))
+            doc = _carried(fmt, doc, summary)
+            summary.articles += 1
+            summary.spans += len(doc.spans)
+            summary.frames += len(doc.frames)
+            yield doc
+        _report(progress, len(wanted), len(wanted))
+
     if fmt == "docbin":
-        summary.files = resolve(WRITERS["docbin"])(docs, Path(out), dev_fraction=dev_fraction)
+        summary.files = resolve(WRITERS["docbin"])(carried(), Path(out), dev_fraction=dev_fraction,
+                                                   count=len(wanted))
     else:
-        resolve(WRITERS[fmt])(docs, Path(out), project.schema)
+        resolve(WRITERS[fmt])(carried(), Path(out), project.schema)
     return summary
+
+
+@contextlib.contextmanager
+def _output(out: Path | str) -> Iterator[TextIO]:
+    """Standard output for "-", else the file, written whole or not at all."""
+    if str(out) == "-":
+        yield sys.stdout
+    else:
+        with written_whole(Path(out)) as file:
+            yield file
 
 
 def _carried(fmt: str, doc: AnnotatedDocument, summary: ExportSummary) -> AnnotatedDocument:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -35,12 +36,15 @@ def _plain(value: Any) -> Any:
 
 
 def dump_tables(conn: Connection) -> dict[str, list[dict[str, Any]]]:
-    dumped = {}
-    for model in TABLES:
-        table = model.__table__
-        rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-        dumped[table.name] = [{key: _plain(value) for key, value in row.items()} for row in rows]
-    return dumped
+    return {model.__table__.name: list(table_rows(conn, model.__table__.name)) for model in TABLES}
+
+
+def table_rows(conn: Connection, name: str) -> Iterator[dict[str, Any]]:
+    """The rows of one of TABLES, by primary key, as JSON-ready dicts, read as they are used."""
+    table = next(model.__table__ for model in TABLES if model.__table__.name == name)
+    rows = conn.execute(select(table).order_by(*table.primary_key.columns).execution_options(yield_per=1000))
+    for row in rows.mappings():
+        yield {key: _plain(value) for key, value in row.items()}
 
 
 class NotEmptyError(ValueError):
