@@ -96,15 +96,16 @@ class View(_Counting, AnnotatedTextView):
     pass
 
 
-def painted_ms(widget: _Counting, action) -> float:
-    """Milliseconds for `action()` plus event processing until the widget has painted."""
+def painted_ms(widget: _Counting, action, limit_s: float = 10) -> float:
+    """Milliseconds for `action()` plus event processing until the widget (anything counting its
+    paints in `painted`) has painted."""
     app = QApplication.instance()
     before = widget.painted
     t0 = time.perf_counter()
     action()
     while widget.painted == before:
-        if time.perf_counter() - t0 > 10:
-            raise RuntimeError(f"{type(widget).__name__} did not paint within 10 s")
+        if time.perf_counter() - t0 > limit_s:
+            raise RuntimeError(f"{type(widget).__name__} did not paint within {limit_s:g} s")
         app.processEvents()
     return (time.perf_counter() - t0) * 1000
 

@@ -20,7 +20,7 @@ from app.core.articles import ArticleDraft  # noqa: E402
 from app.core.documents import AnnotatedDocument, SpanData  # noqa: E402
 from app.core.interchange import import_documents  # noqa: E402
 from tests.bench.measure import Row  # noqa: E402
-from tests.bench.text_view import SIZE, long_article, open_widget  # noqa: E402
+from tests.bench.text_view import SIZE, long_article, open_widget, painted_ms  # noqa: E402
 from tests.bench.workspace import Workspace  # noqa: E402
 
 FLOOR_RATIO = 2.0
@@ -32,25 +32,13 @@ class _Paints(QObject):
 
     def __init__(self, widget):
         super().__init__(widget)
-        self.count = 0
+        self.painted = 0
         widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint:
-            self.count += 1
+            self.painted += 1
         return False
-
-
-def _until_painted(paints: _Paints, action) -> float:
-    app = QApplication.instance()
-    before = paints.count
-    start = time.perf_counter()
-    action()
-    while paints.count == before:
-        if time.perf_counter() - start > 30:
-            raise RuntimeError("the window did not paint within 30 s")
-        app.processEvents()
-    return (time.perf_counter() - start) * 1000
 
 
 def run(workspace: Workspace, words: int, spans: int, repeat: int, seed: int) -> tuple[str, list[Row]]:
@@ -76,8 +64,8 @@ def run(workspace: Workspace, words: int, spans: int, repeat: int, seed: int) ->
     paints = _Paints(window.text_view.viewport())
     in_window, alone = [], []
     for _ in range(repeat):
-        _until_painted(paints, lambda: window.open_article(first))
-        in_window.append(_until_painted(paints, lambda: window.open_article(last)))
+        painted_ms(paints, lambda: window.open_article(first), limit_s=30)
+        in_window.append(painted_ms(paints, lambda: window.open_article(last), limit_s=30))
         start = time.perf_counter()
         widget = open_widget("view", text, highlights)
         alone.append((time.perf_counter() - start) * 1000)
