@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: setup run lint test bench clean
+.PHONY: setup run lint typecheck test bench clean
 
 $(BIN)/newsgloss: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: setup
 lint: setup
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check app tests
+
+# mypy over core, store and formats ([tool.mypy] in pyproject.toml)
+typecheck: setup
+	$(BIN)/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)

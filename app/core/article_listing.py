@@ -10,7 +10,8 @@ from sqlalchemy import Select, func, or_, select
 
 from app.core.articles import ARTICLE_SORTS, ArticleQuery
 from app.core.errors import ValidationError
-from app.store.models import Annotator, Article, ArticleProgress, Frame, Progress, Span, Status
+from app.core.vocabulary import Progress, Status
+from app.store.models import Annotator, Article, ArticleProgress, Frame, Span
 
 
 def listed(query: ArticleQuery, annotator: str) -> Select:

@@ -49,6 +49,7 @@ from app.core.schema import Schema, default_schema_path, load_schema, parse_sche
 from app.core.span_details import SpanDetails
 from app.core.suggestion_store import Existing, anchor_role, plan_article
 from app.core.text import content_hash
+from app.core.vocabulary import Origin, Progress, Role, Status
 from app.store import migrate
 from app.store.dump import NotEmptyError, dump_tables, load_tables, table_rows
 from app.store.engine import failure_reason, make_engine, project_url, shown_location, sqlite_path, writer
@@ -61,12 +62,8 @@ from app.store.models import (
     Frame,
     FrameSlot,
     ModelArchive,
-    Origin,
-    Progress,
-    Role,
     SchemaCopy,
     Span,
-    Status,
     TrainedModel,
     utcnow,
 )

@@ -29,35 +29,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.core.vocabulary import Origin, Progress, Role, Status
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-class Origin(str, enum.Enum):
-    HUMAN = "human"
-    MODEL = "model"
-    RULE = "rule"
-    IMPORT = "import"
-
-
-class Status(str, enum.Enum):
-    SUGGESTED = "suggested"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class Progress(str, enum.Enum):
-    """An annotator's progress on one article."""
-
-    TODO = "todo"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-
-
-class Role(str, enum.Enum):
-    ANNOTATOR = "annotator"
-    REVIEWER = "reviewer"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
