@@ -6,10 +6,11 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core.articles import ArticleDraft, ImportReport
@@ -20,6 +21,7 @@ from app.core.services.rows import (
     choice,
     frame_signature,
     ids_by_name,
+    insert_rows,
     inserted,
     table_of,
 )
@@ -86,14 +88,37 @@ class ImportService:
             self.work.schema = schema
         return totals
 
-    def _add_batch(self, session: Session, docs: Sequence[AnnotatedDocument], ids: dict[str, int],
-                   now) -> tuple[int, int, int, int]:
+    def _add_batch(self, session: Session, docs: Sequence[AnnotatedDocument], ids: dict[str | None, int | None],
+                   now: datetime) -> tuple[int, int, int, int]:
         """add_documents for one batch, in its transaction; the batch's counts."""
         article_ids, there = _document_articles(session, [doc.article for doc in docs])
         places, signatures = _known_annotations(session, there)
+        span_rows, refs, new_spans = self._span_rows(session, docs, article_ids, places, ids, now)
+        span_ids = inserted(session, Span, span_rows)
+        frame_rows, frame_roles, frame_keys = self._frame_rows(
+            session, docs, article_ids, [{key: i if i >= 0 else span_ids[~i] for key, i in ref.items()}
+                                         for ref in refs], signatures, ids, now)
+        frame_ids = inserted(session, Frame, frame_rows)
+        insert_rows(session, FrameSlot, [
+            {"frame_id": frame_id, "role": role, "span_id": span_id, "position": position}
+            for frame_id, roles in zip(frame_ids, frame_roles)
+            for role, fillers in roles.items() for position, span_id in enumerate(fillers)])
+        _relink_frame_references(session, frame_keys, frame_ids, frame_rows)
+        insert_rows(session, ChangeLog, [
+            {"at": now, "annotator": self.work.annotator, "action": "import.annotations", "article_id": article_id,
+             "subject": "article", "subject_id": article_id, "data": {"from": doc.article.origin, "spans": added}}
+            for doc, article_id, added in zip(docs, article_ids, new_spans)])
+        added_articles = len(set(article_ids) - there)
+        return len(span_rows), len(frame_rows), added_articles, len(docs) - added_articles
+
+    def _span_rows(self, session: Session, docs: Sequence[AnnotatedDocument], article_ids: list[int],
+                   places: dict[int, dict[tuple, int]], ids: dict[str | None, int | None], now: datetime
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, int]], list[int]]:
+        """The rows of the spans the documents add (one for spans repeated at a place), and per document
+        its span keys -> span id, or ~index of its row among the new ones, and how many it adds."""
         span_rows: list[dict[str, Any]] = []
-        refs: list[dict[str, int]] = []  # per document: span key -> span id, or ~index of its row in span_rows
-        new_spans: list[int] = []  # per document: spans it adds
+        refs: list[dict[str, int]] = []
+        new_spans: list[int] = []
         for doc, article_id in zip(docs, article_ids):
             text_length, ref, before = len(doc.article.text), {}, len(span_rows)
             for span in doc.spans:
@@ -117,18 +142,24 @@ class ImportService:
                 ref[span.key] = places[article_id][place]
             refs.append(ref)
             new_spans.append(len(span_rows) - before)
-        span_ids = inserted(session, Span, span_rows)
+        return span_rows, refs, new_spans
+
+    def _frame_rows(self, session: Session, docs: Sequence[AnnotatedDocument], article_ids: list[int],
+                    span_ids: list[dict[str, int]], signatures: dict[int, set[tuple]],
+                    ids: dict[str | None, int | None], now: datetime
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, list[int]]], list[tuple[int, str]]]:
+        """The rows of the frames the documents add (not those their articles hold), with their fillers
+        by role and the (document, key) of each; `span_ids` maps each document's span keys to ids."""
         frame_rows: list[dict[str, Any]] = []
         frame_roles: list[dict[str, list[int]]] = []
-        frame_keys: list[tuple[int, str]] = []  # (document, key) of each new frame
+        frame_keys: list[tuple[int, str]] = []
         for n, (doc, article_id) in enumerate(zip(docs, article_ids)):
-            span_of = {key: i if i >= 0 else span_ids[~i] for key, i in refs[n].items()}
+            span_of = span_ids[n]
             # a span fills a role once, however often the document names it there
             roles_of = {frame.key: {role: list(dict.fromkeys(span_of[key] for key in keys))
                                     for role, keys in frame.roles.items()} for frame in doc.frames}
             basic = {frame.key: frame_signature(frame.type, roles_of[frame.key]) for frame in doc.frames}
             for frame in doc.frames:
-                roles = roles_of[frame.key]
                 signature = _linked_signature(basic[frame.key], frame.attributes, basic)
                 if signature in signatures[article_id]:
                     continue
@@ -140,23 +171,11 @@ class ImportService:
                                    "origin": choice(Origin, frame.origin, "origin"),
                                    "status": choice(Status, frame.status, "status"), "score": frame.score,
                                    "created_at": now, "updated_at": now, "version": 1})
-                frame_roles.append(roles)
+                frame_roles.append(roles_of[frame.key])
                 frame_keys.append((n, frame.key))
-        frame_ids = inserted(session, Frame, frame_rows)
-        slot_rows = [{"frame_id": frame_id, "role": role, "span_id": span_id, "position": position}
-                     for frame_id, roles in zip(frame_ids, frame_roles)
-                     for role, fillers in roles.items() for position, span_id in enumerate(fillers)]
-        if slot_rows:
-            session.execute(insert(table_of(FrameSlot)), slot_rows)
-        _relink_frame_references(session, frame_keys, frame_ids, frame_rows)
-        session.execute(insert(table_of(ChangeLog)), [
-            {"at": now, "annotator": self.work.annotator, "action": "import.annotations", "article_id": article_id,
-             "subject": "article", "subject_id": article_id, "data": {"from": doc.article.origin, "spans": added}}
-            for doc, article_id, added in zip(docs, article_ids, new_spans)])
-        added_articles = len(set(article_ids) - there)
-        return len(span_rows), len(frame_rows), added_articles, len(docs) - added_articles
+        return frame_rows, frame_roles, frame_keys
 
-    def _named(self, session: Session, ids: dict[str, int], name: str | None) -> int | None:
+    def _named(self, session: Session, ids: dict[str | None, int | None], name: str | None) -> int | None:
         """The id of annotator `name`, made on first mention."""
         if name is None:
             return None

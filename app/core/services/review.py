@@ -106,7 +106,7 @@ class ReviewService:
         if fix and fix.get("label") is not None:
             self.work.schema.label(fix["label"])
         with self.work.unit() as session:
-            me, now, names = self.work.annotator_id(session), utcnow(), names_by_id(session)
+            me = self.work.annotator_id(session)
             frames = [get(session, Frame, i) for i in frame_ids]
             spans = {i: get(session, Span, i) for i in span_ids}
             fillers = {slot.span_id for frame in frames for slot in frame.slots} if status == Status.ACCEPTED else set()
@@ -114,84 +114,21 @@ class ReviewService:
                                                                            ("frame", list(frame_ids)))
                     for d in session.scalars(select(Decision).where(
                         Decision.annotator_id == me, getattr(Decision, f"{kind}_id").in_(ids)))}
-            for filler in (session.get(Span, i) for i in sorted(fillers)):
+            for filler in (get(session, Span, i) for i in sorted(fillers)):
                 # a frame accepted brings its suggested fillers, except those the person rejected
                 prior = mine.get(("span", filler.id))
                 if filler.status == Status.SUGGESTED and (prior is None or prior.status != Status.REJECTED):
                     spans.setdefault(filler.id, filler)
-            for kind, rows in (("span", spans.values()), ("frame", frames)):
+            for kind, rows in (("span", list(spans.values())), ("frame", frames)):
                 for row in rows:
                     if not shared(row):
                         self.work.check_may_write(session, row.layer, f"{kind} {row.id}")
-            in_place: dict[str, list[ReviewState]] = {"span": [], "frame": []}
-            made: list[DecisionRecord] = []
-            replaced: list[DecisionRecord] = []
-            copies: dict[int, int] = {}  # a suggested filler -> the person's copy of it
-
-            def decide(kind: str, row: Span | Frame, changes: dict[str, Any]) -> None:
-                if not shared(row):
-                    in_place[kind].append(ReviewState(row.id, row.status.value, names[row.reviewed_by],
-                                                      row.reviewed_at, *((row.start, row.end, row.label)
-                                                                         if kind == "span" else ())))
-                    if changes:
-                        check_offsets(row.article, changes.get("start", row.start), changes.get("end", row.end))
-                        if "label" in changes:
-                            check_span_fits_roles(session, self.work.schema, row, changes["label"])
-                        for key, value in changes.items():
-                            setattr(row, key, value)
-                    self.work.decide(session, row, status)
-                    row.updated_at = now
-                    self.work.log(session, f"{kind}.review", row.article_id, kind, row.id,
-                              {"status": status.value, **changes})
-                    return
-                prior = mine.get((kind, row.id))
-                if prior is not None and prior.status == status:
-                    if kind == "span" and prior.copy_span_id is not None:
-                        copies[row.id] = prior.copy_span_id
-                    return
-                if prior is not None:
-                    if prior.status == Status.ACCEPTED:
-                        copy = prior.copy_span_id or prior.copy_frame_id
-                        raise ValidationError(f"{self.work.annotator} accepted {kind} {row.id} already ({kind} {copy} "
-                                              f"of their layer); delete that {kind} to take the acceptance back")
-                    replaced.append(DecisionRecord(kind, row.id, self.work.annotator, prior.status.value, None, prior.at))
-                    session.delete(prior)
-                    session.flush()
-                copy = self._copy(session, kind, row, changes, copies, me, now) if status == Status.ACCEPTED else None
-                decision = Decision(annotator_id=me, status=status, at=now, **{f"{kind}_id": row.id},
-                                    **({} if copy is None else {f"copy_{kind}_id": copy}))
-                session.add(decision)
-                made.append(DecisionRecord(kind, row.id, self.work.annotator, status.value, copy, now))
-                self.work.log(session, f"{kind}.review", row.article_id, kind, row.id,
-                          {"status": status.value, "copy": copy, **changes})
-
+            decisions = _Decisions(self.work, session, status, mine)
             for span in spans.values():
-                decide("span", span, {k: v for k, v in (fix or {}).items() if v is not None})
+                decisions.decide("span", span, {k: v for k, v in (fix or {}).items() if v is not None})
             for frame in frames:
-                decide("frame", frame, {})
-            return Review(spans=tuple(in_place["span"]), frames=tuple(in_place["frame"]), decided=tuple(made),
-                          replaced=tuple(replaced))
-
-    def _copy(self, session: Session, kind: str, row: Span | Frame, changes: dict[str, Any], copies: dict[int, int],
-              me: int, now) -> int:
-        """The acting person's copy of a suggestion they accept, in their layer; a frame's fillers are
-        their copies of the suggested ones (accepted in the same review, so in `copies`)."""
-        common = dict(article_id=row.article_id, layer=self.work.annotator, annotator_id=me, origin=row.origin,
-                      status=Status.ACCEPTED, score=row.score, model=row.model, reviewed_by=me, reviewed_at=now,
-                      created_at=now, updated_at=now)
-        if kind == "span":
-            values = {"start": row.start, "end": row.end, "label": row.label, **changes}
-            check_offsets(row.article, values["start"], values["end"])
-            copy = Span(**values, **common)
-        else:
-            copy = Frame(type=row.type, attributes=dict(row.attributes), **common)
-            copy.slots = [FrameSlot(role=slot.role, span_id=copies.get(slot.span_id, slot.span_id),
-                                    position=slot.position) for slot in row.slots]
-        session.add(copy)
-        session.flush()
-        if kind == "span":
-            copies[row.id] = copy.id
-        return copy.id
+                decisions.decide("frame", frame, {})
+            return decisions.review()
 
     def undo_review(self, review: Review) -> None:
         """Take a review back: remove the decisions it recorded with the copies they made, put back the
@@ -259,6 +196,89 @@ class ReviewService:
                     .where(Span.origin == Origin.MODEL, ~part_of_a_decision).group_by(Span.label, Span.status)):
                 counts[label, status.value] += n
             return dict(counts)
+
+
+class _Decisions:
+    """One review's decisions as it makes them, with what undo_review will need."""
+
+    def __init__(self, work: Work, session: Session, status: Status, mine: dict[tuple[str, int], Decision]):
+        self.work, self.session, self.status, self.mine = work, session, status, mine
+        self.me, self.now, self.names = work.annotator_id(session), utcnow(), names_by_id(session)
+        self.in_place: dict[str, list[ReviewState]] = {"span": [], "frame": []}
+        self.made: list[DecisionRecord] = []
+        self.replaced: list[DecisionRecord] = []
+        self.copies: dict[int, int] = {}  # a suggested filler -> the person's copy of it
+
+    def review(self) -> Review:
+        return Review(spans=tuple(self.in_place["span"]), frames=tuple(self.in_place["frame"]),
+                      decided=tuple(self.made), replaced=tuple(self.replaced))
+
+    def decide(self, kind: str, row: Span | Frame, changes: dict[str, Any]) -> None:
+        if shared(row):
+            self._on_suggestion(kind, row, changes)
+        else:
+            self._on_row(kind, row, changes)
+
+    def _on_row(self, kind: str, row: Span | Frame, changes: dict[str, Any]) -> None:
+        """A decision on a row of a layer the person may write, made on the row itself."""
+        where = (row.start, row.end, row.label) if isinstance(row, Span) else ()
+        self.in_place[kind].append(ReviewState(row.id, row.status, self.names[row.reviewed_by], row.reviewed_at,
+                                               *where))
+        if changes and isinstance(row, Span):
+            check_offsets(row.article, changes.get("start", row.start), changes.get("end", row.end))
+            if "label" in changes:
+                check_span_fits_roles(self.session, self.work.schema, row, changes["label"])
+            for key, value in changes.items():
+                setattr(row, key, value)
+        self.work.decide(self.session, row, self.status)
+        row.updated_at = self.now
+        self.work.log(self.session, f"{kind}.review", row.article_id, kind, row.id,
+                      {"status": self.status.value, **changes})
+
+    def _on_suggestion(self, kind: str, row: Span | Frame, changes: dict[str, Any]) -> None:
+        """The person's own decision on a shared suggestion: recorded apart, with their copy if accepted."""
+        prior = self.mine.get((kind, row.id))
+        if prior is not None and prior.status == self.status:
+            if kind == "span" and prior.copy_span_id is not None:
+                self.copies[row.id] = prior.copy_span_id
+            return
+        if prior is not None:
+            if prior.status == Status.ACCEPTED:
+                copy = prior.copy_span_id or prior.copy_frame_id
+                raise ValidationError(f"{self.work.annotator} accepted {kind} {row.id} already ({kind} {copy} "
+                                      f"of their layer); delete that {kind} to take the acceptance back")
+            self.replaced.append(DecisionRecord(kind, row.id, self.work.annotator, prior.status, None, prior.at))
+            self.session.delete(prior)
+            self.session.flush()
+        copy = self._copy(row, changes) if self.status == Status.ACCEPTED else None
+        self.session.add(Decision(annotator_id=self.me, status=self.status, at=self.now, **{f"{kind}_id": row.id},
+                                  **({} if copy is None else {f"copy_{kind}_id": copy})))
+        self.made.append(DecisionRecord(kind, row.id, self.work.annotator, self.status, copy, self.now))
+        self.work.log(self.session, f"{kind}.review", row.article_id, kind, row.id,
+                      {"status": self.status.value, "copy": copy, **changes})
+
+    def _copy(self, row: Span | Frame, changes: dict[str, Any]) -> int:
+        """The acting person's copy of a suggestion they accept, in their layer; a frame's fillers are
+        their copies of the suggested ones (accepted in the same review, so in `copies`)."""
+        me, now = self.me, self.now
+        common: dict[str, Any] = dict(
+            article_id=row.article_id, layer=self.work.annotator, annotator_id=me, origin=row.origin,
+            status=Status.ACCEPTED, score=row.score, model=row.model, reviewed_by=me, reviewed_at=now,
+            created_at=now, updated_at=now)
+        copy: Span | Frame
+        if isinstance(row, Span):
+            values = {"start": row.start, "end": row.end, "label": row.label, **changes}
+            check_offsets(row.article, values["start"], values["end"])
+            copy = Span(**values, **common)
+        else:
+            copy = Frame(type=row.type, attributes=dict(row.attributes), **common)
+            copy.slots = [FrameSlot(role=slot.role, span_id=self.copies.get(slot.span_id, slot.span_id),
+                                    position=slot.position) for slot in row.slots]
+        self.session.add(copy)
+        self.session.flush()
+        if isinstance(row, Span):
+            self.copies[row.id] = copy.id
+        return copy.id
 
 
 def _existing(session: Session, article_id: int) -> Existing:

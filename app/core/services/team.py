@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.core.annotations import (
     Adopted,
     TakenOut,
 )
 from app.core.errors import NotAllowedError, ValidationError
+from app.core.schema import Schema
 from app.core.services.rows import (
     choice,
     columns,
@@ -81,10 +82,7 @@ class TeamService:
         frame's attributes. Returns what was created, for `discard`.
         """
         with self.work.unit() as session:
-            if not self.work.is_reviewer(session):
-                raise NotAllowedError(f"only a reviewer can adjudicate into the {layer} layer "
-                                      f"({self.work.annotator} is an annotator)")
-            me, now = self.work.annotator_id(session), utcnow()
+            self.work.require_reviewer(session, f"adjudicate into the {layer} layer")
             sources = [get(session, Span, i) for i in span_ids]
             frames = [get(session, Frame, i) for i in frame_ids]
             articles = {row.article_id for row in [*sources, *frames]}
@@ -92,54 +90,15 @@ class TeamService:
                 raise ValidationError("adjudication works on one article at a time")
             if not articles:
                 return Adopted()
-            article_id = articles.pop()
-            gold_spans = {(s.start, s.end, s.label): s.id for s in session.scalars(
-                select(Span).where(Span.article_id == article_id, Span.layer == layer, Span.status != Status.REJECTED))}
-            made_spans: list[int] = []
-
-            def gold_span(source: Span) -> int:
-                key = (source.start, source.end, source.label)
-                if key not in gold_spans:
-                    row = Span(article_id=article_id, start=source.start, end=source.end, label=source.label,
-                               layer=layer, annotator_id=me, origin=Origin.HUMAN, status=Status.ACCEPTED,
-                               reviewed_by=me, reviewed_at=now, **details_of(source).columns())
-                    session.add(row)
-                    session.flush()
-                    gold_spans[key] = row.id
-                    made_spans.append(row.id)
-                return gold_spans[key]
-
+            gold = _Gold(session, articles.pop(), layer, self.work.annotator_id(session))
             for source in sources:
-                gold_span(source)
-            known = {_gold_signature(f.type, roles_of(f), f.attributes) for f in session.scalars(
-                select(Frame).where(Frame.article_id == article_id, Frame.layer == layer,
-                                    Frame.status != Status.REJECTED).options(selectinload(Frame.slots)))}
-            made_frames: list[int] = []
+                gold.span(source)
             for group in _frame_groups(frames, merge):
-                roles: dict[str, list[int]] = {}
-                for frame in group:
-                    multiple = {name: r.multiple for name, r in self.work.schema.frame(frame.type).roles.items()}
-                    for slot in frame.slots:
-                        fillers = roles.setdefault(slot.role, [])
-                        target = gold_span(session.get(Span, slot.span_id))
-                        if target not in fillers and (multiple.get(slot.role, True) or not fillers):
-                            fillers.append(target)
-                signature = _gold_signature(group[0].type, roles, group[0].attributes)
-                if signature in known:
-                    continue
-                known.add(signature)
-                row = Frame(article_id=article_id, type=group[0].type, attributes=dict(group[0].attributes),
-                            layer=layer, annotator_id=me, origin=Origin.HUMAN, status=Status.ACCEPTED,
-                            reviewed_by=me, reviewed_at=now)
-                row.slots = [FrameSlot(role=role, span_id=span_id, position=position)
-                             for role, fillers in roles.items() for position, span_id in enumerate(fillers)]
-                session.add(row)
-                session.flush()
-                made_frames.append(row.id)
-            self.work.log(session, "gold.adopt", article_id, None, None,
-                      {"layer": layer, "from_spans": list(span_ids), "from_frames": list(frame_ids),
-                       "merge": merge, "spans": made_spans, "frames": made_frames})
-            return Adopted(tuple(made_spans), tuple(made_frames))
+                gold.frame(group, self.work.schema)
+            self.work.log(session, "gold.adopt", gold.article_id, None, None,
+                          {"layer": layer, "from_spans": list(span_ids), "from_frames": list(frame_ids),
+                           "merge": merge, "spans": gold.made_spans, "frames": gold.made_frames})
+            return Adopted(tuple(gold.made_spans), tuple(gold.made_frames))
 
     def discard(self, adopted: Adopted) -> None:
         """Take back what an adoption created (its undo), in one unit."""
@@ -162,9 +121,7 @@ class TeamService:
         """Take spans and frames out of the gold layer, in one unit; reviewers only. The frames that a
         span filled lose it. Returns what was there, for `put_back`."""
         with self.work.unit() as session:
-            if not self.work.is_reviewer(session):
-                raise NotAllowedError(f"only a reviewer can take things out of the {layer} layer "
-                                      f"({self.work.annotator} is an annotator)")
+            self.work.require_reviewer(session, f"take things out of the {layer} layer")
             rows = [get(session, Frame, i) for i in frame_ids] + [get(session, Span, i) for i in span_ids]
             for row in rows:
                 if row.layer != layer:
@@ -199,6 +156,58 @@ class TeamService:
             if taken.spans or taken.frames:
                 self.work.log(session, "gold.put_back", (taken.spans or taken.frames)[0]["article_id"], None, None,
                           {"spans": [r["id"] for r in taken.spans], "frames": [r["id"] for r in taken.frames]})
+
+
+class _Gold:
+    """One article's gold layer as an adoption adds to it: what it holds already is reused, not doubled."""
+
+    def __init__(self, session: Session, article_id: int, layer: str, me: int):
+        self.session, self.article_id, self.layer, self.me, self.now = session, article_id, layer, me, utcnow()
+        self.spans = {(s.start, s.end, s.label): s.id for s in session.scalars(
+            select(Span).where(Span.article_id == article_id, Span.layer == layer, Span.status != Status.REJECTED))}
+        self.frames = {_gold_signature(f.type, roles_of(f), f.attributes) for f in session.scalars(
+            select(Frame).where(Frame.article_id == article_id, Frame.layer == layer,
+                                Frame.status != Status.REJECTED).options(selectinload(Frame.slots)))}
+        self.made_spans: list[int] = []
+        self.made_frames: list[int] = []
+
+    def _made(self) -> dict[str, Any]:
+        return dict(article_id=self.article_id, layer=self.layer, annotator_id=self.me, origin=Origin.HUMAN,
+                    status=Status.ACCEPTED, reviewed_by=self.me, reviewed_at=self.now)
+
+    def span(self, source: Span) -> int:
+        """The gold span like `source`, made if gold has none."""
+        key = (source.start, source.end, source.label)
+        if key not in self.spans:
+            row = Span(start=source.start, end=source.end, label=source.label, **self._made(),
+                       **details_of(source).columns())
+            self.session.add(row)
+            self.session.flush()
+            self.spans[key] = row.id
+            self.made_spans.append(row.id)
+        return self.spans[key]
+
+    def frame(self, group: list[Frame], schema: Schema) -> None:
+        """One gold frame of the frames in `group` (one frame, or those of one type to merge), with gold
+        copies of their fillers; none if gold has it."""
+        roles: dict[str, list[int]] = {}
+        for frame in group:
+            multiple = {name: r.multiple for name, r in schema.frame(frame.type).roles.items()}
+            for slot in frame.slots:
+                fillers = roles.setdefault(slot.role, [])
+                target = self.span(get(self.session, Span, slot.span_id))
+                if target not in fillers and (multiple.get(slot.role, True) or not fillers):
+                    fillers.append(target)
+        signature = _gold_signature(group[0].type, roles, group[0].attributes)
+        if signature in self.frames:
+            return
+        self.frames.add(signature)
+        row = Frame(type=group[0].type, attributes=dict(group[0].attributes), **self._made())
+        row.slots = [FrameSlot(role=role, span_id=span_id, position=position)
+                     for role, fillers in roles.items() for position, span_id in enumerate(fillers)]
+        self.session.add(row)
+        self.session.flush()
+        self.made_frames.append(row.id)
 
 
 def _frame_groups(frames: list[Frame], merge: bool) -> list[list[Frame]]:
