@@ -170,10 +170,10 @@ class Project:
         report.skipped.extend(result.skipped)
         return report
 
-    def team(self) -> dict[str, str]:
+    def team(self) -> dict[str, Role]:
         return self._team.team()
 
-    def role(self) -> str:
+    def role(self) -> Role:
         return self._team.role()
 
     def set_role(self, name: str, role: str | Role) -> None:
@@ -239,7 +239,7 @@ class Project:
     def set_progress(self, article_id: int, status: str | Progress) -> None:
         return self._articles.set_progress(article_id, status)
 
-    def progress(self, article_id: int) -> str:
+    def progress(self, article_id: int) -> Progress:
         return self._articles.progress(article_id)
 
     def spans(self, article_id: int, *, include_rejected: bool = False) -> list[SpanRecord]:

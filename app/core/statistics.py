@@ -75,7 +75,7 @@ def _tariff_facts(fillers: list[tuple[int, str, str]], attributes: dict[int, dic
     texts: dict[int, dict[str, list[str]]] = {}
     for frame, role, text in fillers:
         texts.setdefault(frame, {}).setdefault(role, []).append(" ".join(text.split()))
-    counts = {role: Counter() for role in TARIFF_ROLES}
+    counts: dict[str, Counter[str]] = {role: Counter() for role in TARIFF_ROLES}
     shown: dict[str, dict[str, str]] = {role: {} for role in TARIFF_ROLES}
     for frame, roles in texts.items():
         values = fact_values(roles, None, attributes.get(frame))

@@ -288,7 +288,7 @@ class AnnotationService:
 
 def _as_decided(records: list, decided: dict[int, tuple[Status, Any]], who: str, include_rejected: bool) -> list:
     """Span or frame records as person `who` sees them, given their decisions on model suggestions by id."""
-    rejected = Status.REJECTED.value
+    rejected = Status.REJECTED
     if not decided:  # most articles, and every one the person has not reviewed in
         return records if include_rejected else [r for r in records if r.status != rejected]
     seen = []

@@ -6,7 +6,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import SQLAlchemyError, StatementError
@@ -20,7 +20,7 @@ from app.core.annotations import (
 from app.core.articles import ArticleQuery, ArticleRecord, ArticleSummary
 from app.core.errors import NotFoundError, ValidationError
 from app.core.schema import Schema, parse_schema
-from app.core.services.records import export_span, frame_record, read_spans, span_record
+from app.core.services.records import Names, export_span, frame_record, read_spans, span_record
 from app.core.services.rows import (
     choice,
     get,
@@ -42,6 +42,7 @@ from app.store.models import (
     Span,
 )
 
+T = TypeVar("T")
 
 class ArticleService:
     """The project's articles as listings and records, progress, and the native dump and restore."""
@@ -85,19 +86,19 @@ class ArticleService:
             return query if article_ids is None else query.where(column.in_(list(article_ids)))
 
         with self.work.read() as session:
-            span_counts = dict(session.execute(only(
+            span_counts: dict[int, int] = dict(session.execute(only(
                 select(Span.article_id, func.count()).where(Span.status != Status.REJECTED,
                                                             ~self._decided_by_me(Decision.span_id == Span.id)),
-                Span.article_id).group_by(Span.article_id)).all())
-            frame_counts = dict(session.execute(only(
+                Span.article_id).group_by(Span.article_id)).tuples().all())
+            frame_counts: dict[int, int] = dict(session.execute(only(
                 select(Frame.article_id, func.count()).where(Frame.status != Status.REJECTED,
                                                              ~self._decided_by_me(Decision.frame_id == Frame.id)),
-                Frame.article_id).group_by(Frame.article_id)).all())
-            progress = dict(session.execute(only(
+                Frame.article_id).group_by(Frame.article_id)).tuples().all())
+            progress: dict[int, Progress] = dict(session.execute(only(
                 select(ArticleProgress.article_id, ArticleProgress.status)
                 .join(Annotator, Annotator.id == ArticleProgress.annotator_id)
                 .where(Annotator.name == self.work.annotator), ArticleProgress.article_id
-            )).all())
+            )).tuples().all())
             rows = session.execute(only(
                 select(Article.id, Article.external_id, Article.title, Article.source,
                        func.length(Article.text)), Article.id
@@ -105,7 +106,7 @@ class ArticleService:
         return [
             ArticleSummary(id=i, external_id=ext, title=title, source=source, chars=chars,
                            spans=span_counts.get(i, 0), frames=frame_counts.get(i, 0),
-                           progress=progress.get(i, Progress.TODO).value)
+                           progress=progress.get(i, Progress.TODO))
             for i, ext, title, source, chars in rows
         ]
 
@@ -113,7 +114,7 @@ class ArticleService:
         """How many articles `query` lists."""
         with self.work.read() as session:
             listed = article_listing.listed(query, self.work.annotator).subquery()
-            return session.scalar(select(func.count()).select_from(listed))
+            return session.scalar(select(func.count()).select_from(listed)) or 0
 
     def article_page(self, query: ArticleQuery, offset: int, limit: int) -> list[ArticleSummary]:
         """Summaries of the articles `query` lists, rows offset to offset + limit, in its order."""
@@ -144,16 +145,12 @@ class ArticleService:
         """Every article (or those of `article_ids`) in id order, with all its spans, rejected too (by start,
         end, id), and frames (by id), as `spans` and `frames` give them: for exports, which read a whole
         project. Four queries per `chunk` articles, and only one chunk in memory at a time."""
-        ids = self._wanted(self.article_ids(), article_ids)
-        for first in range(0, len(ids), chunk):
-            yield from self._annotated_chunk(ids[first:first + chunk])
+        yield from self._read(self._wanted(self.article_ids(), article_ids), chunk, span_record)
 
     def exported(self, article_ids: Iterable[int] | None = None, chunk: int = 500
                  ) -> Iterator[tuple[ArticleRecord, list[ExportSpan], list[FrameRecord]]]:
         """As `annotated`, each span an ExportSpan: what the exports read, in a third of the time."""
-        ids = self._wanted(self.article_ids(), article_ids)
-        for first in range(0, len(ids), chunk):
-            yield from self._annotated_chunk(ids[first:first + chunk], lean=True)
+        yield from self._read(self._wanted(self.article_ids(), article_ids), chunk, export_span)
 
     @staticmethod
     def _wanted(ids: list[int], article_ids: Iterable[int] | None) -> list[int]:
@@ -170,14 +167,18 @@ class ArticleService:
         with self.work.engine.connect() as conn:
             ids = self._wanted(list(conn.scalars(select(Frame.article_id).where(Frame.type == frame_type).distinct()
                                                  .order_by(Frame.article_id))), article_ids)
-        for first in range(0, len(ids), chunk):
-            yield from self._annotated_chunk(ids[first:first + chunk], frame_type)
+        yield from self._read(ids, chunk, span_record, frame_type)
 
-    def _annotated_chunk(self, ids: list[int], frame_type: str | None = None, lean: bool = False
-                         ) -> list[tuple[ArticleRecord, list[SpanRecord] | list[ExportSpan], list[FrameRecord]]]:
-        """The articles of `ids` with their spans (`lean`: as ExportSpans) and frames; with `frame_type`,
-        its frames and their fillers."""
-        spans: dict[int, list] = defaultdict(list)
+    def _read(self, ids: list[int], chunk: int, record: Callable[[Any, Names], T], frame_type: str | None = None
+              ) -> Iterator[tuple[ArticleRecord, list[T], list[FrameRecord]]]:
+        for first in range(0, len(ids), chunk):
+            yield from self._annotated_chunk(ids[first:first + chunk], record, frame_type)
+
+    def _annotated_chunk(self, ids: list[int], record: Callable[[Any, Names], T], frame_type: str | None = None
+                         ) -> list[tuple[ArticleRecord, list[T], list[FrameRecord]]]:
+        """The articles of `ids` with their spans (each made a record by `record`) and frames; with
+        `frame_type`, its frames and their fillers."""
+        spans: dict[int, list[T]] = defaultdict(list)
         slots: dict[int, list] = defaultdict(list)
         frames: dict[int, list[FrameRecord]] = defaultdict(list)
         in_frames = Frame.article_id.in_(ids) if frame_type is None else (Frame.article_id.in_(ids)
@@ -190,7 +191,6 @@ class ArticleService:
                 select(Article.id, Article.external_id, Article.title, Article.source, Article.url, Article.published,
                        Article.text, Article.content_hash, Article.meta, Article.imported_from)
                 .where(Article.id.in_(ids)).order_by(Article.id))]
-            record = export_span if lean else span_record
             for row in read_spans(conn, in_spans, Span.article_id, Span.start, Span.end, Span.id):
                 spans[row[1]].append(record(row, names))
             for row in conn.execute(
@@ -217,13 +217,13 @@ class ArticleService:
             get(session, Article, article_id)
             self.work.set_progress(session, article_id, status)
 
-    def progress(self, article_id: int) -> str:
+    def progress(self, article_id: int) -> Progress:
         with self.work.read() as session:
             status = session.scalar(
                 select(ArticleProgress.status).join(Annotator, Annotator.id == ArticleProgress.annotator_id)
                 .where(ArticleProgress.article_id == article_id, Annotator.name == self.work.annotator)
             )
-        return (status or Progress.TODO).value
+        return status or Progress.TODO
 
     def _decided_by_me(self, on):
         """SQL: the acting person has decided on the suggestion `on` names (Decision.span_id == Span.id)."""

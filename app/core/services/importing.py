@@ -76,17 +76,17 @@ class ImportService:
         statements, so memory holds one batch, not the import; the transaction holds them all.
         """
         now = utcnow()
-        totals = (0, 0, 0, 0)
+        spans = frames = added = there = 0
         with _without_cycle_collection(), self.work.unit() as session:
             if schema is not None:
                 session.add(SchemaCopy(name=schema.name, source_text=schema.source_text))
             ids = ids_by_name(session)
             for chunk in _batches(docs, IMPORT_BATCH):
-                counts = self._add_batch(session, chunk, ids, now)
-                totals = tuple(a + b for a, b in zip(totals, counts))
+                n_spans, n_frames, n_added, n_there = self._add_batch(session, chunk, ids, now)
+                spans, frames, added, there = spans + n_spans, frames + n_frames, added + n_added, there + n_there
         if schema is not None:
             self.work.schema = schema
-        return totals
+        return spans, frames, added, there
 
     def _add_batch(self, session: Session, docs: Sequence[AnnotatedDocument], ids: dict[str | None, int | None],
                    now: datetime) -> tuple[int, int, int, int]:

@@ -30,6 +30,7 @@ from app.core.services.work import MODEL_LAYER, Work
 from app.core.suggestion_store import Existing, anchor_role, plan_article
 from app.core.vocabulary import Origin, Status
 from app.store.models import (
+    Annotator,
     Article,
     Decision,
     Frame,
@@ -134,48 +135,56 @@ class ReviewService:
         """Take a review back: remove the decisions it recorded with the copies they made, put back the
         rejections it replaced, and the rows it decided in place as they were."""
         with self.work.unit() as session:
-            ids = ids_by_name(session)
             me = self.work.annotator_id(session)
             for record in sorted(review.decided, key=lambda r: r.kind == "span"):  # frames before their fillers
-                model = Span if record.kind == "span" else Frame
-                subject = get(session, model, record.suggestion_id)
-                decision = session.scalar(select(Decision).where(
-                    Decision.annotator_id == me, getattr(Decision, f"{record.kind}_id") == record.suggestion_id))
-                if decision is None:  # taken back since, with its copy
-                    continue
-                copy = session.get(model, record.copy_id) if record.copy_id is not None else None
-                session.delete(copy if copy is not None else decision)
-                session.flush()
-                if copy is not None:  # the database deleted the decision with its copy
-                    session.expunge(decision)
-                self.work.log(session, f"{record.kind}.review", subject.article_id, record.kind, subject.id,
-                          {"status": record.status, "copy": record.copy_id, "undone": True})
+                self._undo_decision(session, me, record)
+            ids = ids_by_name(session)
             for record in review.replaced:
                 session.add(Decision(annotator_id=ids[record.annotator], status=Status(record.status), at=record.at,
                                      **{f"{record.kind}_id": record.suggestion_id}))
-            for model, states in ((Span, review.spans), (Frame, review.frames)):
-                for state in states:
-                    row = get(session, model, state.id)
-                    row.status = Status(state.status)
-                    row.reviewed_by, row.reviewed_at = ids.get(state.reviewed_by), state.reviewed_at
-                    if model is Span:
-                        row.start, row.end, row.label = state.start, state.end, state.label
-                    row.updated_at = utcnow()
-                    self.work.log(session, f"{model.__tablename__}.review", row.article_id, model.__tablename__,
-                              row.id, {"status": state.status, "undone": True})
+            for state in review.spans:
+                span = get(session, Span, state.id)
+                assert state.start is not None and state.end is not None and state.label is not None
+                span.start, span.end, span.label = state.start, state.end, state.label
+                self._undo_in_place(session, ids, "span", span, state)
+            for state in review.frames:
+                self._undo_in_place(session, ids, "frame", get(session, Frame, state.id), state)
+
+    def _undo_decision(self, session: Session, me: int, record: DecisionRecord) -> None:
+        """Remove a decision on a shared suggestion, with the copy it made, unless taken back since."""
+        model: type[Span] | type[Frame] = Span if record.kind == "span" else Frame
+        subject = get(session, model, record.suggestion_id)
+        decision = session.scalar(select(Decision).where(
+            Decision.annotator_id == me, getattr(Decision, f"{record.kind}_id") == record.suggestion_id))
+        if decision is None:  # taken back since, with its copy
+            return
+        copy = session.get(model, record.copy_id) if record.copy_id is not None else None
+        session.delete(copy if copy is not None else decision)
+        session.flush()
+        if copy is not None:  # the database deleted the decision with its copy
+            session.expunge(decision)
+        self.work.log(session, f"{record.kind}.review", subject.article_id, record.kind, subject.id,
+                      {"status": record.status, "copy": record.copy_id, "undone": True})
+
+    def _undo_in_place(self, session: Session, ids: dict[str | None, int | None], kind: str, row: Span | Frame,
+                       state: ReviewState) -> None:
+        """Put a row decided on in place back to its status before the review."""
+        row.status = Status(state.status)
+        row.reviewed_by, row.reviewed_at = ids.get(state.reviewed_by), state.reviewed_at
+        row.updated_at = utcnow()
+        self.work.log(session, f"{kind}.review", row.article_id, kind, row.id, {"status": state.status, "undone": True})
 
     def decisions(self, article_ids: Iterable[int] | None = None) -> list[DecisionRecord]:
         """Everyone's decisions on the model's suggestions (of the given articles), oldest first."""
         with self.work.read() as session:
-            names = names_by_id(session)
             found = []
             for kind, model, column, copy in (("span", Span, Decision.span_id, Decision.copy_span_id),
                                               ("frame", Frame, Decision.frame_id, Decision.copy_frame_id)):
-                query = select(column, Decision.annotator_id, Decision.status, copy, Decision.at, Decision.id).join(
-                    model, model.id == column)
+                query = (select(column, Annotator.name, Decision.status, copy, Decision.at, Decision.id)
+                         .join(model, model.id == column).join(Annotator, Annotator.id == Decision.annotator_id))
                 if article_ids is not None:
                     query = query.where(model.article_id.in_(list(article_ids)))
-                found += [(i, DecisionRecord(kind, row_id, names[who], status.value, copy_id, at))
+                found += [(i, DecisionRecord(kind, row_id, who, status, copy_id, at))
                           for row_id, who, status, copy_id, at, i in session.execute(query)]
             return [record for _, record in sorted(found, key=lambda pair: pair[0])]
 

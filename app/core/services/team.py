@@ -40,17 +40,17 @@ class TeamService:
     def __init__(self, work: Work):
         self.work = work
 
-    def team(self) -> dict[str, str]:
+    def team(self) -> dict[str, Role]:
         """Every person who has worked on the project, with their role (annotator or reviewer), by name."""
         with self.work.read() as session:
-            return {name: role.value for name, role in
+            return {name: role for name, role in
                     session.execute(select(Annotator.name, Annotator.role).order_by(Annotator.name))}
 
-    def role(self) -> str:
+    def role(self) -> Role:
         """The acting person's role; for someone who has not acted yet, the role their first action gives."""
         with self.work.read() as session:
             role = session.scalar(select(Annotator.role).where(Annotator.name == self.work.annotator))
-            return (role or role_of_newcomer(session)).value
+            return role or role_of_newcomer(session)
 
     def set_role(self, name: str, role: str | Role) -> None:
         """Give `name` a role. Only a reviewer may, except while the project has none."""
@@ -85,7 +85,7 @@ class TeamService:
             self.work.require_reviewer(session, f"adjudicate into the {layer} layer")
             sources = [get(session, Span, i) for i in span_ids]
             frames = [get(session, Frame, i) for i in frame_ids]
-            articles = {row.article_id for row in [*sources, *frames]}
+            articles = {span.article_id for span in sources} | {frame.article_id for frame in frames}
             if len(articles) > 1:
                 raise ValidationError("adjudication works on one article at a time")
             if not articles:
@@ -105,7 +105,8 @@ class TeamService:
         with self.work.unit() as session:
             frames = [get(session, Frame, i) for i in adopted.frames]
             spans = [get(session, Span, i) for i in adopted.spans]
-            for row in [*frames, *spans]:
+            rows: list[Span | Frame] = [*frames, *spans]
+            for row in rows:
                 self.work.check_may_write(session, row.layer, f"{row.__tablename__} {row.id}")
             for row in frames:
                 session.delete(row)
@@ -122,7 +123,8 @@ class TeamService:
         span filled lose it. Returns what was there, for `put_back`."""
         with self.work.unit() as session:
             self.work.require_reviewer(session, f"take things out of the {layer} layer")
-            rows = [get(session, Frame, i) for i in frame_ids] + [get(session, Span, i) for i in span_ids]
+            rows: list[Span | Frame] = [*(get(session, Frame, i) for i in frame_ids),
+                                        *(get(session, Span, i) for i in span_ids)]
             for row in rows:
                 if row.layer != layer:
                     raise ValidationError(f"{row.__tablename__} {row.id} is in the {row.layer} layer, not {layer}")

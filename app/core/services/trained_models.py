@@ -61,7 +61,7 @@ class ModelService:
                 return row.path
             folder = model_archive.cache_folder(row.id, row.checksum)
             if not folder.is_dir():
-                data = session.scalar(select(ModelArchive.data).where(ModelArchive.model_id == row.id))
+                data = session.scalars(select(ModelArchive.data).where(ModelArchive.model_id == row.id)).one()
                 model_archive.unpack(data, row.checksum, folder)
             return str(folder)
 
