@@ -37,7 +37,7 @@ from app.core.schema import Schema, default_schema_path, load_schema
 from app.core.services.annotations import AnnotationService
 from app.core.services.articles import ArticleService
 from app.core.services.importing import ImportService
-from app.core.services.reports import ReportService
+from app.core.services.reports import ProjectStats, ReportService
 from app.core.services.review import ReviewService
 from app.core.services.team import TeamService
 from app.core.services.trained_models import ModelService
@@ -328,7 +328,7 @@ class Project:
     def change_log(self, article_id: int | None = None, action: str | None = None) -> list[dict[str, Any]]:
         return self._reports.change_log(article_id, action)
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> ProjectStats:
         return self._reports.stats()
 
     def span_counts(self) -> dict[tuple[str, str, str], int]:

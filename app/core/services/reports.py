@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -12,7 +13,7 @@ from app.core.services.rows import (
     choice,
 )
 from app.core.services.work import Work
-from app.core.vocabulary import Status
+from app.core.vocabulary import Progress, Status
 from app.store.models import (
     Annotator,
     Article,
@@ -23,6 +24,48 @@ from app.store.models import (
     Span,
 )
 
+K = TypeVar("K", bound=str)
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class FrameTypeStats:
+    count: int
+    attributes: dict[str, dict[str, int]]  # attribute -> value -> frames
+
+
+@dataclass(frozen=True)
+class ProjectStats:
+    """What Project.stats counts; every mapping in the order of its keys."""
+
+    articles: int
+    spans_by_label: dict[str, dict[Status, int]]  # label -> status -> spans
+    frames_by_type: dict[str, FrameTypeStats]
+    progress: dict[str, dict[Progress, int]]  # annotator -> progress -> articles they recorded it for
+
+    @property
+    def spans(self) -> int:
+        return sum(sum(by.values()) for by in self.spans_by_label.values())
+
+    @property
+    def frames(self) -> int:
+        return sum(entry.count for entry in self.frames_by_type.values())
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures as `newsgloss stats --json` prints them."""
+        return {
+            "articles": self.articles,
+            "spans": {"total": self.spans,
+                      "by_label": {label: {str(s): n for s, n in by.items()} for label, by in self.spans_by_label.items()}},
+            "frames": {"total": self.frames,
+                       "by_type": {t: {"count": e.count, "attributes": e.attributes}
+                                   for t, e in self.frames_by_type.items()}},
+            "progress": {name: {str(p): n for p, n in by.items()} for name, by in self.progress.items()},
+        }
+
+
+def _sorted(mapping: dict[K, V]) -> dict[K, V]:
+    return dict(sorted(mapping.items()))
 
 class ReportService:
     """Read-only figures over the project."""
@@ -58,43 +101,34 @@ class ReportService:
                 for c in session.scalars(query)
             ]
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> ProjectStats:
         """Counts of articles, spans by label and status, frames by type and attribute, progress."""
         with self.work.read() as session:
-            spans: dict[str, dict[str, int]] = defaultdict(dict)
+            spans: dict[str, dict[Status, int]] = defaultdict(dict)
             for label, status, n in session.execute(
                 select(Span.label, Span.status, func.count()).group_by(Span.label, Span.status)
             ):
-                spans[label][status.value] = n
-            frames: dict[str, dict[str, Any]] = {}
-            for ftype, attributes in session.execute(select(Frame.type, Frame.attributes)):
-                entry = frames.setdefault(ftype, {"count": 0, "attributes": defaultdict(Counter)})
-                entry["count"] += 1
-                for name, value in attributes.items():
-                    entry["attributes"][name][str(value)] += 1
-            progress: dict[str, dict[str, int]] = defaultdict(dict)
+                spans[label][status] = n
+            frames: dict[str, int] = Counter()
+            attributes: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+            for frame_type, values in session.execute(select(Frame.type, Frame.attributes)):
+                frames[frame_type] += 1
+                for name, value in values.items():
+                    attributes[frame_type][name][str(value)] += 1
+            progress: dict[str, dict[Progress, int]] = defaultdict(dict)
             for name, status, n in session.execute(
                 select(Annotator.name, ArticleProgress.status, func.count())
                 .join(Annotator, Annotator.id == ArticleProgress.annotator_id)
                 .group_by(Annotator.name, ArticleProgress.status)
             ):
-                progress[name][status.value] = n
-            return {
-                "articles": session.scalar(select(func.count()).select_from(Article)),
-                "spans": {
-                    "total": sum(sum(by.values()) for by in spans.values()),
-                    "by_label": {label: dict(sorted(by.items())) for label, by in sorted(spans.items())},
-                },
-                "frames": {
-                    "total": sum(f["count"] for f in frames.values()),
-                    "by_type": {
-                        t: {"count": f["count"],
-                            "attributes": {a: dict(sorted(c.items())) for a, c in sorted(f["attributes"].items())}}
-                        for t, f in sorted(frames.items())
-                    },
-                },
-                "progress": {name: dict(sorted(by.items())) for name, by in sorted(progress.items())},
-            }
+                progress[name][status] = n
+            return ProjectStats(
+                articles=session.scalar(select(func.count()).select_from(Article)) or 0,
+                spans_by_label=_sorted({label: _sorted(by) for label, by in spans.items()}),
+                frames_by_type=_sorted({t: FrameTypeStats(n, _sorted({a: _sorted(c) for a, c in attributes[t].items()}))
+                                        for t, n in frames.items()}),
+                progress=_sorted({name: _sorted(by) for name, by in progress.items()}),
+            )
 
     def span_counts(self) -> dict[tuple[str, str, str], int]:
         """Spans by (label, origin, status), in one query."""
