@@ -48,7 +48,7 @@ def span_record(row: Any, names: Names) -> SpanRecord:
                       annotator=names[annotator_id], origin=ORIGINS[origin], status=STATUSES[status], score=score,
                       model=model, reviewed_by=names[reviewed_by], reviewed_at=_moment(reviewed_at),
                       created_at=_moment(created_at), updated_at=_moment(updated_at), version=version,
-                      details=_details(details))
+                      details=_details(details) if any(details) else NO_DETAILS)
 
 
 def span_record_of(session: Session, span_id: int, names: Names) -> SpanRecord:
@@ -61,11 +61,11 @@ def export_span(row: Any, names: Names) -> ExportSpan:
     (span_id, _, start, end, label, layer, annotator_id, origin, status, score, _, reviewed_by,
      _, _, _, _, *details) = row
     return ExportSpan(span_id, start, end, label, layer, names[annotator_id], names[reviewed_by], ORIGINS[origin],
-                      STATUSES[status], score, _details(details))
+                      STATUSES[status], score, _details(details) if any(details) else NO_DETAILS)
 
 
 def _details(values: list[Any]) -> SpanDetails:
-    return SpanDetails.from_columns(*map(_json, values)) if any(values) else NO_DETAILS
+    return SpanDetails.from_columns(*map(_json, values))
 
 
 def _moment(value: Any) -> Any:
