@@ -93,10 +93,12 @@ class Project:
 
     @property
     def _engine(self) -> Engine:
+        """The project's engine (tests read its rows through it)."""
         return self._work.engine
 
     @property
     def _writer(self) -> Engine:
+        """The engine whose transactions announce that they will write (store.engine.writer)."""
         return self._work.writer
 
     @classmethod
@@ -254,12 +256,14 @@ class Project:
     def add_span(self, article_id: int, start: int, end: int, label: str, *,
                  origin: str | Origin = Origin.HUMAN, status: str | Status = Status.ACCEPTED,
                  score: float | None = None, model: str | None = None, layer: str | None = None) -> SpanRecord:
-        return self._annotations.add_span(article_id, start, end, label, origin=origin, status=status, score=score, model=model, layer=layer)
+        return self._annotations.add_span(article_id, start, end, label, origin=origin, status=status, score=score,
+                                          model=model, layer=layer)
 
     def update_span(self, span_id: int, *, label: str | None = None, start: int | None = None,
                     end: int | None = None, status: str | Status | None = None,
                     expected_version: int | None = None) -> SpanRecord:
-        return self._annotations.update_span(span_id, label=label, start=start, end=end, status=status, expected_version=expected_version)
+        return self._annotations.update_span(span_id, label=label, start=start, end=end, status=status,
+                                             expected_version=expected_version)
 
     def set_span_details(self, span_id: int, details: SpanDetails, *,
                          expected_version: int | None = None) -> SpanRecord:
@@ -278,12 +282,14 @@ class Project:
                   attributes: dict[str, str] | None = None, *, origin: str | Origin = Origin.HUMAN,
                   status: str | Status = Status.ACCEPTED, score: float | None = None,
                   model: str | None = None, layer: str | None = None) -> FrameRecord:
-        return self._annotations.add_frame(article_id, frame_type, roles, attributes, origin=origin, status=status, score=score, model=model, layer=layer)
+        return self._annotations.add_frame(article_id, frame_type, roles, attributes, origin=origin, status=status,
+                                           score=score, model=model, layer=layer)
 
     def update_frame(self, frame_id: int, *, roles: dict[str, Sequence[int]] | None = None,
                      attributes: dict[str, str] | None = None, status: str | Status | None = None,
                      expected_version: int | None = None) -> FrameRecord:
-        return self._annotations.update_frame(frame_id, roles=roles, attributes=attributes, status=status, expected_version=expected_version)
+        return self._annotations.update_frame(frame_id, roles=roles, attributes=attributes, status=status,
+                                              expected_version=expected_version)
 
     def delete_frame(self, frame_id: int, *, expected_version: int | None = None) -> FrameRecord:
         return self._annotations.delete_frame(frame_id, expected_version=expected_version)

@@ -93,8 +93,8 @@ class AnnotationService:
             session.add(span)
             session.flush()
             self.work.log(session, "span.add", article_id, "span", span.id,
-                      {"start": start, "end": end, "label": label, "origin": origin.value,
-                       "status": status.value, "layer": span.layer})
+                          {"start": start, "end": end, "label": label, "origin": origin.value,
+                           "status": status.value, "layer": span.layer})
             if origin == Origin.HUMAN:
                 self.work.started(session, article_id)
             return span_record_of(session, span.id, names_by_id(session))
@@ -128,7 +128,7 @@ class AnnotationService:
             after = {"start": span.start, "end": span.end, "label": span.label, "status": span.status.value,
                      "fragments": span.fragments}
             self.work.log(session, "span.update", span.article_id, "span", span.id,
-                      {k: [before.get(k), after[k]] for k in after if before.get(k, after[k]) != after[k]})
+                          {k: [before.get(k), after[k]] for k in after if before.get(k, after[k]) != after[k]})
             return span_record_of(session, span.id, names_by_id(session))
 
     def set_span_details(self, span_id: int, details: SpanDetails, *,
@@ -148,7 +148,7 @@ class AnnotationService:
             session.flush()
             after = details.columns()
             self.work.log(session, "span.details", span.article_id, "span", span.id,
-                      {k: [before[k], after[k]] for k in after if before[k] != after[k]})
+                          {k: [before[k], after[k]] for k in after if before[k] != after[k]})
             return span_record_of(session, span.id, names_by_id(session))
 
     def delete_span(self, span_id: int, *, expected_version: int | None = None) -> DeletedSpan:
@@ -165,7 +165,7 @@ class AnnotationService:
             deleted = DeletedSpan(span_record_of(session, span.id, names_by_id(session)), slots)
             session.delete(span)
             self.work.log(session, "span.delete", span.article_id, "span", span_id,
-                      {"start": span.start, "end": span.end, "label": span.label})
+                          {"start": span.start, "end": span.end, "label": span.label})
             return deleted
 
     def restore_span(self, deleted: DeletedSpan) -> SpanRecord:
@@ -192,7 +192,7 @@ class AnnotationService:
                     session.add(FrameSlot(frame_id=frame_id, role=slot.role, span_id=span.id,
                                           position=slot.position))
             self.work.log(session, "span.restore", span.article_id, "span", span.id,
-                      {"start": span.start, "end": span.end, "label": span.label})
+                          {"start": span.start, "end": span.end, "label": span.label})
             return span_record_of(session, span.id, names_by_id(session))
 
     def add_frame(self, article_id: int, frame_type: str, roles: dict[str, Sequence[int]] | None = None,
@@ -215,7 +215,7 @@ class AnnotationService:
             session.add(frame)
             session.flush()
             self.work.log(session, "frame.add", article_id, "frame", frame.id,
-                      {"type": frame_type, "roles": roles_of(frame), "attributes": values})
+                          {"type": frame_type, "roles": roles_of(frame), "attributes": values})
             if origin == Origin.HUMAN:
                 self.work.started(session, article_id)
             return frame_record(frame, names_by_id(session))
@@ -246,7 +246,7 @@ class AnnotationService:
             session.flush()
             after = {"roles": roles_of(frame), "attributes": dict(frame.attributes), "status": frame.status.value}
             self.work.log(session, "frame.update", frame.article_id, "frame", frame.id,
-                      {k: [before[k], after[k]] for k in after if before[k] != after[k]})
+                          {k: [before[k], after[k]] for k in after if before[k] != after[k]})
             return frame_record(frame, names_by_id(session))
 
     def delete_frame(self, frame_id: int, *, expected_version: int | None = None) -> FrameRecord:
@@ -259,7 +259,7 @@ class AnnotationService:
             record = frame_record(frame, names_by_id(session))
             session.delete(frame)
             self.work.log(session, "frame.delete", frame.article_id, "frame", frame_id,
-                      {"type": frame.type, "roles": roles_of(frame)})
+                          {"type": frame.type, "roles": roles_of(frame)})
             return record
 
     def restore_frame(self, record: FrameRecord) -> FrameRecord:
@@ -282,7 +282,7 @@ class AnnotationService:
             session.add(frame)
             session.flush()
             self.work.log(session, "frame.restore", frame.article_id, "frame", frame.id,
-                      {"type": frame.type, "roles": roles_of(frame)})
+                          {"type": frame.type, "roles": roles_of(frame)})
             return frame_record(frame, names_by_id(session))
 
 

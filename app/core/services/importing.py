@@ -61,8 +61,8 @@ class ImportService:
                     report.added.append((article_id, draft))
             if report.added:
                 self.work.log(session, "import", None, "article", None,
-                          {"added": [i for i, _ in report.added],
-                           "files": sorted({d.origin for _, d in report.added})})
+                              {"added": [i for i, _ in report.added],
+                               "files": sorted({d.origin for _, d in report.added})})
         return report
 
     def add_documents(self, docs: Iterable[AnnotatedDocument], schema: Schema | None = None) -> tuple[int, int, int, int]:

@@ -56,7 +56,8 @@ class ProjectStats:
         return {
             "articles": self.articles,
             "spans": {"total": self.spans,
-                      "by_label": {label: {str(s): n for s, n in by.items()} for label, by in self.spans_by_label.items()}},
+                      "by_label": {label: {str(s): n for s, n in by.items()}
+                                   for label, by in self.spans_by_label.items()}},
             "frames": {"total": self.frames,
                        "by_type": {t: {"count": e.count, "attributes": e.attributes}
                                    for t, e in self.frames_by_type.items()}},

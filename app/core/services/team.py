@@ -66,7 +66,7 @@ class TeamService:
                 session.add(row)
             before, row.role = row.role, role
             self.work.log(session, "team.role", None, "annotator", None,
-                      {"name": name, "from": None if before is None else before.value, "to": role.value})
+                          {"name": name, "from": None if before is None else before.value, "to": role.value})
 
     def annotators(self) -> list[str]:
         return list(self.team())
@@ -115,7 +115,7 @@ class TeamService:
                 session.delete(row)
             if frames or spans:
                 self.work.log(session, "gold.discard", (frames or spans)[0].article_id, None, None,
-                          {"spans": list(adopted.spans), "frames": list(adopted.frames)})
+                              {"spans": list(adopted.spans), "frames": list(adopted.frames)})
 
     def take_out(self, span_ids: Sequence[int] = (), frame_ids: Sequence[int] = (), *,
                  layer: str = GOLD_LAYER) -> TakenOut:
@@ -139,7 +139,7 @@ class TeamService:
                 session.delete(row)
                 session.flush()
             self.work.log(session, "gold.take_out", rows[0].article_id, None, None,
-                      {"layer": layer, "spans": list(span_ids), "frames": list(frame_ids)})
+                          {"layer": layer, "spans": list(span_ids), "frames": list(frame_ids)})
             return taken
 
     def put_back(self, taken: TakenOut) -> None:
@@ -157,7 +157,7 @@ class TeamService:
                 session.execute(insert(table_of(FrameSlot)), slots)
             if taken.spans or taken.frames:
                 self.work.log(session, "gold.put_back", (taken.spans or taken.frames)[0]["article_id"], None, None,
-                          {"spans": [r["id"] for r in taken.spans], "frames": [r["id"] for r in taken.frames]})
+                              {"spans": [r["id"] for r in taken.spans], "frames": [r["id"] for r in taken.frames]})
 
 
 class _Gold:

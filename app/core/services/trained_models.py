@@ -42,7 +42,7 @@ class ModelService:
             session.execute(insert(table_of(ModelArchive)).values(
                 model_id=model.id, checksum=checksum, size=len(data), data=data))
             self.work.log(session, "model.register", None, "model", model.id,
-                      {"name": name, "path": path, "base": base, "size": len(data)})
+                          {"name": name, "path": path, "base": base, "size": len(data)})
 
     def resolve_model(self, model: str) -> str:
         """A registered model's folder, for its name; anything else (a package name, a path) as given.
