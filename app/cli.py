@@ -128,18 +128,18 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     """Articles; spans by label and status; frames by type and attribute; progress."""
     figures = _open(ctx).stats()
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"articles: {figures['articles']}")
-    click.echo(f"spans: {figures['spans']['total']}")
-    for label, by_status in figures["spans"]["by_label"].items():
+    click.echo(f"articles: {figures.articles}")
+    click.echo(f"spans: {figures.spans}")
+    for label, by_status in figures.spans_by_label.items():
         click.echo(f"  {label:<12} " + ", ".join(f"{s} {n}" for s, n in by_status.items()))
-    click.echo(f"frames: {figures['frames']['total']}")
-    for ftype, entry in figures["frames"]["by_type"].items():
-        click.echo(f"  {ftype:<12} {entry['count']}")
-        for attr, values in entry["attributes"].items():
+    click.echo(f"frames: {figures.frames}")
+    for ftype, entry in figures.frames_by_type.items():
+        click.echo(f"  {ftype:<12} {entry.count}")
+        for attr, values in entry.attributes.items():
             click.echo(f"    {attr}: " + ", ".join(f"{v} {n}" for v, n in values.items()))
-    for name, by_status in figures["progress"].items():
+    for name, by_status in figures.progress.items():
         click.echo(f"progress of {name}: " + ", ".join(f"{s} {n}" for s, n in by_status.items()))
 
 

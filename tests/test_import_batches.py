@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import project as project_module
+from app.core.services import importing
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, SpanData
 from app.core.errors import InputError
@@ -25,7 +25,7 @@ BATCH = 3
 @pytest.fixture
 def project(any_project, monkeypatch):
     """A project on each database, whose imports write 3 documents a batch."""
-    monkeypatch.setattr(project_module, "IMPORT_BATCH", BATCH)
+    monkeypatch.setattr(importing, "IMPORT_BATCH", BATCH)
     return any_project
 
 

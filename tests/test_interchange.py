@@ -31,7 +31,7 @@ def t_lines(ann: Path) -> set[tuple[str, int, int, str]]:
 
 def counts(project: Project) -> tuple[int, int]:
     stats = project.stats()
-    return stats["articles"], stats["spans"]["total"]
+    return stats.articles, stats.spans
 
 
 def test_brat_round_trip_through_a_project(project, tmp_path):

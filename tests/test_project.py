@@ -292,10 +292,10 @@ def test_stats_count_spans_by_label_and_status_and_frames_by_attribute(sample_pr
     project.add_frame(aid, "tariff_fact", {"imposer": [ottawa.id]}, {"action": "imposed"})
     project.set_progress(aid, "done")
     figures = project.stats()
-    assert figures["articles"] == 1
-    assert figures["spans"]["by_label"]["GPE"] == {"accepted": 1, "suggested": 1}
-    assert figures["frames"]["by_type"]["tariff_fact"]["attributes"]["action"] == {"imposed": 1}
-    assert figures["progress"] == {"alice": {"done": 1}}
+    assert figures.articles == 1
+    assert figures.spans_by_label["GPE"] == {"accepted": 1, "suggested": 1}
+    assert figures.frames_by_type["tariff_fact"].attributes["action"] == {"imposed": 1}
+    assert figures.progress == {"alice": {"done": 1}}
 
 
 def test_bad_status_values_are_refused(project):

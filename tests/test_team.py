@@ -58,8 +58,8 @@ def test_two_people_acting_first_at_the_same_moment_do_not_both_become_reviewers
         registered, outcome = threading.Event(), []
 
         def dave_acts():
-            with dave._unit() as session:
-                dave._annotator_id(session)
+            with dave._work.unit() as session:
+                dave._work.annotator_id(session)
                 registered.set()
                 time.sleep(0.5)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from app.core.annotations import FrameRecord, SpanRecord
 from app.core.project import GOLD_LAYER, NOT_PEOPLE
+from app.core.vocabulary import Status
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,16 @@ class Candidate:
     @property
     def first_id(self) -> int:
         """The item to adopt: the first person's copy, or gold's own when no person has it."""
-        return self.sources[0][1] if self.sources else self.gold
+        if self.sources:
+            return self.sources[0][1]
+        assert self.gold is not None, "a candidate is in someone's layer or in gold"
+        return self.gold
 
 
 def people_layers(spans: list[SpanRecord], frames: list[FrameRecord]) -> list[str]:
     """The people's layers with accepted work in an article, by name."""
-    return sorted({item.layer for item in [*spans, *frames]
-                   if item.status == "accepted" and item.layer not in NOT_PEOPLE})
+    items: list[SpanRecord | FrameRecord] = [*spans, *frames]
+    return sorted({item.layer for item in items if item.status == Status.ACCEPTED and item.layer not in NOT_PEOPLE})
 
 
 def candidates(text: str, spans: list[SpanRecord], frames: list[FrameRecord]) -> list[Candidate]:

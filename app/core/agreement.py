@@ -141,7 +141,8 @@ def gather(project: Project, article_ids: Sequence[int] = ()) -> dict[int, Annot
     for article_id, layer, frame_type, role, start, end in filler_rows:
         if layer not in NOT_PEOPLE:
             roles[article_id][layer].add((frame_type, role, start, end))
-    people = {name for by_person in (*spans.values(), *roles.values()) for name in by_person}
+    people = {name for by_person in spans.values() for name in by_person} | {
+        name for by_person in roles.values() for name in by_person}
     recorded = project.everyone_progress()
     covered = {i: frozenset(people & ({name for name, status in recorded.get(i, {}).items() if status in COVERING}
                                       | spans[i].keys() | roles[i].keys()))
@@ -321,7 +322,7 @@ def krippendorff_alpha(units: Iterable[Sequence[Hashable | None]]) -> float | No
     None when fewer than two values are pairable or every pairable value is the same.
     """
     matrix = coincidences(units)
-    totals: Counter = Counter()
+    totals: dict[Hashable, float] = defaultdict(float)
     for (c, _), o in matrix.items():
         totals[c] += o
     n = sum(totals.values())

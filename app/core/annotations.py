@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from app.core.span_details import SpanDetails
+from app.core.vocabulary import Origin, Status
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,8 @@ class SpanRecord:
     label: str
     layer: str
     annotator: str | None
-    origin: str
-    status: str
+    origin: Origin
+    status: Status
     score: float | None
     model: str | None
     reviewed_by: str | None
@@ -41,8 +42,8 @@ class ExportSpan(NamedTuple):
     layer: str
     annotator: str | None
     reviewed_by: str | None
-    origin: str
-    status: str
+    origin: Origin
+    status: Status
     score: float | None
     details: SpanDetails
 
@@ -62,8 +63,8 @@ class FrameRecord:
     attributes: dict[str, Any]
     layer: str
     annotator: str | None
-    origin: str
-    status: str
+    origin: Origin
+    status: Status
     score: float | None
     model: str | None
     reviewed_by: str | None
@@ -92,7 +93,7 @@ class ReviewState:
     own layer), to undo it; start, end and label only for a span."""
 
     id: int
-    status: str
+    status: Status
     reviewed_by: str | None
     reviewed_at: datetime | None
     start: int | None = None
@@ -107,7 +108,7 @@ class DecisionRecord:
     kind: str  # "span" or "frame"
     suggestion_id: int
     annotator: str
-    status: str  # "accepted" or "rejected"
+    status: Status  # accepted or rejected
     copy_id: int | None
     at: datetime
 

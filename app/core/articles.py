@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.vocabulary import Progress
+
 
 @dataclass(frozen=True)
 class ArticleDraft:
@@ -50,7 +52,7 @@ class ArticleSummary:
     chars: int
     spans: int
     frames: int
-    progress: str  # this annotator's: todo / in_progress / done
+    progress: Progress  # this annotator's: todo, in progress or done
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ Key = tuple
 
 
 def evaluate(project: Project, gold_layer: str | None = None) -> dict[str, Any]:
-    counts = {"spans": Counter(), "roles": Counter()}  # (group, "tp"/"fp"/"fn") -> n
+    counts: dict[str, Counter[tuple[str, str]]] = {"spans": Counter(), "roles": Counter()}  # (group, "tp"/"fp"/"fn") -> n
     latest = {entry["article"]: entry["data"] for entry in project.change_log(action="suggest")}
     evaluated = reviews = 0
     for article, spans, frames in project.annotated(sorted(latest)):
@@ -245,7 +245,7 @@ def _merged(facts: list[Fact]) -> list[Fact]:
         if first is None:
             by_measure[fact.measure] = fact
         else:
-            by_measure[fact.measure] = Fact(*fact.measure, first.rate or fact.rate, first.date or fact.date)
+            by_measure[fact.measure] = replace(fact, rate=first.rate or fact.rate, date=first.date or fact.date)
     return list(by_measure.values())
 
 
@@ -259,7 +259,8 @@ def _paired(suggested: list[Fact], gold: list[Fact]) -> list[tuple[Fact | None, 
 
     candidates = sorted((-shared(s, g), i, j) for i, s in enumerate(suggested) for j, g in enumerate(gold)
                         if linked(s, g))
-    pairs, used_s, used_g = [], set(), set()
+    pairs: list[tuple[Fact | None, Fact | None]] = []
+    used_s, used_g = set(), set()
     for _, i, j in candidates:
         if i not in used_s and j not in used_g:
             pairs.append((suggested[i], gold[j]))

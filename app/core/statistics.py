@@ -9,8 +9,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.core.normalise import country_name, fact_values, hs_headings
+from app.core.vocabulary import Progress
+
+if TYPE_CHECKING:
+    from app.core.services.reports import ProjectStats
 
 PROGRESS_STATES = ("todo", "in_progress", "done")
 DECISIONS = ("accepted", "rejected", "suggested")
@@ -52,7 +57,7 @@ def dashboard_figures(project) -> DashboardFigures:
         suggestions.setdefault(label, Counter())[status] += n
     order = _label_order(project.schema.labels, {*labels, *suggestions})
     return DashboardFigures(
-        articles=stats["articles"],
+        articles=stats.articles,
         progress=_progress(stats, sorted({*project.annotators(), project.annotator})),
         labels={label: labels[label] for label in order if labels[label]},
         suggestions={label: {d: suggestions[label][d] for d in DECISIONS} for label in order if label in suggestions},
@@ -61,13 +66,13 @@ def dashboard_figures(project) -> DashboardFigures:
     )
 
 
-def _progress(stats: dict, annotators: list[str]) -> dict[str, dict[str, int]]:
+def _progress(stats: ProjectStats, annotators: list[str]) -> dict[str, dict[str, int]]:
     """Articles per status and annotator; an article without a row of theirs is todo."""
     progress = {}
     for name in annotators:
-        recorded = stats["progress"].get(name, {})
-        in_progress, done = recorded.get("in_progress", 0), recorded.get("done", 0)
-        progress[name] = {"todo": stats["articles"] - in_progress - done, "in_progress": in_progress, "done": done}
+        recorded = stats.progress.get(name, {})
+        in_progress, done = recorded.get(Progress.IN_PROGRESS, 0), recorded.get(Progress.DONE, 0)
+        progress[name] = {"todo": stats.articles - in_progress - done, "in_progress": in_progress, "done": done}
     return progress
 
 
@@ -75,7 +80,7 @@ def _tariff_facts(fillers: list[tuple[int, str, str]], attributes: dict[int, dic
     texts: dict[int, dict[str, list[str]]] = {}
     for frame, role, text in fillers:
         texts.setdefault(frame, {}).setdefault(role, []).append(" ".join(text.split()))
-    counts = {role: Counter() for role in TARIFF_ROLES}
+    counts: dict[str, Counter[str]] = {role: Counter() for role in TARIFF_ROLES}
     shown: dict[str, dict[str, str]] = {role: {} for role in TARIFF_ROLES}
     for frame, roles in texts.items():
         values = fact_values(roles, None, attributes.get(frame))

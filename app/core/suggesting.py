@@ -100,6 +100,7 @@ def _start_worker(engine) -> None:
 
 
 def _suggest_batch(texts: list[str], batch_size: int) -> list:
+    assert _worker_engine is not None, "the pool's initializer gives each worker its engine"
     return list(_worker_engine.suggest_many(texts, batch_size=batch_size))
 
 def _with_dates(project: Project, article_id: int, text: str, suggestions):

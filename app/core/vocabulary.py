@@ -3,7 +3,7 @@ on an article and their role in the team.
 
 Records, services, the GUI and the command line use these members rather than their string
 values; the store (below core) imports this one module for its columns (pyproject.toml
-[tool.importlinter]). Each is a `str` enum, so a member equals its stored value.
+[tool.importlinter]). Each is a StrEnum: a member equals, prints and formats as its stored value.
 """
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from __future__ import annotations
 import enum
 
 
-class Origin(str, enum.Enum):
+class Origin(enum.StrEnum):
     HUMAN = "human"
     MODEL = "model"
     RULE = "rule"
     IMPORT = "import"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     SUGGESTED = "suggested"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
 
 
-class Progress(str, enum.Enum):
+class Progress(enum.StrEnum):
     """An annotator's progress on one article."""
 
     TODO = "todo"
@@ -32,6 +32,6 @@ class Progress(str, enum.Enum):
     DONE = "done"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"

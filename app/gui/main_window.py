@@ -742,7 +742,7 @@ class MainWindow(QMainWindow):
     def train_dialog(self) -> None:
         from app.nlp.training import models_folder, train_model
 
-        by_label = self.project.stats()["spans"]["by_label"]
+        by_label = self.project.stats().spans_by_label
         used = sorted(label for label, by_status in by_label.items() if by_status.get("accepted"))
         if not used:
             self._refused("There are no accepted annotations to learn from yet")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, StatementError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -63,7 +63,7 @@ def without_password(location: str) -> str:
                       parsed.query).render_as_string(hide_password=False)
 
 
-def failure_reason(err: DBAPIError) -> str:
+def failure_reason(err: StatementError) -> str:
     """The database driver's own words for a failure, on one line."""
     return " ".join(str(err.orig).split()) or type(err.orig).__name__
 

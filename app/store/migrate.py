@@ -108,6 +108,7 @@ def backup_sqlite(engine: Engine, path: Path) -> Path:
     target = path.with_name(f"{path.stem}.{datetime.now():%Y%m%d-%H%M%S}.before-migration{path.suffix}")
     with engine.connect() as conn:
         source = conn.connection.dbapi_connection
+        assert isinstance(source, sqlite3.Connection), "a project file is an SQLite database"
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)

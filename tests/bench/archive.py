@@ -149,7 +149,7 @@ def child(kind: str, *args: str) -> None:
             import_paths(project, args[1], [Path(args[2])], unknown="add")
             stats = project.stats()
         print("counted", flush=True)
-        print(json.dumps([stats["articles"], stats["spans"]["total"]]), flush=True)
+        print(json.dumps([stats.articles, stats.spans]), flush=True)
         return
     else:
         raise SystemExit(f"unknown measurement {kind!r}")
