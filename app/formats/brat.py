@@ -77,6 +77,7 @@ from app.core.schema import Role, Schema
 from app.core.span_details import NOTE, SpanDetails
 from app.core.text import first_line
 from app.formats.interop import ORIGINS, STATUSES, SourceText, binary_roles, checked, read_utf8
+from app.formats.registry import Format, declare
 
 _TRIGGER_ROLES = {"claim": "cue", "tariff_fact": "trigger"}
 _NOTE_KEYS = ("annotator", "origin", "status", "score", "layer", "label", "synthetic")
@@ -818,3 +819,11 @@ def _repeat(role: Role) -> str:
     if role.multiple:
         return "+" if role.required else "*"
     return "" if role.required else "?"
+
+
+BRAT = declare(Format(
+    "brat", "brat standoff folder", (".ann",), "documents",
+    frozenset({"spans", "frames", "status", "annotators", "details", "overlaps"}), folder=True,
+    reader=read_brat, writer=write_brat,
+    about="brat: a folder of .txt and .ann pairs and an annotation.conf; frames as events, relations "
+          "and equivalences."))

@@ -37,6 +37,7 @@ from app.core.text import first_line
 from app.formats.decoding import decode_bytes
 from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_tokens, checked, source_tokens
 from app.formats.output import written_whole
+from app.formats.registry import Format, declare
 from app.formats.selection import non_overlapping
 
 _DOCSTART = "-DOCSTART-"
@@ -166,3 +167,11 @@ def _sentences(doc: AnnotatedDocument) -> str:
     if sentence:
         out.append("".join(sentence) + "\n")
     return "".join(out)
+
+
+CONLL = declare(Format(
+    "conll", "CoNLL IOB", (".conll", ".iob", ".txt"), "documents", frozenset({"spans"}), encodings=True,
+    why_not={"status": "CoNLL tags carry no status", "frames": "CoNLL holds entities only",
+             "overlaps": "CoNLL tags cannot nest"},
+    reader=iter_conll, writer=write_conll,
+    about="conll: one token a line with its BIO tag, a blank line after each sentence."))

@@ -67,6 +67,7 @@ from app.formats.interop import (
     span_details_json,
     write_json_lines,
 )
+from app.formats.registry import Format, declare
 
 _ROLES = ("from", "to")
 _ARTICLE_KEYS = ("title", "source", "url", "published")
@@ -229,3 +230,16 @@ def _record(n: int, doc: AnnotatedDocument) -> dict[str, Any]:
         relations.append(relation | relation_json(frame, _ROLES))
     return {"id": _id(n, doc), "text": doc.article.text, "entities": entities, "relations": relations,
             "frames": frames, "label": list(doc.article.meta.get("doc_labels", [])), "meta": _meta(doc)}
+
+
+DOCCANO = declare(Format(
+    "doccano", "doccano JSONL", (".jsonl", ".json"), "documents",
+    frozenset({"spans", "frames", "status", "annotators", "details", "overlaps"}),
+    reader=iter_doccano, writer=write_doccano,
+    about="doccano: a relation-extraction project's JSONL (entities, relations, frames of other shapes)."))
+DOCCANO_SPANS = declare(Format(
+    "doccano-spans", "doccano sequence-labelling JSONL", (".jsonl",), "documents", frozenset({"spans", "overlaps"}),
+    why_not={"status": "doccano's sequence-labelling spans carry no status",
+             "frames": "a doccano sequence-labelling file holds spans only"},
+    writer=write_doccano_spans,
+    about="doccano-spans: a sequence-labelling project's JSONL, [start, end, label] spans only."))

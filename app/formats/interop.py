@@ -14,12 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-import spacy
-from spacy.attrs import IDX, LENGTH
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any
 
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
@@ -28,6 +23,10 @@ from app.core.schema import Schema
 from app.core.span_details import SpanDetails
 from app.formats.crlf import normalise_with_offsets
 from app.formats.output import written_whole
+
+if TYPE_CHECKING:  # spaCy loads when a document is first tokenised, not when the formats are listed
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 ORIGINS = ("human", "model", "rule", "import")
 STATUSES = ("suggested", "accepted", "rejected")
@@ -373,6 +372,8 @@ def check_schema(docs: Iterable[AnnotatedDocument], schema: Schema | None) -> No
 @functools.cache
 def blank_english() -> Language:
     """spaCy's blank English pipeline: its tokenizer and vocab, no model."""
+    import spacy
+
     return spacy.blank("en")
 
 
@@ -386,6 +387,8 @@ def source_tokens(article: ArticleDraft) -> list[tuple[int, int]] | None:
 def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = False,
                 tokens: Iterable[tuple[int, int]] | None = None) -> Doc:
     """aligned_tokens as a spaCy Doc whose text is `text` (doc.char_span finds every span exactly)."""
+    from spacy.tokens import Doc
+
     aligned = aligned_tokens(text, spans, keep_hyphenated, tokens)
     return Doc(blank_english().vocab, words=[text[start:end] for start, end, _ in aligned],
                spaces=[space for _, _, space in aligned])
@@ -411,6 +414,8 @@ def aligned_tokens(text: str, spans: Iterable[SpanData], keep_hyphenated: bool =
     if tokens is not None:
         cuts.update(cut for token in tokens for cut in token)
     else:
+        from spacy.attrs import IDX, LENGTH
+
         starts_lengths = blank_english().make_doc(text).to_array([IDX, LENGTH]).tolist()  # no Token objects
         tokenizer_cuts = {cut for start, length in starts_lengths for cut in (start, start + length)}
         undone = set()
