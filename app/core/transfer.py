@@ -62,7 +62,7 @@ def import_paths(project: Project, fmt: str, paths: Sequence[Path], *, unknown: 
     if encodings is not None and not form.encodings:
         chosen = " and ".join(f.name for f in import_formats() if f.encodings)
         raise ValidationError(f"an encoding can be chosen for {chosen} files; {fmt} files are UTF-8")
-    if form.data == "articles":
+    if form.data == "drafts":
         report = import_articles(project, paths, title=title, encodings=encodings)
         return ImportSummary(articles_added=len(report.added), articles_existing=len(report.duplicates),
                              skipped=list(report.skipped))

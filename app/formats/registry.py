@@ -25,14 +25,14 @@ from app.core.errors import ValidationError
 # a span's attributes, normalizations, notes and fragments; "project" every table of a project.
 CARRIES = frozenset({"spans", "frames", "status", "annotators", "details", "overlaps", "project"})
 # What a format's reader gives and its writer takes:
-#   articles   reader(paths, title, encodings) -> sources.ReadResult: article files and folders of them
+#   drafts     reader(paths, title, encodings) -> sources.ReadResult: ArticleDrafts of files and folders
 #   documents  reader(path[, encoding]) -> AnnotatedDocuments; writer(docs, path, schema) -> None, or, for a
 #              format that `splits`, writer(docs, path, dev_fraction=, count=) -> {file: documents}
 #   project    reader(path, tables) -> {table: rows}; writer(rows(table), tables, path) -> {table: rows written}
 #   frames     writer(framed, stream) -> (articles, frames, rows): framed is (article, fillers, frames) of
 #              the format's frame_type, the frames already selected
-Data = Literal["articles", "documents", "project", "frames"]
-_DATA_ORDER: tuple[Data, ...] = ("articles", "documents", "project", "frames")  # the order formats are offered in
+Data = Literal["drafts", "documents", "project", "frames"]
+_DATA_ORDER: tuple[Data, ...] = ("drafts", "documents", "project", "frames")  # the order formats are offered in
 
 registry = catalogue.create("newsgloss", "formats")
 
@@ -86,7 +86,7 @@ def declare(fmt: Format) -> Format:
 
 
 def formats() -> list[Format]:
-    """Every format, in the order they are offered: article files, documents, a project, frame tables."""
+    """Every format, in the order they are offered: plain articles, documents, a project, frame tables."""
     _import_all()
     found = list(registry.get_all().values())
     return sorted(found, key=lambda f: (_DATA_ORDER.index(f.data), f.name))
@@ -111,7 +111,7 @@ def get_format(name: str) -> Format:
 
 def articles_format() -> Format:
     """The format of plain article files (the import the command line and drops default to)."""
-    (fmt,) = [f for f in formats() if f.data == "articles"]
+    (fmt,) = [f for f in formats() if f.data == "drafts"]
     return fmt
 
 

@@ -79,5 +79,5 @@ def _walk(folder: Path, skipped: list[str]) -> list[Path]:
 
 
 ARTICLES = declare(Format(
-    "articles", "Articles", SUPPORTED_SUFFIXES, "articles", frozenset(), encodings=True, reader=read_sources,
+    "articles", "Articles", SUPPORTED_SUFFIXES, "drafts", frozenset(), encodings=True, reader=read_sources,
     about="articles: .txt, .html and .jsonl files and folders of them, read as article texts."))
