@@ -57,9 +57,9 @@ class _Builder:
         self.spans: list[SpanData] = []
         self.open: tuple[int, str] | None = None  # start and type of the entity being read
 
-    def token(self, token: str, tag: str) -> None:
-        match = _TAG.fullmatch(tag)
-        prefix, label = match.groups()
+    def token(self, token: str, tag: re.Match[str]) -> None:
+        """Add a token with its tag (matched by _TAG)."""
+        prefix, label = tag.groups()
         if self.tokens:
             self.offset += 1  # the space before it
         if prefix is None or prefix == "B" or self.open is None or self.open[1] != label:
@@ -120,10 +120,10 @@ def iter_conll(path: Path, encoding: str | None = None) -> Iterator[AnnotatedDoc
             builder = _Builder(number)
         elif len(columns) < 2:
             raise InputError(path, f"expected a token and a tag, found only {columns[0]!r}", line=number)
-        elif _TAG.fullmatch(columns[-1]) is None:
+        elif (tag := _TAG.fullmatch(columns[-1])) is None:
             raise InputError(path, f"tag {columns[-1]!r} is not O, B-TYPE or I-TYPE", line=number)
         else:
-            builder.token(columns[0], columns[-1])
+            builder.token(columns[0], tag)
     if (doc := builder.document(path)) is not None:
         given += 1
         yield doc

@@ -43,6 +43,7 @@ end; a relation's from_id and to_id are entity ids, whole numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,7 @@ class _Reader:
             key = f"r{item.get('id', int, str, default=f'#{i}')}"
             frames.append(FrameData(key=key, type=item.require("type", str), **fields))
         for item in self.record.items("frames"):
-            frames.append(frame_from_json(item, lambda ref, item=item: self.resolve(ref, item), "accepted"))
+            frames.append(frame_from_json(item, functools.partial(self.resolve, where=item), "accepted"))
         return frames
 
 
@@ -219,7 +220,8 @@ def _record(n: int, doc: AnnotatedDocument) -> dict[str, Any]:
         entity = {"id": ids[span.key], "start_offset": span.start, "end_offset": span.end, "label": span.label}
         entity |= provenance_json(span) | ({"meta": span.meta} if span.meta else {}) | span_details_json(span.details)
         entities.append(entity)
-    relations, frames = [], []
+    relations: list[dict[str, Any]] = []
+    frames: list[dict[str, Any]] = []
     for frame in doc.frames:
         pair = binary_roles(frame)
         if pair is None:

@@ -291,7 +291,7 @@ def frame_json(frame: FrameData, ref: Callable[[str], Any]) -> dict[str, Any]:
 
 def relation_json(frame: FrameData, default_roles: tuple[str, str]) -> dict[str, Any]:
     """A relation's keys beyond its ends and type: "roles" (unless the default), "attributes", who-did-what."""
-    (first, _), (second, _) = binary_roles(frame)
+    (first, _), (second, _) = relation_ends(frame)
     out: dict[str, Any] = {} if (first, second) == default_roles else {"roles": [first, second]}
     if frame.attributes:
         out["attributes"] = dict(frame.attributes)
@@ -309,7 +309,8 @@ def span_details(item: Record, source: SourceText, start: int, end: int) -> Span
     for pair in item.get("fragments", list, default=[]):
         if not (isinstance(pair, list) and len(pair) == 2):
             raise item.error(f"a fragment must be [start, end], not {pair!r}")
-        fragments.append(source.offsets(*pair, item.error))
+        fragment_start, fragment_end = pair
+        fragments.append(source.offsets(fragment_start, fragment_end, item.error))
     details = SpanDetails(item.get("attributes", dict, default={}), item.get("normalizations", list, default=[]),
                           item.get("notes", dict, default={}), fragments)
     problem = details.problem(start, end)
@@ -325,6 +326,14 @@ def binary_roles(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]] | 
         return None
     (first, [a]), (second, [b]) = filled
     return (first, a), (second, b)
+
+
+def relation_ends(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]]:
+    """binary_roles of a frame that a writer has already found to be a relation."""
+    pair = binary_roles(frame)
+    if pair is None:
+        raise ValueError(f"frame {frame.key} is not a relation: binary_roles says which frames are")
+    return pair
 
 
 def write_json_lines(out_path: Path, records: Iterable[dict[str, Any]]) -> None:
@@ -418,7 +427,7 @@ def aligned_tokens(text: str, spans: Iterable[SpanData], keep_hyphenated: bool =
 
         starts_lengths = blank_english().make_doc(text).to_array([IDX, LENGTH]).tolist()  # no Token objects
         tokenizer_cuts = {cut for start, length in starts_lengths for cut in (start, start + length)}
-        undone = set()
+        undone: set[int] = set()
         if keep_hyphenated:  # only cuts beside a hyphen can be inside a hyphenated word
             undone.update(cut for match in _HYPHEN.finditer(text) for cut in match.span()
                           if _inside_hyphenated(text, cut))
