@@ -17,7 +17,7 @@ a span added since starts or ends inside one). Other articles' tokens come from
 spaCy's blank English tokenizer, cut at span boundaries and keeping hyphenated
 words whole (as CoNLL-2003 does). A line break ends a sentence, other
 whitespace is dropped. Every span given is tagged, whatever its status (the
-export's selection chose them; tags hold no status, so transfer.export_path
+export's selection chose them; tags hold no status, so core.transfer.export_path
 takes one status at a time), but tags cannot nest: selection.non_overlapping
 picks the spans to tag. A span across a line break comes back as two spans.
 """

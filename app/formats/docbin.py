@@ -4,7 +4,7 @@ Each document becomes a Doc tokenised by spaCy's blank English tokenizer, cut
 at span boundaries so every span's offsets stay exact (no span is dropped for
 misalignment). Every span given is exported, whatever its status (the export's
 selection chose them; a DocBin holds no status that spaCy reads, so
-transfer.export_path takes one status at a time):
+core.transfer.export_path takes one status at a time):
 
 - doc.spans["sc"]: every span, overlaps included (for spancat);
 - doc.ents: the non-overlapping ones chosen by selection.non_overlapping (for ner);
