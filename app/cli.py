@@ -15,12 +15,22 @@ from app.core.errors import NewsGlossError
 from app.core.identity import ENV_ANNOTATOR, chosen_annotator
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL, ENV_PROJECT, open_project
 from app.core.interchange import POLICIES, Selection
-from app.formats.registry import EXPORT_FORMATS, FRAME_EXPORTS, IMPORT_FORMATS
+from app.formats.registry import Format, articles_format, export_formats, get_format, import_formats
 
 if TYPE_CHECKING:  # the commands that open a project import it (through app.core.locations)
     from app.core.project import Project
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _formats_help(formats: list[Format]) -> str:
+    """What each format holds and carries, a paragraph each."""
+    return "\n\n".join(f"{f.about} Carries: {', '.join(sorted(f.carries)) or 'article texts only'}."
+                       for f in formats)
+
+
+def _without_status(formats: list[Format]) -> str:
+    return ", ".join(f.name for f in formats if f.data == "documents" and "status" not in f.carries)
 
 
 class Cli(click.Group):
@@ -78,10 +88,11 @@ def init(ctx: click.Context, schema: Path | None) -> None:
                f"({len(project.schema.labels)} labels, {len(project.schema.frames)} frame types)")
 
 
-@cli.command("import")
+@cli.command("import", epilog=_formats_help(import_formats()))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="articles", show_default=True,
-              help="articles: .txt/.html/.jsonl articles; or annotations from another tool; or a native project file.")
+@click.option("--format", "fmt", type=click.Choice([f.name for f in import_formats()]),
+              default=articles_format().name, show_default=True,
+              help="Articles; or annotations from another tool; or a native project file (below).")
 @click.option("--title", help="Title of the article (one .txt file only). Default: its first non-empty line.")
 @click.option("--unknown-labels", type=click.Choice(POLICIES), default="fail", show_default=True,
               help="Labels or frame types the schema lacks: fail, skip them, or add them to the schema.")
@@ -91,14 +102,15 @@ def init(ctx: click.Context, schema: Path | None) -> None:
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str, title: str | None, unknown_labels: str,
             encoding: str | None) -> None:
-    """Import articles, or annotated documents from Prodigy, brat, CoNLL, doccano or native files.
+    """Import articles, annotated documents from other tools, or a whole project (the formats are below).
 
     All or nothing: one bad file or line stops the import, names the file and line,
     and leaves the project as it was. Articles already in the project (same text)
     are reported and not added again; their imported annotations are added to them.
     A native import needs a new, empty project.
     """
-    from app.formats.transfer import describe_import, import_paths
+    from app.core.interchange import describe_import
+    from app.core.transfer import import_paths
 
     project = _open(ctx, create=True)
     summary = import_paths(project, fmt, files, unknown=unknown_labels, title=title,
@@ -212,42 +224,40 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
                f"{progress.frames_added if progress else 0} frames suggested")
 
 
-@cli.command()
-@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS), help="What to write.")
+@cli.command(epilog=_formats_help(export_formats()))
+@click.option("--format", "fmt", required=True, type=click.Choice([f.name for f in export_formats()]),
+              help="What to write (below).")
 @click.argument("out", type=click.Path(allow_dash=True))
 @click.option("--status", "statuses", multiple=True, default=["accepted"], show_default=True,
               type=click.Choice(["suggested", "accepted", "rejected", "all"]),
-              help="Which annotations, by status (repeatable); all: every status. conll, docbin and "
-                   "doccano-spans, which cannot carry status, take one.")
+              help=f"Which annotations, by status (repeatable); all: every status. {_without_status(export_formats())}, "
+                   "which cannot carry status, take one.")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME",
               help="Only what these annotators made or decided (repeatable).")
 @click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only spans with these labels (repeatable).")
 @click.option("--layer", "layers", multiple=True, metavar="NAME", help="Only these layers, e.g. gold (repeatable).")
 @click.option("--article", "article_ids", multiple=True, type=int, metavar="ID", help="Only these articles.")
 @click.option("--dev-fraction", type=click.FloatRange(0, 0.9), default=0.0,
-              help="docbin: put this share of the articles in a dev set.")
+              help=f"{', '.join(f.name for f in export_formats() if f.splits)}: put this share of the articles "
+                   "in a dev set.")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], annotators: tuple[str, ...],
            labels: tuple[str, ...], layers: tuple[str, ...], article_ids: tuple[int, ...], dev_fraction: float) -> None:
-    """Export annotations to OUT (a file; a folder for brat; "-" for standard output with the JSONL formats).
+    """Export annotations to OUT: a file, a folder for the folder formats, "-" for standard output.
 
     Every format that can carry it says who annotated what (annotator, origin,
-    status). facts-jsonl writes one JSON object per tariff fact (article, fact,
-    action, imposer, target, products, rate, date, evidence, status, origin,
-    annotator), each role as {"text", "start", "end"} or null, and its normalised
-    codes, rate and date; facts-csv the same as a table, one row per fact and product;
-    claims-jsonl the same for claims (claimant, cue, content, stance). native writes
-    the whole project.
+    status); what each holds is below.
     """
     from tqdm import tqdm
 
-    from app.formats.transfer import describe_export, export_path
+    from app.core.interchange import describe_export
+    from app.core.transfer import export_path
 
     wanted = {"suggested", "accepted", "rejected"} if "all" in statuses else set(statuses)
     selection = Selection(statuses=frozenset(wanted), annotators=frozenset(annotators) or None,
                           labels=frozenset(labels) or None, layers=frozenset(layers) or None,
                           article_ids=frozenset(article_ids) or None)
-    if out == "-" and fmt not in FRAME_EXPORTS:
+    if out == "-" and not get_format(fmt).stdout:
         raise click.UsageError(f"{fmt} cannot go to standard output; name a file")
     with tqdm(unit="article", file=sys.stderr, disable=None if out != "-" else True) as bar:
         def progress(done: int, total: int) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from app.core.interchange import Selection
 from app.core.suggesting import suggest_articles
-from app.formats.transfer import export_path, import_paths
+from app.core.transfer import export_path, import_paths
 from app.nlp.engine import SuggestionEngine
 from brat_rules import check_folder
 from conftest import INTEROP

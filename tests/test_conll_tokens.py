@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.interchange import Selection
-from app.formats.transfer import export_path, import_paths
+from app.core.transfer import export_path, import_paths
 from conftest import INTEROP
 
 # Written for this test: tokens spaCy's tokenizer would cut differently, in IOB2.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.core.interchange import Selection
 from app.formats.doccano import read_doccano
-from app.formats.transfer import export_path, import_paths
+from app.core.transfer import export_path, import_paths
 from conftest import INTEROP
 
 EVERY_STATUS = Selection(statuses=frozenset({"accepted", "suggested", "rejected"}))

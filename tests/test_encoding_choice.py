@@ -7,7 +7,7 @@ import pytest
 
 from app.core.project import Project
 from app.formats.decoding import EncodingUncertain
-from app.formats.transfer import import_paths
+from app.core.transfer import import_paths
 from test_cli import newsgloss
 
 # 105 bytes of cp1252: é, ü and the euro sign (0x80), which other single-byte encodings read otherwise.

@@ -1,6 +1,6 @@
 """Every importer, fed random bytes, random text, and well-formed files with random offsets.
 
-The property, through app.formats.transfer.import_paths (what the command line and
+The property, through app.core.transfer.import_paths (what the command line and
 the app call): the import succeeds, adding rows and changing none, with every span
 inside its article's text; or it raises a NewsGlossError that names the file, and
 the project is exactly as before. Any other exception fails the test. Every example
@@ -25,8 +25,7 @@ from app.core.articles import ArticleDraft
 from app.core.errors import NewsGlossError
 from app.core.project import Project
 from app.core.text import normalize_text
-from app.formats.native import write_native
-from app.formats.transfer import import_paths
+from app.core.transfer import export_path, import_paths
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MORE = settings(FUZZ, max_examples=150)  # for the structured files, where the bugs hide deeper
@@ -421,7 +420,7 @@ def native_file(templates, tmp_path_factory) -> dict:
     """The seeded project as a native document, to damage."""
     out = tmp_path_factory.mktemp("native") / "p.json"
     with Project.open(templates["seeded"], "alice") as project:
-        write_native(project, out)
+        export_path(project, "native", out)
     return json.loads(out.read_text(encoding="utf-8"))
 
 

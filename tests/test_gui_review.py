@@ -7,6 +7,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from app.core.articles import ArticleDraft
 from app.core.project import Project
+from app.core.transfer import import_articles
 from app.gui.main_window import MainWindow
 from app.nlp.types import FrameSuggestion, SpanSuggestion, Suggestions
 from test_gui_window import show
@@ -137,7 +138,7 @@ def test_suggest_runs_off_the_gui_thread_and_fills_the_queue(qtbot, tmp_path):
     sample = (tmp_path / "a.txt")
     sample.write_text("Ottawa imposed 25 percent tariffs on Chinese steel and aluminium, officials said.\n")
     project = Project.open(tmp_path / "s.db", "alice", create=True)
-    project.import_files([sample])
+    import_articles(project, [sample])
     win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     show(qtbot, win)
     with qtbot.waitSignal(win.state.framesChanged, timeout=60_000):

@@ -50,7 +50,7 @@ def test_export_runs_in_the_background(qtbot, window, tmp_path):
     window.project.add_span(article.id, start, start + 6, "GPE")
     out = tmp_path / "out.jsonl"
     project = window.project
-    from app.formats.transfer import export_path
+    from app.core.transfer import export_path
 
     window._run_task("Exporting", lambda progress: export_path(project, "doccano", out, Selection(), progress=progress),
                      window._exported)
@@ -69,7 +69,7 @@ def test_an_export_that_leaves_out_more_than_the_filters_says_so_in_a_box(qtbot,
     window.project.add_frame(article.id, "tariff_fact", {"imposer": [ottawa.id]})
     shown = []
     monkeypatch.setattr(window, "_transfer_report", lambda title, lines: shown.append((title, lines)))
-    from app.formats.transfer import export_path
+    from app.core.transfer import export_path
 
     out = tmp_path / "out.jsonl"
     window._run_task("Exporting", lambda progress: export_path(window.project, "prodigy", out, progress=progress),

@@ -17,7 +17,7 @@ from app.core.errors import InputError
 from app.core.interchange import import_documents
 from app.formats.doccano import iter_doccano
 from app.formats.prodigy import iter_prodigy
-from app.formats.transfer import import_paths
+from app.core.transfer import import_paths
 
 BATCH = 3
 

@@ -13,7 +13,8 @@ from app.core.errors import InputError, ValidationError
 from app.core.interchange import Selection, import_documents
 from app.core.project import Project
 from app.formats.brat import read_brat
-from app.formats.transfer import describe_import, export_path, import_paths
+from app.core.interchange import describe_import
+from app.core.transfer import export_path, import_paths
 from conftest import INTEROP
 from test_cli import newsgloss
 
@@ -67,7 +68,7 @@ def test_brat_round_trip_through_a_project(project, tmp_path):
     ("conll", "conll/spacy_ner-token-per-line-conll2003.iob"),
 ])
 def test_import_then_export_keeps_offsets_and_labels(project, tmp_path, fmt, name):
-    from app.formats.registry import READERS, resolve
+    from app.formats.registry import get_format
 
     source = INTEROP / name
     import_paths(project, fmt, [source], unknown="add")
@@ -75,7 +76,7 @@ def test_import_then_export_keeps_offsets_and_labels(project, tmp_path, fmt, nam
     statuses = frozenset({"accepted"} if fmt == "conll" else {"accepted", "rejected", "suggested"})
     out = tmp_path / f"out.{fmt}"
     export_path(project, fmt, out, Selection(statuses=statuses))
-    read = resolve(READERS[fmt])
+    read = get_format(fmt).reader
 
     def keyed(docs):
         return {d.article.text: sorted((s.start, s.end, s.label) for s in d.spans) for d in docs}
@@ -208,9 +209,9 @@ def test_crlf_and_emoji_offsets_through_import_and_export(project, tmp_path):
     for fmt in ("prodigy", "doccano", "brat", "conll"):
         out = tmp_path / f"out-{fmt}"
         export_path(project, fmt, out)
-        from app.formats.registry import READERS, resolve
+        from app.formats.registry import get_format
 
-        (doc,) = resolve(READERS[fmt])(out)
+        (doc,) = get_format(fmt).reader(out)
         assert [doc.article.text[s.start:s.end] for s in doc.spans] == ["Ottawa", "steel"], fmt
 
 

@@ -10,7 +10,7 @@ import pytest
 from app.core.errors import InputError
 from app.core.interchange import Selection
 from app.formats.prodigy import read_prodigy
-from app.formats.transfer import export_path, import_paths
+from app.core.transfer import export_path, import_paths
 
 TEXT = "Ottawa raised tariffs on Chinese steel."
 ALL = Selection(statuses=frozenset({"accepted", "suggested", "rejected"}))

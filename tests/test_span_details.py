@@ -14,7 +14,7 @@ from app.core.project import Project
 from app.core.span_details import SpanDetails
 from app.formats.brat import read_brat, write_brat
 from app.formats.doccano import read_doccano, write_doccano
-from app.formats.native import read_native, write_native
+from app.core.transfer import export_path, import_paths
 from app.formats.prodigy import read_prodigy, write_prodigy
 from app.gui.annotation_table import AnnotationModel
 from app.gui.main_window import MainWindow
@@ -49,15 +49,15 @@ def test_details_are_stored_logged_and_checked(project, span):
 def test_the_native_format_keeps_details_and_refuses_broken_ones(project, span, tmp_path):
     project.set_span_details(span.id, DETAILS)
     out = tmp_path / "native.json"
-    write_native(project, out)
+    export_path(project, "native", out)
     with Project.open(tmp_path / "copy.db", "alice", create=True) as copy:
-        copy.restore(read_native(out))
+        import_paths(copy, "native", [out])
         assert copy.spans(span.article_id)[0].details == DETAILS
     document = json.loads(out.read_text(encoding="utf-8"))
     document["span"][0]["fragments"] = [[4, 12], [10, 41]]
     out.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(InputError, match="not overlapping"):
-        read_native(out)
+    with pytest.raises(InputError, match="not overlapping"):  # refused on reading, before the project is touched
+        import_paths(project, "native", [out])
 
 
 @pytest.mark.parametrize("write, read, out", [(write_brat, read_brat, "brat"), (write_doccano, read_doccano, "d.jsonl"),

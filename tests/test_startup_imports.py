@@ -20,6 +20,6 @@ def test_the_command_line_imports_no_orm_until_a_command_opens_a_project():
 
 
 def test_the_window_module_leaves_dialogs_and_background_work_until_used():
-    late = ["app.core.suggesting", "app.formats.transfer", "app.gui.agreement_panel", "app.core.statistics",
+    late = ["app.core.suggesting", "app.core.transfer", "app.gui.agreement_panel", "app.core.statistics",
             "app.gui.preferences", "app.gui.shortcuts"]
     assert _imported_by("import app.gui.main_window", late) == []

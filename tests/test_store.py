@@ -134,7 +134,7 @@ def test_a_postgresql_database_that_does_not_store_utf8_is_refused(_postgres_adm
 
 
 def test_native_dump_moves_from_sqlite_to_postgresql_and_back_unchanged(tmp_path, postgres_url):
-    from app.formats.transfer import export_path, import_paths
+    from app.core.transfer import export_path, import_paths
 
     with Project.open(tmp_path / "first.db", "alice", create=True) as first:
         add_samples(first)

@@ -7,6 +7,7 @@ import json
 from app.core.articles import ArticleDraft
 from app.core.evaluation import evaluate
 from app.core.interchange import Selection
+from app.core.transfer import selected_frames
 from app.formats.facts import frame_records
 from app.nlp.types import FrameSuggestion, SpanSuggestion, Suggestions
 
@@ -136,8 +137,8 @@ def test_unreviewed_articles_are_not_evaluated(project):
 def test_facts_export_record_shape(project):
     aid = article(project)
     project.add_suggestions([(aid, sample_suggestions())], MODEL)
-    assert list(frame_records(project, "facts-jsonl")) == []
-    (record,) = frame_records(project, "facts-jsonl", Selection(statuses=frozenset({"suggested"})))
+    assert list(frame_records(selected_frames(project, "tariff_fact"))) == []
+    ((_, record),) = frame_records(selected_frames(project, "tariff_fact", Selection(statuses=frozenset({"suggested"}))))
     assert record["article"] == "ext-1" and record["action"] == "imposed"
     assert record["imposer"] == {"text": "Ottawa", "start": 0, "end": 6}
     assert record["target"]["text"] == "Chinese" and [p["text"] for p in record["products"]] == ["steel"]

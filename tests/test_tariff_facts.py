@@ -18,8 +18,8 @@ from app.core.suggesting import suggest_articles
 from app.formats.brat import read_brat, write_brat
 from brat_rules import check_folder
 from app.formats.facts import CSV_COLUMNS, write_facts_csv
-from app.formats.native import read_native
-from app.formats.transfer import describe_export, export_path
+from app.core.interchange import describe_export
+from app.core.transfer import export_path, import_paths, selected_frames
 from app.nlp.engine import SuggestionEngine
 from conftest import SAMPLE_ARTICLE
 
@@ -49,7 +49,7 @@ def project(tmp_path_factory, engine):
 
 def csv_rows(project: Project, selection: Selection = SUGGESTED) -> list[dict]:
     out = io.StringIO()
-    write_facts_csv(project, out, selection)
+    write_facts_csv(selected_frames(project, "tariff_fact", selection), out)
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
@@ -125,7 +125,7 @@ def test_normalised_values_are_editable_checked_and_kept_through_native_and_brat
 
     export_path(project, "native", tmp_path / "native.json")
     copy = Project.open(tmp_path / "copy.db", "tester", create=True)
-    copy.restore(read_native(tmp_path / "native.json"), source="native.json")
+    import_paths(copy, "native", [tmp_path / "native.json"])
     assert fact_with(copy, "steel").attributes == edited.attributes
     copy.close()
 

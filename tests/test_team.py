@@ -17,8 +17,8 @@ from app.core.articles import ArticleDraft
 from app.core.errors import NotAllowedError, NotFoundError, StaleEditError, ValidationError
 from app.core.interchange import Selection, documents
 from app.core.project import GOLD_LAYER, Project
-from app.formats.registry import EXPORT_FORMATS
-from app.formats.transfer import export_path
+from app.core.transfer import export_path
+from app.formats.registry import export_formats
 
 TEXT = "Canada imposed a 100% tariff on Chinese electric vehicles in 2024, Ottawa said."
 # Canada 0-6, 100% 17-21, Chinese 32-39, Ottawa 67-73
@@ -198,7 +198,7 @@ def test_taking_out_of_gold_is_one_unit_and_putting_back_restores_it_exactly(tea
     assert (again.id, again.slots, again.attributes) == (frame.id, frame.slots, frame.attributes)
 
 
-@pytest.mark.parametrize("fmt", [f for f in EXPORT_FORMATS if f != "native"])
+@pytest.mark.parametrize("fmt", [f.name for f in export_formats() if f.name != "native"])
 def test_gold_exports_with_layer_gold_in_every_format(team, tmp_path, fmt):
     article_id, rita, alice, bob = team
     _tariff(alice, article_id, with_rate=True)

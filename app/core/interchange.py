@@ -40,6 +40,17 @@ class ImportSummary:
     frames_added: list[str] = field(default_factory=list)
 
 
+def describe_import(summary: ImportSummary) -> list[str]:
+    """The summary for people: a headline, the schema's growth, then each thing skipped."""
+    lines = [f"{_count(summary.articles_added, 'article')} added, {summary.articles_existing} already present; "
+             f"{_count(summary.spans, 'span')} and {_count(summary.frames, 'frame')} added"
+             + (f"; {len(summary.skipped)} skipped" if summary.skipped else "")]
+    if summary.labels_added or summary.frames_added:
+        lines.append(f"schema grew: labels {', '.join(summary.labels_added) or '-'}; "
+                     f"frame types {', '.join(summary.frames_added) or '-'}")
+    return lines + [f"skipped   {s}" for s in summary.skipped]
+
+
 def import_documents(project: Project, docs: Iterable[AnnotatedDocument], unknown: str = "fail") -> ImportSummary:
     """Check the documents against the project's schema and add them, in one transaction.
 
@@ -185,6 +196,28 @@ class ExportSummary:
     def leave_out(self, what: str, reason: str, count: int = 1) -> None:
         if count:
             self.left_out[(what, reason)] += count
+
+
+def describe_export(summary: ExportSummary) -> list[str]:
+    """The summary for people: what the file holds, what else was left out, then what the filters left out."""
+    where = "" if summary.target == "-" else f" to {summary.target}"
+    files = ", ".join(f"{n} in {name}" for name, n in summary.files.items()) if len(summary.files) > 1 else ""
+    rows = f" in {_count(summary.rows, 'row')}" if summary.rows else ""
+    lines = [f"wrote {_count(summary.articles, 'article')}{f' ({files})' if files else ''}, "
+             f"{_count(summary.spans, 'span')}, {_count(summary.frames, 'frame')}{rows}{where}"]
+    for label, counter in (("left out", summary.left_out), ("filtered out", summary.filtered)):
+        for (what, reason), n in sorted(counter.items(), key=lambda item: (item[0][0] != "span", -item[1])):
+            lines.append(f"{label} {_count(n, what)}: {reason}")
+    return lines
+
+
+def either(words: list[str]) -> str:
+    """"a or b", "a, b or c": the words as alternatives."""
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def documents(project: Project, selection: Selection = Selection(),

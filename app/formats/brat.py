@@ -76,7 +76,8 @@ from app.core.errors import InputError, ValidationError
 from app.core.schema import Role, Schema
 from app.core.span_details import NOTE, SpanDetails
 from app.core.text import first_line
-from app.formats.interop import ORIGINS, STATUSES, SourceText, binary_roles, checked, read_utf8
+from app.formats.interop import ORIGINS, STATUSES, SourceText, binary_roles, checked, read_utf8, relation_ends
+from app.formats.registry import Format, declare
 
 _TRIGGER_ROLES = {"claim": "cue", "tariff_fact": "trigger"}
 _NOTE_KEYS = ("annotator", "origin", "status", "score", "layer", "label", "synthetic")
@@ -206,9 +207,9 @@ class _Reader:
         for line in self.of_kind("AM"):
             if len(line.fields) not in (2, 3) or (line.tail or "").strip():
                 raise self.error("expected 'NAME TARGET' or 'NAME TARGET VALUE'", line)
-            name, ref, *value = line.fields
+            name, ref, *given = line.fields
             attributes = self.targets[self._target(line, ref, "TER")].attributes
-            attributes[name if ref[0] == "T" else _from_brat(name)] = _from_brat_value(value[0]) if value else "true"
+            attributes[name if ref[0] == "T" else _from_brat(name)] = _from_brat_value(given[0]) if given else "true"
         for line in self.of_kind("N"):
             if len(line.fields) != 3 or ":" not in line.fields[2]:
                 raise self.error("expected 'TYPE TARGET DB:ID'", line)
@@ -293,7 +294,7 @@ class _Reader:
         match = _T_DATA.fullmatch(" ".join(line.fields))
         if match is None:
             raise self.error("expected 'LABEL START END' (fragments separated by ';')", line)
-        fragments = [tuple(map(int, part.split())) for part in match.group(2).split(";")]
+        fragments = [(int(start), int(end)) for start, end in (part.split() for part in match.group(2).split(";"))]
         for start, end in fragments:
             if start >= end:
                 raise self.error(f"offsets {start}-{end}: the start must come before the end", line)
@@ -374,9 +375,10 @@ class _Reader:
         numbered: dict[str, list[tuple[int, str]]] = defaultdict(list)
         events: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for role, ref in args:
-            base, number = _NUMBERED.fullmatch(role).groups()
-            if not base:
+            numbered_role = _NUMBERED.fullmatch(role)
+            if numbered_role is None or not numbered_role[1]:
                 raise self.error(f"role {role!r} has no name", line)
+            base, number = numbered_role.groups()
             place = (int(number or 1), ref)
             if self._target(line, ref, "TE")[0] == "E":
                 events[_from_brat(base)].append(place)
@@ -600,15 +602,15 @@ class _Writer:
     def _triggers(self) -> dict[str, str]:
         """Span key -> the event type its T line takes: spans that trigger events of one type, fill no
         other role and have no attributes, normalizations or notes (brat lets nothing else refer to them)."""
-        uses: dict[str, set[str | None]] = defaultdict(set)
+        uses: dict[str, set[str]] = defaultdict(set)  # the event types it triggers, "" for another role
         for frame in self.doc.frames:
             trigger = self._trigger(frame)
             trigger_role = _TRIGGER_ROLES.get(frame.type, "trigger")
             for role, keys in frame.roles.items():
                 for key in keys:
-                    uses[key].add(_to_brat(frame.type) if (role, key) == (trigger_role, trigger) else None)
+                    uses[key].add(_to_brat(frame.type) if (role, key) == (trigger_role, trigger) else "")
         return {key: types.pop() for key, types in uses.items()
-                if len(types) == 1 and None not in types and not _said_about(self.spans[key])}
+                if len(types) == 1 and "" not in types and not _said_about(self.spans[key])}
 
     def _frame_id(self, frame: FrameData) -> str:
         kind = self.kinds[frame.type]
@@ -655,7 +657,7 @@ class _Writer:
             return
         about_trigger: dict[str, str | None] = {}
         if fid[0] == "R":
-            args = [f"{_name(_to_brat(role), 'role')}:{self.tid[key]}" for role, key in binary_roles(frame)]
+            args = [f"{_name(_to_brat(role), 'role')}:{self.tid[key]}" for role, key in relation_ends(frame)]
         else:
             args, about_trigger = self._event_args(frame, frame_ids)
             frame_type = f"{frame_type}:{args.pop(0)}"
@@ -818,3 +820,11 @@ def _repeat(role: Role) -> str:
     if role.multiple:
         return "+" if role.required else "*"
     return "" if role.required else "?"
+
+
+BRAT = declare(Format(
+    "brat", "brat standoff folder", (".ann",), "documents",
+    frozenset({"spans", "frames", "status", "annotators", "details", "overlaps"}), folder=True,
+    reader=read_brat, writer=write_brat,
+    about="brat: a folder of .txt and .ann pairs and an annotation.conf; frames as events, relations "
+          "and equivalences."))

@@ -17,7 +17,7 @@ a span added since starts or ends inside one). Other articles' tokens come from
 spaCy's blank English tokenizer, cut at span boundaries and keeping hyphenated
 words whole (as CoNLL-2003 does). A line break ends a sentence, other
 whitespace is dropped. Every span given is tagged, whatever its status (the
-export's selection chose them; tags hold no status, so transfer.export_path
+export's selection chose them; tags hold no status, so core.transfer.export_path
 takes one status at a time), but tags cannot nest: selection.non_overlapping
 picks the spans to tag. A span across a line break comes back as two spans.
 """
@@ -37,6 +37,7 @@ from app.core.text import first_line
 from app.formats.decoding import decode_bytes
 from app.formats.interop import SPACE_SEPARATED, TOKENS_KEY, aligned_tokens, checked, source_tokens
 from app.formats.output import written_whole
+from app.formats.registry import Format, declare
 from app.formats.selection import non_overlapping
 
 _DOCSTART = "-DOCSTART-"
@@ -56,9 +57,9 @@ class _Builder:
         self.spans: list[SpanData] = []
         self.open: tuple[int, str] | None = None  # start and type of the entity being read
 
-    def token(self, token: str, tag: str) -> None:
-        match = _TAG.fullmatch(tag)
-        prefix, label = match.groups()
+    def token(self, token: str, tag: re.Match[str]) -> None:
+        """Add a token with its tag (matched by _TAG)."""
+        prefix, label = tag.groups()
         if self.tokens:
             self.offset += 1  # the space before it
         if prefix is None or prefix == "B" or self.open is None or self.open[1] != label:
@@ -119,10 +120,10 @@ def iter_conll(path: Path, encoding: str | None = None) -> Iterator[AnnotatedDoc
             builder = _Builder(number)
         elif len(columns) < 2:
             raise InputError(path, f"expected a token and a tag, found only {columns[0]!r}", line=number)
-        elif _TAG.fullmatch(columns[-1]) is None:
+        elif (tag := _TAG.fullmatch(columns[-1])) is None:
             raise InputError(path, f"tag {columns[-1]!r} is not O, B-TYPE or I-TYPE", line=number)
         else:
-            builder.token(columns[0], columns[-1])
+            builder.token(columns[0], tag)
     if (doc := builder.document(path)) is not None:
         given += 1
         yield doc
@@ -166,3 +167,11 @@ def _sentences(doc: AnnotatedDocument) -> str:
     if sentence:
         out.append("".join(sentence) + "\n")
     return "".join(out)
+
+
+CONLL = declare(Format(
+    "conll", "CoNLL IOB", (".conll", ".iob", ".txt"), "documents", frozenset({"spans"}), encodings=True,
+    why_not={"status": "CoNLL tags carry no status", "frames": "CoNLL holds entities only",
+             "overlaps": "CoNLL tags cannot nest"},
+    reader=iter_conll, writer=write_conll,
+    about="conll: one token a line with its BIO tag, a blank line after each sentence."))

@@ -4,7 +4,7 @@ Each document becomes a Doc tokenised by spaCy's blank English tokenizer, cut
 at span boundaries so every span's offsets stay exact (no span is dropped for
 misalignment). Every span given is exported, whatever its status (the export's
 selection chose them; a DocBin holds no status that spaCy reads, so
-transfer.export_path takes one status at a time):
+core.transfer.export_path takes one status at a time):
 
 - doc.spans["sc"]: every span, overlaps included (for spancat);
 - doc.ents: the non-overlapping ones chosen by selection.non_overlapping (for ner);
@@ -22,14 +22,17 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from pathlib import Path
-
-from spacy.tokens import Doc, DocBin
+from typing import TYPE_CHECKING
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
 from app.formats.interop import aligned_doc, source_tokens
 from app.formats.output import written_whole
+from app.formats.registry import Format, declare
 from app.formats.selection import non_overlapping
+
+if TYPE_CHECKING:  # spaCy loads when a DocBin is first made, not when the formats are listed
+    from spacy.tokens import Doc, DocBin
 
 USER_DATA_KEY = "newsgloss_spans"
 
@@ -71,6 +74,8 @@ def write_docbin(docs: Iterable[AnnotatedDocument], out_path: Path, dev_fraction
 def _bin() -> DocBin:
     """A DocBin of what the documents have: tokens, their spacing and the entities (no tags, lemmas or
     parses, which a blank tokenizer does not make: a third of the memory of spaCy's default columns)."""
+    from spacy.tokens import DocBin
+
     return DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=True)
 
 
@@ -95,3 +100,11 @@ def _spacy_doc(doc: AnnotatedDocument) -> Doc:
 def _save(docbin: DocBin, path: Path) -> None:
     with written_whole(path, "wb") as out:
         out.write(docbin.to_bytes())
+
+
+DOCBIN = declare(Format(
+    "docbin", "spaCy DocBin", (".spacy",), "documents", frozenset({"spans", "annotators", "overlaps"}), splits=True,
+    why_not={"status": "spaCy's doc.ents and doc.spans carry no status", "frames": "a DocBin holds spans only"},
+    writer=write_docbin,
+    about="docbin: spaCy training data, every span in doc.spans[\"sc\"] and the ones that do not overlap in "
+          "doc.ents; --dev-fraction splits off a dev set."))

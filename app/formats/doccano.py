@@ -43,6 +43,7 @@ end; a relation's from_id and to_id are entity ids, whole numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,7 @@ from app.formats.interop import (
     span_details_json,
     write_json_lines,
 )
+from app.formats.registry import Format, declare
 
 _ROLES = ("from", "to")
 _ARTICLE_KEYS = ("title", "source", "url", "published")
@@ -149,7 +151,7 @@ class _Reader:
             key = f"r{item.get('id', int, str, default=f'#{i}')}"
             frames.append(FrameData(key=key, type=item.require("type", str), **fields))
         for item in self.record.items("frames"):
-            frames.append(frame_from_json(item, lambda ref, item=item: self.resolve(ref, item), "accepted"))
+            frames.append(frame_from_json(item, functools.partial(self.resolve, where=item), "accepted"))
         return frames
 
 
@@ -218,7 +220,8 @@ def _record(n: int, doc: AnnotatedDocument) -> dict[str, Any]:
         entity = {"id": ids[span.key], "start_offset": span.start, "end_offset": span.end, "label": span.label}
         entity |= provenance_json(span) | ({"meta": span.meta} if span.meta else {}) | span_details_json(span.details)
         entities.append(entity)
-    relations, frames = [], []
+    relations: list[dict[str, Any]] = []
+    frames: list[dict[str, Any]] = []
     for frame in doc.frames:
         pair = binary_roles(frame)
         if pair is None:
@@ -229,3 +232,16 @@ def _record(n: int, doc: AnnotatedDocument) -> dict[str, Any]:
         relations.append(relation | relation_json(frame, _ROLES))
     return {"id": _id(n, doc), "text": doc.article.text, "entities": entities, "relations": relations,
             "frames": frames, "label": list(doc.article.meta.get("doc_labels", [])), "meta": _meta(doc)}
+
+
+DOCCANO = declare(Format(
+    "doccano", "doccano JSONL", (".jsonl", ".json"), "documents",
+    frozenset({"spans", "frames", "status", "annotators", "details", "overlaps"}),
+    reader=iter_doccano, writer=write_doccano,
+    about="doccano: a relation-extraction project's JSONL (entities, relations, frames of other shapes)."))
+DOCCANO_SPANS = declare(Format(
+    "doccano-spans", "doccano sequence-labelling JSONL", (".jsonl",), "documents", frozenset({"spans", "overlaps"}),
+    why_not={"status": "doccano's sequence-labelling spans carry no status",
+             "frames": "a doccano sequence-labelling file holds spans only"},
+    writer=write_doccano_spans,
+    about="doccano-spans: a sequence-labelling project's JSONL, [start, end, label] spans only."))

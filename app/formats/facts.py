@@ -1,59 +1,68 @@
 """Tariff facts and claims as JSON lines (one object per frame, each role as text with
 offsets; a tariff fact also with its normalised values), and tariff facts as a CSV
-table, one row per fact and product, for pandas or a spreadsheet."""
+table, one row per fact and product, for pandas or a spreadsheet.
+
+The writers take the frames to write with their articles and fillers, as
+(article, fillers, frames) of one frame type, already selected (core.fact_export
+reads them from a project), and a stream; each returns the articles, frames and
+rows it wrote.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from app.core.annotations import FrameRecord, SpanRecord
-from app.core.interchange import Selection, selected
+from app.core.articles import ArticleRecord
 from app.core.normalise import fact_values, split_rate
-from app.core.project import Project
+from app.formats.registry import Format, declare
 
-# Which frame type each export holds, and how its roles appear in a record:
-# (role, key in the record, several fillers as a list?)
+Framed = tuple[ArticleRecord, list[SpanRecord], list[FrameRecord]]
+# How each frame type's roles appear in a record: (role, key in the record, several fillers as a list?),
+# and the record's keys for the frame's id and its one attribute.
 LAYOUTS = {
-    "facts-jsonl": ("tariff_fact", [("imposer", "imposer", False), ("target", "target", False),
-                                    ("product", "products", True), ("rate", "rate", False),
-                                    ("date", "date", False)], ("fact", "action")),
-    "claims-jsonl": ("claim", [("claimant", "claimant", False), ("cue", "cue", False),
-                               ("content", "content", False)], ("claim", "stance")),
+    "tariff_fact": ([("imposer", "imposer", False), ("target", "target", False), ("product", "products", True),
+                     ("rate", "rate", False), ("date", "date", False)], ("fact", "action")),
+    "claim": ([("claimant", "claimant", False), ("cue", "cue", False), ("content", "content", False)],
+              ("claim", "stance")),
 }
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
-def frame_records(project: Project, fmt: str, selection: Selection = Selection()) -> Iterator[dict[str, Any]]:
-    for _article, record in _records(project, fmt, selection):
-        yield record
-
-
-def _records(project: Project, fmt: str, selection: Selection) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """(article, record) for each selected frame of the format's type."""
-    frame_type, roles, (id_key, attribute) = LAYOUTS[fmt]
-    for article, fillers, all_frames in project.framed(frame_type, selection.article_ids):
-        frames = [f for f in all_frames if selected(f, selection)]
-        if not frames:
-            continue
+def frame_records(framed: Iterable[Framed]) -> Iterator[tuple[ArticleRecord, dict[str, Any]]]:
+    """(article, record) for each frame given."""
+    for article, fillers, frames in framed:
         text = article.text
         spans = {s.id: s for s in fillers}
         for frame in frames:
+            roles, (id_key, attribute) = LAYOUTS[frame.type]
             record: dict[str, Any] = {"article": article.external_id or article.id, id_key: frame.id,
                                       attribute: frame.attributes.get(attribute)}
             for role, key, several in roles:
-                fillers = [_role(text, spans[i]) for i in frame.role(role) if i in spans]
-                record[key] = fillers if several else (fillers[0] if fillers else None)
+                filled = [_role(text, spans[i]) for i in frame.role(role) if i in spans]
+                record[key] = filled if several else (filled[0] if filled else None)
             used = [spans[i] for slot in frame.slots for i in [slot.span_id] if i in spans]
             record["evidence"] = _evidence(text, used)
             record["status"] = frame.status
             record["origin"] = frame.origin
             record["annotator"] = _who(frame)
-            if frame_type == "tariff_fact":
+            if frame.type == "tariff_fact":
                 record["normalised"] = _normalised(frame, spans, text, article.published)
             yield article, record
+
+
+def write_frame_lines(framed: Iterable[Framed], out: TextIO) -> tuple[int, int, int]:
+    """One JSON object a line per frame; returns the articles and frames written (and no rows)."""
+    articles, frames = set(), 0
+    for _article, record in frame_records(framed):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        articles.add(record["article"])
+        frames += 1
+    return len(articles), frames, 0
 
 
 def _normalised(frame: FrameRecord, spans: dict[int, SpanRecord], text: str, published: str | None) -> dict:
@@ -72,14 +81,14 @@ CSV_COLUMNS = ("article", "source", "published", "fact", "action", "imposer_code
                "status", "annotator")
 
 
-def write_facts_csv(project: Project, out: TextIO, selection: Selection = Selection()) -> tuple[int, int, int]:
+def write_facts_csv(framed: Iterable[Framed], out: TextIO) -> tuple[int, int, int]:
     """Tariff facts as CSV rows (CSV_COLUMNS), one per fact and product (one with no product
     if it has none); several targets are joined with ";". Returns the articles, facts and rows written."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     rows = facts = 0
     articles = set()
-    for article, record in _records(project, "facts-jsonl", selection):
+    for article, record in frame_records(framed):
         facts += 1
         articles.add(record["article"])
         codes = record["normalised"]
@@ -127,3 +136,20 @@ def _evidence(text: str, spans: list[SpanRecord]) -> dict[str, Any] | None:
     while start < first and text[start].isspace():
         start += 1
     return {"text": text[start:end], "start": start, "end": end}
+
+
+_ABOUT = ("one JSON object per {what} ({fields}), each role as {{\"text\", \"start\", \"end\"}} or null, "
+          "with its evidence sentence, status, origin and annotator")
+FACTS_JSONL = declare(Format(
+    "facts-jsonl", "Tariff facts JSONL", (".jsonl",), "frames", frozenset({"frames", "status", "annotators"}),
+    stdout=True, frame_type="tariff_fact", writer=write_frame_lines,
+    about="facts-jsonl: " + _ABOUT.format(what="tariff fact", fields="imposer, target, products, rate, date")
+          + " and its normalised codes, rate and date."))
+FACTS_CSV = declare(Format(
+    "facts-csv", "Tariff facts CSV, one row per fact and product", (".csv",), "frames",
+    frozenset({"frames", "status", "annotators"}), stdout=True, frame_type="tariff_fact", writer=write_facts_csv,
+    about="facts-csv: the tariff facts as a table, one row per fact and product."))
+CLAIMS_JSONL = declare(Format(
+    "claims-jsonl", "Claims JSONL", (".jsonl",), "frames", frozenset({"frames", "status", "annotators"}),
+    stdout=True, frame_type="claim", writer=write_frame_lines,
+    about="claims-jsonl: " + _ABOUT.format(what="claim", fields="claimant, cue, content, stance") + "."))

@@ -7,10 +7,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import lxml.html
-import trafilatura
-from lxml import etree
-
 from app.core.articles import ArticleDraft
 from app.core.errors import InputError
 from app.core.text import first_line, normalize_text
@@ -47,8 +43,6 @@ _BOILERPLATE = [
     f"[string-length(normalize-space(.)) < {_BANNER_SIZE}]",
     "//*[@id='comments' or @id='disqus_thread']",
 ]
-_OPTIONS = {"with_metadata": True, "include_comments": False, "include_formatting": False,
-            "include_links": False, "include_images": False}
 
 
 def read_html(path: Path, encoding: str | None = None) -> list[ArticleDraft]:
@@ -83,17 +77,29 @@ def _extraction(html: str) -> tuple[Any, str]:
     that holds more text, it is taken instead, unless all of its text is
     furniture (a page of menus and a cookie banner has no article).
     """
-    pruned = trafilatura.bare_extraction(html, prune_xpath=_BOILERPLATE, **_OPTIONS)
+    pruned = _bare_extraction(html, _BOILERPLATE)
     text = normalize_text(pruned.text or "") if pruned is not None else ""
-    default = trafilatura.bare_extraction(html, **_OPTIONS)
+    default = _bare_extraction(html)
     default_text = normalize_text(default.text or "") if default is not None else ""
     if len(default_text.strip()) > len(text.strip()) and not _all_furniture(default_text, html):
         return default, default_text
     return pruned, text
 
 
+def _bare_extraction(html: str, prune_xpath: list[str] | None = None) -> Any:
+    """trafilatura's Document of the page (None: nothing found), with metadata, without comments,
+    formatting, links or images; trafilatura loads with the first page read."""
+    import trafilatura
+
+    return trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_formatting=False,
+                                       include_links=False, include_images=False, prune_xpath=prune_xpath)
+
+
 def _all_furniture(text: str, html: str) -> bool:
     """Whether every line of `text` is text of an element the furniture rules name."""
+    import lxml.html
+    from lxml import etree
+
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):

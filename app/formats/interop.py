@@ -14,12 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-import spacy
-from spacy.attrs import IDX, LENGTH
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any
 
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
@@ -28,6 +23,10 @@ from app.core.schema import Schema
 from app.core.span_details import SpanDetails
 from app.formats.crlf import normalise_with_offsets
 from app.formats.output import written_whole
+
+if TYPE_CHECKING:  # spaCy loads when a document is first tokenised, not when the formats are listed
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 ORIGINS = ("human", "model", "rule", "import")
 STATUSES = ("suggested", "accepted", "rejected")
@@ -292,7 +291,7 @@ def frame_json(frame: FrameData, ref: Callable[[str], Any]) -> dict[str, Any]:
 
 def relation_json(frame: FrameData, default_roles: tuple[str, str]) -> dict[str, Any]:
     """A relation's keys beyond its ends and type: "roles" (unless the default), "attributes", who-did-what."""
-    (first, _), (second, _) = binary_roles(frame)
+    (first, _), (second, _) = relation_ends(frame)
     out: dict[str, Any] = {} if (first, second) == default_roles else {"roles": [first, second]}
     if frame.attributes:
         out["attributes"] = dict(frame.attributes)
@@ -310,7 +309,8 @@ def span_details(item: Record, source: SourceText, start: int, end: int) -> Span
     for pair in item.get("fragments", list, default=[]):
         if not (isinstance(pair, list) and len(pair) == 2):
             raise item.error(f"a fragment must be [start, end], not {pair!r}")
-        fragments.append(source.offsets(*pair, item.error))
+        fragment_start, fragment_end = pair
+        fragments.append(source.offsets(fragment_start, fragment_end, item.error))
     details = SpanDetails(item.get("attributes", dict, default={}), item.get("normalizations", list, default=[]),
                           item.get("notes", dict, default={}), fragments)
     problem = details.problem(start, end)
@@ -326,6 +326,14 @@ def binary_roles(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]] | 
         return None
     (first, [a]), (second, [b]) = filled
     return (first, a), (second, b)
+
+
+def relation_ends(frame: FrameData) -> tuple[tuple[str, str], tuple[str, str]]:
+    """binary_roles of a frame that a writer has already found to be a relation."""
+    pair = binary_roles(frame)
+    if pair is None:
+        raise ValueError(f"frame {frame.key} is not a relation: binary_roles says which frames are")
+    return pair
 
 
 def write_json_lines(out_path: Path, records: Iterable[dict[str, Any]]) -> None:
@@ -373,6 +381,8 @@ def check_schema(docs: Iterable[AnnotatedDocument], schema: Schema | None) -> No
 @functools.cache
 def blank_english() -> Language:
     """spaCy's blank English pipeline: its tokenizer and vocab, no model."""
+    import spacy
+
     return spacy.blank("en")
 
 
@@ -386,6 +396,8 @@ def source_tokens(article: ArticleDraft) -> list[tuple[int, int]] | None:
 def aligned_doc(text: str, spans: Iterable[SpanData], keep_hyphenated: bool = False,
                 tokens: Iterable[tuple[int, int]] | None = None) -> Doc:
     """aligned_tokens as a spaCy Doc whose text is `text` (doc.char_span finds every span exactly)."""
+    from spacy.tokens import Doc
+
     aligned = aligned_tokens(text, spans, keep_hyphenated, tokens)
     return Doc(blank_english().vocab, words=[text[start:end] for start, end, _ in aligned],
                spaces=[space for _, _, space in aligned])
@@ -411,9 +423,11 @@ def aligned_tokens(text: str, spans: Iterable[SpanData], keep_hyphenated: bool =
     if tokens is not None:
         cuts.update(cut for token in tokens for cut in token)
     else:
+        from spacy.attrs import IDX, LENGTH
+
         starts_lengths = blank_english().make_doc(text).to_array([IDX, LENGTH]).tolist()  # no Token objects
         tokenizer_cuts = {cut for start, length in starts_lengths for cut in (start, start + length)}
-        undone = set()
+        undone: set[int] = set()
         if keep_hyphenated:  # only cuts beside a hyphen can be inside a hyphenated word
             undone.update(cut for match in _HYPHEN.finditer(text) for cut in match.span()
                           if _inside_hyphenated(text, cut))

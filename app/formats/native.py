@@ -2,34 +2,38 @@
 
 Schema copies, annotators, articles, spans (with their attributes,
 normalizations, notes and fragments), frames with their role slots, progress and the change log, with their ids and timestamps. Importing it into a
-new project and exporting again gives the same file.
+new project and exporting again gives the same file. Which tables there are is the store's
+to say (core.native_copy passes their names); this module writes and checks the file.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from app import __version__
 from app.core.errors import InputError
 from app.core.span_details import SpanDetails
-from app.core.project import Project
 from app.core.text import normalize_text
 from app.formats.output import written_whole
-from app.store.dump import TABLES
+from app.formats.registry import CARRIES, Format, declare
 
 FORMAT = "newsgloss-native"
 DETAILS = ("attributes", "normalizations", "notes", "fragments")  # span columns, as SpanDetails.from_columns takes them
 VERSION = 1
 
+Rows = Callable[[str], Iterable[dict[str, Any]]]
 
-def write_native(project: Project, out_path: Path) -> dict[str, int]:
-    """Write the project row by row, one row a line, so that no table is held in memory; returns the rows
-    written per table. The file is one JSON object, keys sorted: what json.loads reads."""
+
+def write_native(rows: Rows, tables: Sequence[str], out_path: Path) -> dict[str, int]:
+    """Write each table's rows (`rows(table)`, read as they are written), one row a line, so that no table is
+    held in memory; returns the rows written per table. The file is one JSON object, keys sorted: what
+    json.loads reads."""
     header = {"format": FORMAT, "version": VERSION, "written_by": f"NewsGloss {__version__}"}
-    counts = {model.__table__.name: 0 for model in TABLES}
-    with project.dump_reader() as rows, written_whole(out_path) as out:
+    counts = dict.fromkeys(tables, 0)
+    with written_whole(out_path) as out:
         out.write("{")
         for n, key in enumerate(sorted([*header, *counts])):
             out.write(("," if n else "") + f"\n {json.dumps(key)}: ")
@@ -45,7 +49,8 @@ def write_native(project: Project, out_path: Path) -> dict[str, int]:
     return counts
 
 
-def read_native(path: Path) -> dict[str, list[dict[str, Any]]]:
+def read_native(path: Path, tables: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each of `tables` in a native file, checked as far as the database cannot check them."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as err:
@@ -56,20 +61,20 @@ def read_native(path: Path) -> dict[str, list[dict[str, Any]]]:
         raise InputError(path, f"not a NewsGloss native file (no \"format\": \"{FORMAT}\")")
     if document.get("version") != VERSION:
         raise InputError(path, f"native format version {document.get('version')!r}; this NewsGloss reads {VERSION}")
-    tables = {}
-    for model in TABLES:
-        rows = document.get(model.__table__.name, [])
+    read = {}
+    for table in tables:
+        rows = document.get(table, [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise InputError(path, f"{model.__table__.name!r} must be a list of objects")
-        tables[model.__table__.name] = rows
-    _check_texts(path, tables)
-    return tables
+            raise InputError(path, f"{table!r} must be a list of objects")
+        read[table] = rows
+    _check_texts(path, read)
+    return read
 
 
 def _check_texts(path: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
     """What the database cannot check: article texts as NewsGloss stores them (what Qt shows unchanged),
     every span inside its article's text, and its details well formed."""
-    lengths = {}
+    lengths: dict[int, int] = {}
     for row in tables["article"]:
         key, text = row.get("id"), row.get("text")
         if not _whole(key) or key in lengths or not isinstance(text, str):
@@ -93,5 +98,10 @@ def _check_texts(path: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
             raise InputError(path, f"span {row.get('id')!r}: {problem}")
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+NATIVE = declare(Format(
+    "native", "NewsGloss project", (".json",), "project", frozenset(CARRIES), reader=read_native, writer=write_native,
+    about="native: the whole project, row for row (a native import needs a new, empty project)."))

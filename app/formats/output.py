@@ -16,7 +16,7 @@ def written_whole(out_path: Path, mode: str = "w") -> Iterator[IO]:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     part = out_path.with_name(out_path.name + ".part")
     try:
-        with part.open(mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as out:
+        with part.open(mode) if "b" in mode else part.open(mode, encoding="utf-8", newline="\n") as out:
             yield out
         part.replace(out_path)
     finally:

@@ -74,6 +74,7 @@ from app.formats.interop import (
     span_details_json,
     write_json_lines,
 )
+from app.formats.registry import Format, declare
 
 _ANSWERS = {"accept": "accepted", "reject": "rejected", None: "suggested"}
 # A span's or relation's own answer: "ignore" means nobody decided it.
@@ -266,3 +267,9 @@ def _hash(text: str) -> int:
     """A stable signed 32-bit hash, like Prodigy's."""
     value = zlib.crc32(text.encode("utf-8"))
     return value - (1 << 32) if value >= 1 << 31 else value
+
+
+PRODIGY = declare(Format(
+    "prodigy", "Prodigy JSONL", (".jsonl",), "documents",
+    frozenset({"spans", "frames", "status", "annotators", "overlaps"}), reader=iter_prodigy, writer=write_prodigy,
+    about="prodigy: one ner/spans task a line, two-role frames as relations, other frames in the task's meta."))

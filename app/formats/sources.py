@@ -1,9 +1,9 @@
-"""Article sources as the user names them: files and folders, read by suffix."""
+"""Article sources as the user names them: files and folders, read by suffix (the "articles" format)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,15 +13,9 @@ from app.formats.decoding import Encodings
 from app.formats.html_page import read_html
 from app.formats.jsonl import read_jsonl
 from app.formats.plaintext import read_txt
+from app.formats.registry import Format, declare
 
-_READERS: dict[str, Callable[[Path], list[ArticleDraft]]] = {
-    ".txt": read_txt,
-    ".html": read_html,
-    ".htm": read_html,
-    ".jsonl": read_jsonl,
-}
-
-SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_READERS)
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl")
 
 _ACCEPTED = ", ".join(SUPPORTED_SUFFIXES)
 
@@ -50,7 +44,7 @@ def read_sources(paths: Iterable[Path], title: str | None = None, encodings: Enc
             files.extend(_walk(path, result.skipped))
         elif not path.exists():
             raise InputError(path, "no such file or folder")
-        elif path.suffix.lower() not in _READERS:
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise InputError(path, f"unsupported file type; NewsGloss reads {_ACCEPTED} files")
         else:
             files.append(path)
@@ -64,7 +58,7 @@ def read_sources(paths: Iterable[Path], title: str | None = None, encodings: Enc
         elif path.suffix.lower() in (".html", ".htm"):
             result.drafts.extend(read_html(path, encoding))
         else:
-            result.drafts.extend(_READERS[path.suffix.lower()](path))
+            result.drafts.extend(read_jsonl(path))
     return result
 
 
@@ -75,10 +69,15 @@ def _walk(folder: Path, skipped: list[str]) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(n for n in names if not n.startswith(".")):
             path = Path(root, name)
-            if path.suffix.lower() not in _READERS:
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 skipped.append(f"{path}: not an article file ({path.suffix or 'no suffix'})")
             elif not path.is_file():
                 skipped.append(f"{path}: not a regular file")
             else:
                 found.append(path)
     return found
+
+
+ARTICLES = declare(Format(
+    "articles", "Articles", SUPPORTED_SUFFIXES, "drafts", frozenset(), encodings=True, reader=read_sources,
+    about="articles: .txt, .html and .jsonl files and folders of them, read as article texts."))

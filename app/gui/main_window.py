@@ -856,7 +856,8 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         from app.formats.decoding import EncodingUncertain
-        from app.formats.transfer import describe_import, import_paths
+        from app.core.interchange import describe_import
+        from app.core.transfer import import_paths
 
         project = self.project
         chosen = dict(encodings or {})
@@ -892,7 +893,7 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         dialog = ExportDialog(self.project.annotators(), self)
         if dialog.exec():
-            from app.formats.transfer import export_path
+            from app.core.transfer import export_path
 
             fmt, target, selection = dialog.choice(self.state.article_id)
             project = self.project
@@ -901,7 +902,7 @@ class MainWindow(QMainWindow):
                            self._exported)
 
     def _exported(self, summary: ExportSummary) -> None:
-        from app.formats.transfer import describe_export
+        from app.core.interchange import describe_export
 
         lines = describe_export(summary)
         self.statusBar().showMessage("; ".join(lines), 8000)
@@ -913,16 +914,15 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        """Dropped articles (.txt, .html, .jsonl, folders of them) and brat folders are imported."""
+        """Dropped articles (.txt, .html, .jsonl, folders of them) and folders of a folder format are imported."""
+        from app.formats.registry import dropped
+
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if not paths:
             return
         event.acceptProposedAction()
-        brat = [p for p in paths if p.is_dir() and any(p.glob("*.ann"))]
-        if brat:
-            self.import_files("brat", brat)
-        else:
-            self.import_files("articles", paths)
+        fmt, chosen = dropped(paths)
+        self.import_files(fmt.name, chosen)
 
     def _schema_changed(self) -> None:
         """An import grew the schema: new labels get actions, new frame types get buttons."""

@@ -25,23 +25,22 @@ from PySide6.QtWidgets import (
 from app.core.interchange import POLICIES, Selection
 from app.core.project import GOLD_LAYER, MODEL_LAYER
 from app.formats.decoding import EncodingUncertain
-from app.formats.registry import EXPORT_FORMATS, FILE_FILTERS, IMPORT_FORMATS
+from app.formats.registry import Format, export_formats, get_format, import_formats
 
-FOLDER_FORMATS = {"brat"}
 POLICY_TEXT = {"fail": "Stop with an error", "skip": "Leave them out", "add": "Add them to the schema"}
 
 
 class _TransferDialog(QDialog):
     """A format, a path with a Browse… button, then the subclass's own rows, then OK/Cancel."""
 
-    def __init__(self, title: str, formats, path_label: str, parent: QWidget | None):
+    def __init__(self, title: str, formats: list[Format], path_label: str, parent: QWidget | None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self._path_label = path_label
         self.format = QComboBox()
         self.format.setObjectName(f"{title.lower()}Format")
         for fmt in formats:
-            self.format.addItem(FILE_FILTERS[fmt], fmt)
+            self.format.addItem(fmt.file_filter, fmt.name)
         self.path = QLineEdit()
         self.path.setObjectName(f"{title.lower()}Path")
         browse = QPushButton("Browse…")
@@ -72,13 +71,16 @@ class _TransferDialog(QDialog):
         if self.ok_button.isEnabled():
             super().accept()
 
+    def chosen_format(self) -> Format:
+        return get_format(self.format.currentData())
+
     def _browse(self) -> None:
         raise NotImplementedError
 
 
 class ImportDialog(_TransferDialog):
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Import", IMPORT_FORMATS, "From", parent)
+        super().__init__("Import", import_formats(), "From", parent)
         self.path.setPlaceholderText("Files or a folder; several separated by ;")
         self.policy = QComboBox()
         for policy in POLICIES:
@@ -87,12 +89,12 @@ class ImportDialog(_TransferDialog):
         self._finish()
 
     def _browse(self) -> None:
-        fmt = self.format.currentData()
-        if fmt in FOLDER_FORMATS:
+        fmt = self.chosen_format()
+        if fmt.folder:
             folder = QFileDialog.getExistingDirectory(self, "Import from folder")
             chosen = [folder] if folder else []
         else:
-            chosen, _ = QFileDialog.getOpenFileNames(self, "Import files", "", f"{FILE_FILTERS[fmt]};;All files (*)")
+            chosen, _ = QFileDialog.getOpenFileNames(self, "Import files", "", f"{fmt.file_filter};;All files (*)")
         if chosen:
             self.path.setText(";".join(chosen))
 
@@ -103,7 +105,7 @@ class ImportDialog(_TransferDialog):
 
 class ExportDialog(_TransferDialog):
     def __init__(self, annotators: list[str], parent: QWidget | None = None):
-        super().__init__("Export", EXPORT_FORMATS, "To", parent)
+        super().__init__("Export", export_formats(), "To", parent)
         self.statuses = {status: QCheckBox(status) for status in ("accepted", "suggested", "rejected")}
         self.statuses["accepted"].setChecked(True)
         status_row = QHBoxLayout()
@@ -128,11 +130,11 @@ class ExportDialog(_TransferDialog):
         self._finish()
 
     def _browse(self) -> None:
-        fmt = self.format.currentData()
-        if fmt in FOLDER_FORMATS:
+        fmt = self.chosen_format()
+        if fmt.folder:
             chosen = QFileDialog.getExistingDirectory(self, "Export to folder")
         else:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", "", FILE_FILTERS[fmt])
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", "", fmt.file_filter)
         if chosen:
             self.path.setText(chosen)
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from app.core.errors import NewsGlossError, ValidationError
 from app.core.evaluation import prf
-from app.core.interchange import Selection, documents
 from app.core.project import Project
+from app.core.training_data import training_documents
 from app.formats.docbin import write_docbin
 from app.store.engine import shown_location
 
@@ -58,10 +58,7 @@ def train_model(project: Project, models_dir: Path, *, labels: Iterable[str] | N
     target = models_dir / name
     if target.exists():
         raise ValidationError(f"{target} exists already; choose another --output or name")
-    wanted = None if not labels else frozenset(labels)
-    selection = Selection(statuses=frozenset({"accepted"}), labels=wanted,
-                          layers=None if layer is None else frozenset({layer}))
-    docs = [d for d in documents(project, selection) if d.spans]
+    docs = training_documents(project, labels, layer)
     if len(docs) < 2:
         raise TrainingError("training needs at least two articles with accepted annotations of the chosen labels")
     work.mkdir(parents=True, exist_ok=True)

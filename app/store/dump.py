@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
 
 from app.store.models import (
     Annotator,
@@ -25,6 +25,8 @@ from app.store.models import (
 
 # In the order rows can be inserted: whatever a row points at comes first.
 TABLES = (SchemaCopy, Annotator, Article, Span, Frame, FrameSlot, Decision, ArticleProgress, ChangeLog, TrainedModel)
+_TABLES = tuple(cast(Table, model.__table__) for model in TABLES)  # declared tables: Tables, not just FromClauses
+TABLE_NAMES = tuple(table.name for table in _TABLES)  # what a native file holds
 
 
 def _plain(value: Any) -> Any:
@@ -36,12 +38,12 @@ def _plain(value: Any) -> Any:
 
 
 def dump_tables(conn: Connection) -> dict[str, list[dict[str, Any]]]:
-    return {model.__table__.name: list(table_rows(conn, model.__table__.name)) for model in TABLES}
+    return {name: list(table_rows(conn, name)) for name in TABLE_NAMES}
 
 
 def table_rows(conn: Connection, name: str) -> Iterator[dict[str, Any]]:
     """The rows of one of TABLES, by primary key, as JSON-ready dicts, read as they are used."""
-    table = next(model.__table__ for model in TABLES if model.__table__.name == name)
+    table = _TABLES[TABLE_NAMES.index(name)]
     rows = conn.execute(select(table).order_by(*table.primary_key.columns).execution_options(yield_per=1000))
     for row in rows.mappings():
         yield {key: _plain(value) for key, value in row.items()}
@@ -54,11 +56,10 @@ class NotEmptyError(ValueError):
 def load_tables(conn: Connection, dumped: dict[str, list[dict[str, Any]]]) -> None:
     """Insert dumped rows, ids and all, into a project with no articles or annotators yet."""
     for model in (Annotator, Article):
-        if conn.scalar(select(func.count()).select_from(model.__table__)):
+        if conn.scalar(select(func.count()).select_from(model)):
             raise NotEmptyError("the project is not empty")
-    conn.execute(delete(SchemaCopy.__table__))  # the dump carries the schema copies it was made with
-    for model in TABLES:
-        table = model.__table__
+    conn.execute(delete(SchemaCopy))  # the dump carries the schema copies it was made with
+    for table in _TABLES:
         rows = dumped.get(table.name, [])
         dates = [c.name for c in table.columns if isinstance(c.type, UtcDateTime)]
         for row in rows:
@@ -73,8 +74,7 @@ def load_tables(conn: Connection, dumped: dict[str, list[dict[str, Any]]]) -> No
 
 def _move_sequences_past_ids(conn: Connection) -> None:
     """PostgreSQL hands out new ids from sequences, which rows inserted with their ids leave behind."""
-    for model in TABLES:
-        table = model.__table__
+    for table in _TABLES:
         column = table.autoincrement_column
         if column is not None:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence(:table, :column), "

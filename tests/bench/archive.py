@@ -58,7 +58,7 @@ def write_prodigy(path: Path, articles: int, words: int, spans: int, seed: int) 
 
 def run(workspace: Workspace, folder: Path, home: Path, articles: int, words: int, spans: int,
         seed: int) -> tuple[str, list[Row]]:
-    from app.formats.registry import EXPORT_FORMATS
+    from app.formats.registry import export_formats
 
     env = child_env(home)
 
@@ -74,7 +74,7 @@ def run(workspace: Workspace, folder: Path, home: Path, articles: int, words: in
                 peak_mb=imported.peak_mb, max_peak_mb=FLOOR_IMPORT_MB)]
     baseline = child("export-raw", app_db, folder / "raw.jsonl")
     mismatches = []
-    for fmt in EXPORT_FORMATS:
+    for fmt in [f.name for f in export_formats()]:
         out = folder / f"export{SUFFIXES.get(fmt, '.jsonl')}"
         exported = child("export-app", app_db, fmt, out)
         rows.append(Row("archive", f"export {fmt}", exported.seconds_to_line, baseline.seconds_to_line, "s",
@@ -103,7 +103,7 @@ def _counts(env, db: Path, fmt: str, path: Path) -> tuple[int, int]:
 def _facts_without_frames(workspace: Workspace, source: Path) -> Row:
     """facts-jsonl of a project with spans but no frames: the exporter must not read every span."""
     from app.core.project import Project
-    from app.formats.transfer import export_path, import_paths
+    from app.core.transfer import export_path, import_paths
     from tests.bench.raw import ANNOTATOR
 
     db = workspace.fresh("no-frames")
@@ -122,7 +122,7 @@ def child(kind: str, *args: str) -> None:
         write_prodigy(Path(args[0]), *map(int, args[1:]))
     elif kind == "import-app":
         from app.core.project import Project
-        from app.formats.transfer import import_paths
+        from app.core.transfer import import_paths
         from tests.bench.raw import ANNOTATOR
 
         with Project.open(args[0], ANNOTATOR) as project:
@@ -131,7 +131,7 @@ def child(kind: str, *args: str) -> None:
         _raw_import_prodigy(Path(args[0]), Path(args[1]))
     elif kind == "export-app":
         from app.core.project import Project
-        from app.formats.transfer import export_path
+        from app.core.transfer import export_path
         from tests.bench.raw import ANNOTATOR
 
         with Project.open(args[0], ANNOTATOR) as project:
@@ -142,7 +142,7 @@ def child(kind: str, *args: str) -> None:
         raw_export_json(Path(args[0]), Path(args[1]))
     elif kind == "count":
         from app.core.project import Project
-        from app.formats.transfer import import_paths
+        from app.core.transfer import import_paths
         from tests.bench.raw import ANNOTATOR
 
         with Project.open(args[0], ANNOTATOR) as project:

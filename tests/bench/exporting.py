@@ -1,6 +1,6 @@
 """Export in every format against reading the same records with sqlite3 and writing them with json.
 
-Each format goes through app.formats.transfer.export_path, the code behind
+Each format goes through app.core.transfer.export_path, the code behind
 `newsgloss export` and File > Export, with the default selection (accepted
 annotations). The baseline reads every article with its accepted spans and
 frames (with their role fillers) in three queries and writes one JSON line per
@@ -13,8 +13,8 @@ from pathlib import Path
 
 from app.core.interchange import Selection
 from app.core.project import Project
-from app.formats.registry import EXPORT_FORMATS
-from app.formats.transfer import export_path
+from app.core.transfer import export_path
+from app.formats.registry import export_formats
 from tests.bench.measure import Row, seconds
 from tests.bench.raw import raw_export_json
 
@@ -31,7 +31,7 @@ def run(project: Project, db: Path, folder: Path, repeat: int) -> list[Row]:
     one = Selection(article_ids=frozenset(articles[:1]))
     rows = []
     baseline = seconds(lambda out: raw_export_json(db, out), repeat, lambda: target("raw"))
-    for fmt in EXPORT_FORMATS:
+    for fmt in [f.name for f in export_formats()]:
         if fmt != "native":  # which takes no selection, and has nothing to load
             export_path(project, fmt, target(fmt), one)  # untimed: loads the writer's modules (spaCy for some)
         rows.append(Row("export", f"{len(articles):,} articles as {fmt}",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.core.documents import AnnotatedDocument
 from app.core.interchange import import_documents
+from app.core.transfer import import_articles
 from tests.bench.measure import Row, seconds
 from tests.bench.raw import raw_import_jsonl, raw_insert_documents
 from tests.bench.workspace import Workspace
@@ -24,12 +25,12 @@ def run(workspace: Workspace, jsonl: Path, docs: list[AnnotatedDocument], repeat
     app, raw = (lambda: workspace.project("app")), (lambda: workspace.fresh("raw"))
     one = jsonl.with_name("one.jsonl")  # untimed runs of one article load every module on the way
     one.write_text(jsonl.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
-    app().import_files([one])
+    import_articles(app(), [one])
     import_documents(app(), docs[:1])
     raw_import_jsonl(raw(), one)
     rows = [
         Row("import", f"{len(docs):,} articles from .jsonl",
-            seconds(lambda project: project.import_files([jsonl]), repeat, app),
+            seconds(lambda project: import_articles(project, [jsonl]), repeat, app),
             seconds(lambda db: raw_import_jsonl(db, jsonl), repeat, raw), "s", "json + sqlite3 executemany"),
         Row("import", f"{len(docs):,} annotated articles ({spans:,} spans, {frames:,} frames)",
             seconds(lambda project: import_documents(project, docs), repeat, app),

@@ -47,10 +47,11 @@ def child(kind: str, *args: str) -> None:
         open_widget(kind, text, highlights)
     elif kind == "import-app":
         from app.core.project import Project
+        from app.core.transfer import import_articles
         from tests.bench.raw import ANNOTATOR
 
         with Project.open(args[0], ANNOTATOR) as project:
-            project.import_files([Path(args[1])])
+            import_articles(project, [Path(args[1])])
     elif kind == "import-raw":
         from tests.bench.raw import raw_import_jsonl
 
