@@ -163,15 +163,6 @@ class Project:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def import_files(self, paths: Iterable[str | Path], title: str | None = None, encodings=None) -> ImportReport:
-        """Read every file first (`encodings`: see formats.sources), then add all the articles in one transaction."""
-        from app.formats.sources import read_sources
-
-        result = read_sources([Path(p) for p in paths], title=title, encodings=encodings)
-        report = self.add_articles(result.drafts)
-        report.skipped.extend(result.skipped)
-        return report
-
     def team(self) -> dict[str, Role]:
         return self._team.team()
 
