@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,8 @@ from app.core.annotations import SpanRecord
 from app.core.errors import NewsGlossError
 from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
-from app.core.locations import DEFAULT_MODEL, ENV_MODEL
+from app.core.locations import DEFAULT_MODEL
+from app.core.model_choice import chosen_model, resolved_model
 from app.core.project import MODEL_LAYER, Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
             None if span.score is None else f"score {span.score:.2f}",
         ])) + ("".join(f"\n{role}" for role in roles) if roles else "")
         return Highlight(span.id, span.start, span.end, span.label, colour, kind, span.status, tooltip,
-                         self.state.faint(span.layer))
+                         self.state.layers.faint(span.layer))
 
     def _looks(self) -> dict[str, tuple[str, str]]:
         """Each label's colour and kind, as the text view draws it."""
@@ -707,7 +707,7 @@ class MainWindow(QMainWindow):
         if self._engine is None:
             from app.nlp.engine import SuggestionEngine
 
-            self._engine = SuggestionEngine(self.schema, self.project.resolve_model(self._model()))
+            self._engine = SuggestionEngine(self.schema, resolved_model(self.project, setting=self._setting_model()))
         from app.core.suggesting import suggest_articles
 
         project, engine = self.project, self._engine
@@ -728,8 +728,8 @@ class MainWindow(QMainWindow):
 
         self._run_task(f"Suggesting for {len(article_ids)} article(s)…", job, done)
 
-    def _model(self) -> str:
-        return os.environ.get(ENV_MODEL) or self.settings.value("model", DEFAULT_MODEL)
+    def _setting_model(self) -> str | None:
+        return self.settings.value("model") or None
 
     def _choose_model(self, model: str) -> None:
         self.settings.setValue("model", model)
@@ -737,7 +737,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Suggestions will come from {model}", 4000)
 
     def _refresh_models(self) -> None:
-        self.model_picker.set_models(DEFAULT_MODEL, self.project.models(), self._model())
+        self.model_picker.set_models(DEFAULT_MODEL, self.project.models(), chosen_model(setting=self._setting_model()))
 
     def train_dialog(self) -> None:
         from app.nlp.training import models_folder, train_model
@@ -1003,12 +1003,12 @@ class MainWindow(QMainWindow):
     def _toggle_adjudication(self) -> None:
         """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
         on = self.adjudicate_action.isChecked()
-        if on and not self.state.reviewer:
+        if on and not self.state.layers.reviewer:
             self.adjudicate_action.setChecked(False)
             self._refused(f"Only a reviewer can adjudicate; {self.project.annotator} is an annotator "
                           "(Edit > Preferences… sets your role)")
             return
-        self.state.adjudicating = on
+        self.state.layers.adjudicating = on
         if on:
             self.adjudication_dock.show()
             self.adjudication_dock.raise_()
@@ -1018,7 +1018,7 @@ class MainWindow(QMainWindow):
             self._adjudication_timer.start()
 
     def _toggle_others(self) -> None:
-        self.state.show_others = self.show_others_action.isChecked()
+        self.state.layers.show_others = self.show_others_action.isChecked()
         if self.state.article is not None:
             self.state.open(self.state.article.id)
 
@@ -1039,7 +1039,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Updated with changes by {', '.join(here)}", 5000)
 
     def _show_who(self) -> None:
-        self.who.setText(f"{self.project.annotator} ({'reviewer' if self.state.reviewer else 'annotator'})")
+        self.who.setText(f"{self.project.annotator} ({'reviewer' if self.state.layers.reviewer else 'annotator'})")
         self.who.setToolTip("Every change you make is recorded under this name; Edit > Preferences… changes it")
 
     def _toggle_labels(self) -> None:
@@ -1116,7 +1116,7 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> None:
         from app.gui.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self, role="reviewer" if self.state.reviewer else "annotator")
+        dialog = PreferencesDialog(self.settings, self, role="reviewer" if self.state.layers.reviewer else "annotator")
         dialog.applied.connect(self.apply_preferences)
         dialog.exec()
 
@@ -1129,10 +1129,9 @@ class MainWindow(QMainWindow):
                     self.project.set_role(self.project.annotator, changed["role"])
                 except NewsGlossError as err:
                     self._refused(str(err))
-            self.state.reviewer = self.project.role() == "reviewer"
-            if not self.state.reviewer and self.adjudicate_action.isChecked():
+            self.state.identity_changed()
+            if not self.state.layers.adjudicating:
                 self.adjudicate_action.setChecked(False)
-                self.state.adjudicating = False
             self._show_who()
             for stack in self._stacks.values():
                 stack.clear()  # earlier actions were someone else's
