@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -15,9 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QToolBar,
-    QToolButton,
 )
 
 from app import __version__
@@ -26,8 +23,6 @@ from app.core.annotations import SpanRecord
 from app.core.errors import NewsGlossError
 from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
-from app.core.locations import DEFAULT_MODEL
-from app.core.model_choice import chosen_model, resolved_model
 from app.core.project import MODEL_LAYER, Project
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
@@ -37,19 +32,20 @@ from app.gui.article_state import ArticleState
 from app.gui.frame_editor import FrameEditor
 from app.gui.span_painting import links_for
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
-from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
+from app.gui.models import ModelPicker
 from app.gui.recent import RecentProjects, display_name
 from app.gui.review_queue import ReviewQueue
 from app.gui.text_find import TextFindBar
-from app.gui.task_worker import TaskWorker
-from app.gui.transfer_dialogs import ExportDialog, ImportDialog, ask_encoding
+from app.gui.task_runner import TaskRunner
+from app.gui.suggest_controller import SuggestController
+from app.gui.transfer_controller import TransferController
+from app.gui.undo_steps import UndoSteps
+from app.gui.transfer_dialogs import ask_encoding
 from app.gui.theme import THEMES, apply_theme
 from app.gui.text_view import AnnotatedTextView, Highlight
 from app.store.engine import shown_location, sqlite_path
 
 if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when first used, not at startup
-    from app.core.interchange import ExportSummary, ImportSummary
-    from app.formats.decoding import EncodingUncertain
     from app.gui.agreement_panel import AgreementPanel
 
 DEFAULT_SIZE = (1400, 900)
@@ -78,10 +74,9 @@ class MainWindow(QMainWindow):
         self.schema = project.schema
         self.settings = settings
         self.state = ArticleState(project, self)
-        self.undo_group = QUndoGroup(self)
-        self._stacks: dict[int, QUndoStack] = {}
+        self.undo = UndoSteps(self)
+        self.undo_group = self.undo.group
         self._roles_of_span: dict[int, list[str]] = {}
-        self._step_refused = False  # set when the services refuse a command of the current step
         self._review_item: tuple[str, int] | None = None  # the Review panel's item last shown in the text
         self._showing = False  # the window is selecting text to show something, not the person
         self._shown_not_chosen = False  # the text selection shows a review item or frame: no role source
@@ -122,28 +117,21 @@ class MainWindow(QMainWindow):
 
         self.text_find = TextFindBar(self.text_view, lambda: self.state.article and self.state.article.text, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.text_find)
+        self.tasks = TaskRunner(self)
+        self.model_picker = ModelPicker()
+        self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
+        self.suggest = SuggestController(self)
+        self.transfer = TransferController(self)
         self._build_actions()
         self._build_menus()
         self._build_label_bar()
-        self._engine = None
         self._dashboard = None  # the Statistics window, made when first asked for
         self._agreement: AgreementPanel | None = None
-        self._worker: TaskWorker | None = None
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setMaximumWidth(220)
-        self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_task)
         self.who = QLabel()
         self._show_who()
-        self.model_picker = ModelPicker()
-        self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
-        self.model_picker.modelChosen.connect(self._choose_model)
-        self._refresh_models()
-        for widget in (self.progress_bar, self.cancel_button, QLabel("Suggest with:"), self.model_picker, self.who):
+        for widget in (self.tasks.progress_bar, self.tasks.cancel_button, QLabel("Suggest with:"),
+                       self.model_picker, self.who):
             self.statusBar().addPermanentWidget(widget)
-        self.progress_bar.hide()
-        self.cancel_button.hide()
         self._connect()
         self.changes = ChangeFeed(project)
         self.poll_timer = QTimer(self)
@@ -220,15 +208,15 @@ class MainWindow(QMainWindow):
         self.frame_attribute_action = self._action("Set the frame's action or stance", self._focus_frame_attribute,
                                                    "F2", "Up and Down then change the chosen frame's attribute")
         self._make_label_actions()
-        self.import_action = self._action("Import…", self.import_dialog, "Ctrl+I",
+        self.import_action = self._action("Import…", self.transfer.import_dialog, "Ctrl+I",
                                           "Import articles or annotations from other tools")
-        self.export_action = self._action("Export…", self.export_dialog, "Ctrl+E", "Export annotations")
-        self.suggest_action = self._action("Suggest for this article", self.suggest_current, "Ctrl+G",
+        self.export_action = self._action("Export…", self.transfer.export_dialog, "Ctrl+E", "Export annotations")
+        self.suggest_action = self._action("Suggest for this article", self.suggest.current, "Ctrl+G",
                                            "Run the spaCy suggesters on this article")
-        self.suggest_selected_action = self._action("Suggest for selected articles", self.suggest_selected)
-        self.suggest_all_action = self._action("Suggest for all articles", self.suggest_all, "Ctrl+Shift+G")
-        self.train_action = self._action("Train a model…", self.train_dialog, tip="Train NER on the accepted annotations")
-        self.models_action = self._action("Trained models…", self.show_models)
+        self.suggest_selected_action = self._action("Suggest for selected articles", self.suggest.selected)
+        self.suggest_all_action = self._action("Suggest for all articles", self.suggest.all, "Ctrl+Shift+G")
+        self.train_action = self._action("Train a model…", self.suggest.train_dialog, tip="Train NER on the accepted annotations")
+        self.models_action = self._action("Trained models…", self.suggest.show_models)
         self.dashboard_action = self._action("Statistics", self.show_dashboard, "F9",
                                              "Progress, labels, review decisions and tariff facts, as charts")
         self.agreement_action = self._action("Agreement…", self.show_agreement, "Shift+F9",
@@ -355,7 +343,7 @@ class MainWindow(QMainWindow):
         self.state.framesChanged.connect(self._frames_changed)
         self.state.progressChanged.connect(
             lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
-        self.state.failed.connect(self._refused)
+        self.state.failed.connect(self.refuse)
         self.text_view.spanClicked.connect(self._span_clicked)
         self.text_view.selectionRangeChanged.connect(self._text_choice_changed)
         self.text_view.cursorPositionChanged.connect(self._text_choice_changed)
@@ -371,7 +359,7 @@ class MainWindow(QMainWindow):
             signal.connect(self._refresh_queue)
             signal.connect(self._adjudication_timer.start)
         self.adjudication.adoptRequested.connect(
-            lambda spans, frames, merge: self._push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
+            lambda spans, frames, merge: self.undo.push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
         self.adjudication.removeRequested.connect(self.remove_from_gold)
         self.adjudication.rangeChosen.connect(lambda start, end: self._show(self.text_view.select_range, start, end))
         self.adjudication_dock.visibilityChanged.connect(self._adjudication_timer.start)
@@ -382,7 +370,7 @@ class MainWindow(QMainWindow):
         self.frame_editor.clearRequested.connect(self.clear_role)
         self.frame_editor.attributeChosen.connect(self.set_attribute)
         self.frame_editor.deleteRequested.connect(
-            lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
+            lambda frame_id: self.undo.push(commands.DeleteFrame(self.state, frame_id)))
         self.frame_editor.jumpRequested.connect(self.jump_to_frame)
         self.frame_editor.currentFrameChanged.connect(lambda _id: self._update_role_hint())
         self.frame_editor.currentFrameChanged.connect(self._show_frame_links)
@@ -398,10 +386,8 @@ class MainWindow(QMainWindow):
     def open_article(self, article_id: int) -> None:
         if article_id == self.state.article_id:
             return
-        if article_id not in self._stacks:
-            self._stacks[article_id] = QUndoStack(self.undo_group)
         self.state.open(article_id)
-        self.undo_group.setActiveStack(self._stacks[article_id])
+        self.undo.activate(article_id)
         self.articles.select_article(article_id)
         self.settings.setValue("last_article", article_id)
 
@@ -415,7 +401,7 @@ class MainWindow(QMainWindow):
             return
         before = self.state.progress()
         if before != "done":
-            self._push(commands.SetProgress(self.state, self.state.article.id, "done", before))
+            self.undo.push(commands.SetProgress(self.state, self.state.article.id, "done", before))
             self.statusBar().showMessage("Marked done", 3000)
 
     def _show_article(self) -> None:
@@ -439,13 +425,13 @@ class MainWindow(QMainWindow):
             if span.status == "suggested" or span.layer == MODEL_LAYER:  # also one you rejected before
                 self._fix_and_accept(span.id, f"Accept as {label}", label=label)
             elif span.label != label:
-                self._push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
+                self.undo.push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
             return
         if selection is None:
             self.statusBar().showMessage("Select some text first (mouse, Shift+arrows or double-click)", 4000)
             return
         command = commands.AddSpan(self.state, *selection, label)
-        if self._push(command):
+        if self.undo.push(command):
             self.text_view.select_span(command.span.id)
 
     def delete_current_span(self) -> None:
@@ -456,7 +442,7 @@ class MainWindow(QMainWindow):
         if self.state.spans[current].status == "suggested":
             self.decide("rejected", "span", current)
         else:
-            self._push(commands.DeleteSpan(self.state, current))
+            self.undo.push(commands.DeleteSpan(self.state, current))
 
     def step_span(self, delta: int) -> None:
         ordered = sorted(self.state.spans.values(), key=lambda s: (s.start, s.end, s.id))
@@ -522,7 +508,7 @@ class MainWindow(QMainWindow):
         if self.state.article is None:
             return
         command = commands.AddFrame(self.state, frame_type)
-        if self._push(command):
+        if self.undo.push(command):
             self.frame_editor.set_current(command.frame.id)
             self.statusBar().showMessage(
                 f"New {frame_type.replace('_', ' ')}: fill its roles with the number keys 1–"
@@ -634,26 +620,26 @@ class MainWindow(QMainWindow):
             return
         span_id, label = filler
         start, end = source
-        with self._step(f"Fill {role_name}"):
+        with self.undo.step(f"Fill {role_name}"):
             if span_id is None:
                 add = commands.AddSpan(self.state, start, end, label)
-                if not self._push(add):
+                if not self.undo.push(add):
                     return
                 span_id = add.span.id
             fillers = frame.role(role_name) + [span_id] if role.multiple else [span_id]
             if span_id not in frame.role(role_name):
-                self._push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
-        if not self._step_refused:
+                self.undo.push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
+        if not self.undo.refused:
             self.text_view.clear_selection()  # the next role is chosen afresh, never filled from this one
             self.statusBar().showMessage(f"{role_name} ← “{self._snippet(start, end)}”", 4000)
         self.frame_editor.set_current(frame_id)
 
     def clear_role(self, frame_id: int, role_name: str) -> None:
-        self._push(commands.SetRoles(self.state, frame_id, {role_name: []}, f"Clear {role_name}"))
+        self.undo.push(commands.SetRoles(self.state, frame_id, {role_name: []}, f"Clear {role_name}"))
 
     def set_attribute(self, frame_id: int, name: str, value: str) -> None:
         if self.state.frames[frame_id].attributes.get(name) != value:
-            self._push(commands.SetAttribute(self.state, frame_id, name, value))
+            self.undo.push(commands.SetAttribute(self.state, frame_id, name, value))
 
     def jump_to_frame(self, frame_id: int) -> None:
         spans = [self.state.spans[i] for s in self.state.frames[frame_id].slots
@@ -689,81 +675,11 @@ class MainWindow(QMainWindow):
                     f"{slot.role} of {frame.type.replace('_', ' ')} #{frame.id}")
         return roles
 
-    # ------------------------------------------------------------- suggestions
-
     def suggest_current(self) -> None:
-        if self.state.article is not None:
-            self._start_suggesting([self.state.article.id])
-
-    def suggest_selected(self) -> None:
-        self._start_suggesting(self.articles.selected_ids())
-
-    def suggest_all(self) -> None:
-        self._start_suggesting(self.project.article_ids())
-
-    def _start_suggesting(self, article_ids: list[int]) -> None:
-        if not article_ids:
-            return
-        if self._engine is None:
-            from app.nlp.engine import SuggestionEngine
-
-            self._engine = SuggestionEngine(self.schema, resolved_model(self.project, setting=self._setting_model()))
-        from app.core.suggesting import suggest_articles
-
-        project, engine = self.project, self._engine
-
-        def job(progress):
-            last = None
-            for last in suggest_articles(project, engine, article_ids, batch_size=8):
-                if not progress(last.done, last.total):
-                    break
-            return last
-
-        def done(result) -> None:
-            count = 0 if result is None else result.done
-            verb = "Stopped after" if count < len(article_ids) else "Suggested for"
-            spans, frames = (0, 0) if result is None else (result.spans_added, result.frames_added)
-            self.statusBar().showMessage(
-                f"{verb} {count} article(s): {spans} spans, {frames} frames with {engine.model_id}", 8000)
-
-        self._run_task(f"Suggesting for {len(article_ids)} article(s)…", job, done)
-
-    def _setting_model(self) -> str | None:
-        return self.settings.value("model") or None
-
-    def _choose_model(self, model: str) -> None:
-        self.settings.setValue("model", model)
-        self._engine = None  # loaded on the next Suggest
-        self.statusBar().showMessage(f"Suggestions will come from {model}", 4000)
-
-    def _refresh_models(self) -> None:
-        self.model_picker.set_models(DEFAULT_MODEL, self.project.models(), chosen_model(setting=self._setting_model()))
+        self.suggest.current()
 
     def train_dialog(self) -> None:
-        from app.nlp.training import models_folder, train_model
-
-        by_label = self.project.stats()["spans"]["by_label"]
-        used = sorted(label for label, by_status in by_label.items() if by_status.get("accepted"))
-        if not used:
-            self._refused("There are no accepted annotations to learn from yet")
-            return
-        dialog = TrainDialog(used, self)
-        if not dialog.exec():
-            return
-        labels, epochs = dialog.choice()
-        project, folder = self.project, models_folder(self.project)
-
-        def done(result) -> None:
-            if result.cancelled:
-                self.statusBar().showMessage("Training stopped; no model was registered", 6000)
-                return
-            self._refresh_models()
-            self.statusBar().showMessage(f"Trained {result.name}; choose it in the model picker", 8000)
-            self.show_models()
-
-        self._run_task(f"Training on {len(labels)} label(s) for {epochs} epochs…",
-                       lambda progress: train_model(project, folder, labels=labels, base=DEFAULT_MODEL,
-                                                    epochs=epochs, progress=progress), done)
+        self.suggest.train_dialog()
 
     def show_dashboard(self) -> None:
         """The statistics window; one per main window, brought up to date each time it is shown."""
@@ -797,38 +713,8 @@ class MainWindow(QMainWindow):
         self._agreement.show()
         self._agreement.raise_()
 
-    def show_models(self) -> None:
-        ModelsDialog(self.project.models(), self).exec()
-
-    def _run_task(self, message: str, job, on_success) -> None:
-        """Run `job` in a worker thread with progress and Cancel in the status bar; one at a time."""
-        if self._worker is not None:
-            self.statusBar().showMessage("Wait for the running task, or cancel it", 4000)
-            return
-        self._worker = TaskWorker(job, self)
-        self._worker.progressed.connect(self._task_progress)
-        self._worker.succeeded.connect(lambda result: (self._task_finished(), on_success(result)))
-        self._worker.failed.connect(lambda error: (self._task_finished(), self._refused(error)))
-        self.progress_bar.setRange(0, 0)  # busy until the first report (a model may be loading)
-        self.progress_bar.show()
-        self.cancel_button.show()
-        self.statusBar().showMessage(message)
-        self._worker.start()
-
-    def cancel_task(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self.statusBar().showMessage("Stopping at the next safe point…")
-
-    def _task_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-
-    def _task_finished(self) -> None:
-        self._worker.wait()
-        self._worker = None
-        self.progress_bar.hide()
-        self.cancel_button.hide()
+    def task_finished(self) -> None:
+        """A task may have changed anything: the schema, the open article, the list."""
         if self.project.schema is not self.schema:
             self._schema_changed()
         self.state.refresh()
@@ -844,85 +730,18 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------- import, export
 
-    def import_dialog(self) -> None:
-        dialog = ImportDialog(self)
-        if dialog.exec():
-            fmt, paths, policy = dialog.choice()
-            self.import_files(fmt, paths, policy)
-
-    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail",
-                     encodings: dict[str, str] | None = None) -> None:
-        """Import in the background; a file whose encoding is uncertain is asked about, then all is tried again."""
-        if not paths:
-            return
-        from app.formats.decoding import EncodingUncertain
-        from app.formats.transfer import describe_import, import_paths
-
-        project = self.project
-        chosen = dict(encodings or {})
-
-        def job(progress):
-            try:
-                return import_paths(project, fmt, paths, unknown=policy, progress=progress,
-                                    encodings=(lambda path: chosen.get(str(path))) if chosen else None)
-            except EncodingUncertain as uncertain:
-                return uncertain  # nothing was imported: ask on the GUI thread, then import again
-
-        def done(summary: ImportSummary | EncodingUncertain) -> None:
-            if isinstance(summary, EncodingUncertain):
-                encoding = self.choose_encoding(summary, self)
-                if encoding is None:
-                    self.statusBar().showMessage(f"Nothing imported: no encoding chosen for {summary.path}", 8000)
-                else:
-                    self.import_files(fmt, paths, policy, {**chosen, summary.path: encoding})
-                return
-            lines = describe_import(summary)
-            self.statusBar().showMessage(lines[0], 8000)
-            if summary.skipped:
-                self._transfer_report("Import", lines)
-
-        self._run_task(f"Importing {len(paths)} file(s)…", job, done)
-
-    def _transfer_report(self, title: str, lines: list[str]) -> None:
-        """What an import skipped or an export left out, in a box: too much for the status bar."""
-        box = QMessageBox(QMessageBox.Icon.Information, title, "\n".join(lines), parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
-
-    def export_dialog(self) -> None:
-        dialog = ExportDialog(self.project.annotators(), self)
-        if dialog.exec():
-            from app.formats.transfer import export_path
-
-            fmt, target, selection = dialog.choice(self.state.article_id)
-            project = self.project
-            self._run_task(f"Exporting {fmt}…",
-                           lambda progress: export_path(project, fmt, target, selection, progress=progress),
-                           self._exported)
-
-    def _exported(self, summary: ExportSummary) -> None:
-        from app.formats.transfer import describe_export
-
-        lines = describe_export(summary)
-        self.statusBar().showMessage("; ".join(lines), 8000)
-        if summary.left_out:  # more than the filters asked for
-            self._transfer_report("Export", lines)
-
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        """Dropped articles (.txt, .html, .jsonl, folders of them) and brat folders are imported."""
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if not paths:
-            return
-        event.acceptProposedAction()
-        brat = [p for p in paths if p.is_dir() and any(p.glob("*.ann"))]
-        if brat:
-            self.import_files("brat", brat)
-        else:
-            self.import_files("articles", paths)
+        self.transfer.drop(event)
+
+    def import_dialog(self) -> None:
+        self.transfer.import_dialog()
+
+    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail") -> None:
+        self.transfer.import_files(fmt, paths, policy)
 
     def _schema_changed(self) -> None:
         """An import grew the schema: new labels get actions, new frame types get buttons."""
@@ -945,13 +764,13 @@ class MainWindow(QMainWindow):
 
     def decide(self, status: str, kind: str, item_id: int) -> None:
         ids = {"span_ids": [item_id]} if kind == "span" else {"frame_ids": [item_id]}
-        self._push(commands.ReviewSuggestions(self.state, status, **ids))
+        self.undo.push(commands.ReviewSuggestions(self.state, status, **ids))
 
     def decide_all(self, status: str, label: str) -> None:
         ids = [s.id for s in self.state.spans.values() if s.status == "suggested" and s.label == label]
         if ids:
             verb = "Accept" if status == "accepted" else "Reject"
-            self._push(commands.ReviewSuggestions(self.state, status, span_ids=ids, text=f"{verb} all {label}"))
+            self.undo.push(commands.ReviewSuggestions(self.state, status, span_ids=ids, text=f"{verb} all {label}"))
 
     def fix_boundaries(self, span_id: int) -> None:
         selection = self.text_view.selection_range()
@@ -968,11 +787,11 @@ class MainWindow(QMainWindow):
 
         dialog = SpanDetailsDialog(self.state.span_text(span_id), self.state.spans[span_id].details, self)
         if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
-            self._push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
+            self.undo.push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
 
     def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
         """Correct a suggestion (label or boundaries) as it is accepted, in one undoable step."""
-        self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id], text=text, fix=changes))
+        self.undo.push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id], text=text, fix=changes))
 
     def _review_current_changed(self, kind: str, item_id: int) -> None:
         """Show the Review panel's current item in the text when the person moves to another one;
@@ -998,14 +817,14 @@ class MainWindow(QMainWindow):
                                              people_layers(spans, frames))
 
     def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        self._push(commands.TakeOutOfGold(self.state, span_ids, frame_ids))
+        self.undo.push(commands.TakeOutOfGold(self.state, span_ids, frame_ids))
 
     def _toggle_adjudication(self) -> None:
         """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
         on = self.adjudicate_action.isChecked()
         if on and not self.state.layers.reviewer:
             self.adjudicate_action.setChecked(False)
-            self._refused(f"Only a reviewer can adjudicate; {self.project.annotator} is an annotator "
+            self.refuse(f"Only a reviewer can adjudicate; {self.project.annotator} is an annotator "
                           "(Edit > Preferences… sets your role)")
             return
         self.state.layers.adjudicating = on
@@ -1051,36 +870,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------- misc
 
-    def _push(self, command: commands._Command) -> bool:
-        """Run a command on the current article's undo stack; False if the services refused it."""
-        stack = self.undo_group.activeStack()
-        if stack is None:
-            return False
-        stack.push(command)
-        if not command.ok:
-            self._step_refused = True
-        return command.ok
-
-    @contextmanager
-    def _step(self, text: str):
-        """Group the commands pushed inside into one undoable step, all or nothing: if the services
-        refuse one, those already done are undone and the step leaves the stack (QUndoStack keeps a
-        macro whose commands were all dropped, and Edit would offer to undo what never happened)."""
-        stack = self.undo_group.activeStack()
-        self._step_refused = False
-        stack.beginMacro(text)
-        try:
-            yield
-        finally:
-            stack.endMacro()
-            if self._step_refused:
-                step = stack.command(stack.index() - 1)
-                for child in reversed([step.child(i) for i in range(step.childCount())]):
-                    child.undo()
-                step.setObsolete(True)
-                stack.undo()  # an obsolete command is dropped, not undone again
-
-    def _refused(self, message: str) -> None:
+    def refuse(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
         QMessageBox.warning(self, "Not done", message)
 
@@ -1128,13 +918,12 @@ class MainWindow(QMainWindow):
                 try:
                     self.project.set_role(self.project.annotator, changed["role"])
                 except NewsGlossError as err:
-                    self._refused(str(err))
+                    self.refuse(str(err))
             self.state.identity_changed()
             if not self.state.layers.adjudicating:
                 self.adjudicate_action.setChecked(False)
             self._show_who()
-            for stack in self._stacks.values():
-                stack.clear()  # earlier actions were someone else's
+            self.undo.clear()  # earlier actions were someone else's
             if self.state.article is not None:
                 self.state.open(self.state.article.id)  # what they see, and how faintly, follows the role
             self._reload_articles_keeping_current()
@@ -1146,8 +935,7 @@ class MainWindow(QMainWindow):
             self.text_view.snap_to_tokens = bool(changed["snap_to_tokens"])
             self.snap_action.setChecked(self.text_view.snap_to_tokens)
         if "model" in changed:
-            self._engine = None
-            self._refresh_models()
+            self.suggest.model_setting_changed()
 
     def show_guidelines(self) -> None:
         self.guidelines_dock.show()
@@ -1211,9 +999,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.poll_timer.stop()
-        if self._worker is not None:
-            self._worker.cancel()
-            self._worker.wait()
+        self.tasks.stop()
         if self._agreement is not None:  # it belongs to this window's project
             self._agreement.stop()
             self._agreement.close()
