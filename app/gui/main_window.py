@@ -18,19 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.adjudication import candidates, people_layers
 from app.core.annotations import SpanRecord
 from app.core.errors import NewsGlossError
 from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
 from app.core.project import MODEL_LAYER, Project
+from app.core.vocabulary import Status
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
 from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
 from app.gui.frame_editor import FrameEditor
-from app.gui.span_painting import links_for
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker
 from app.gui.recent import RecentProjects, display_name
@@ -39,6 +38,8 @@ from app.gui.text_find import TextFindBar
 from app.gui.task_runner import TaskRunner
 from app.gui.suggest_controller import SuggestController
 from app.gui.transfer_controller import TransferController
+from app.gui.review_controller import ReviewController
+from app.gui.frame_controller import FrameController
 from app.gui.undo_steps import UndoSteps
 from app.gui.transfer_dialogs import ask_encoding
 from app.gui.theme import THEMES, apply_theme
@@ -77,10 +78,6 @@ class MainWindow(QMainWindow):
         self.undo = UndoSteps(self)
         self.undo_group = self.undo.group
         self._roles_of_span: dict[int, list[str]] = {}
-        self._review_item: tuple[str, int] | None = None  # the Review panel's item last shown in the text
-        self._showing = False  # the window is selecting text to show something, not the person
-        self._shown_not_chosen = False  # the text selection shows a review item or frame: no role source
-        self._clicked_span: int | None = None  # the span clicked in the text, until the cursor moves
 
         path = sqlite_path(project.url)
         self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
@@ -122,6 +119,8 @@ class MainWindow(QMainWindow):
         self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
         self.suggest = SuggestController(self)
         self.transfer = TransferController(self)
+        self.review = ReviewController(self)
+        self.frames = FrameController(self)
         self._build_actions()
         self._build_menus()
         self._build_label_bar()
@@ -197,15 +196,15 @@ class MainWindow(QMainWindow):
         self.bigger_action = self._action("Bigger text", lambda: self._font_step(1), ["Ctrl+=", "Ctrl++"])
         self.smaller_action = self._action("Smaller text", lambda: self._font_step(-1), "Ctrl+-")
         self.frame_actions = {
-            name: self._action(f"New {name.replace('_', ' ')}", lambda n=name: self.create_frame(n),
+            name: self._action(f"New {name.replace('_', ' ')}", lambda n=name: self.frames.create(n),
                                f"Ctrl+Shift+{name[0].upper()}")
             for name in self.schema.frames
         }
         self.role_actions = [
-            self._action(f"Fill role {n} of the chosen frame", lambda n=n: self.fill_role_number(n), str(n))
+            self._action(f"Fill role {n} of the chosen frame", lambda n=n: self.frames.fill_role_number(n), str(n))
             for n in range(1, 10)
         ]
-        self.frame_attribute_action = self._action("Set the frame's action or stance", self._focus_frame_attribute,
+        self.frame_attribute_action = self._action("Set the frame's action or stance", self.frames.focus_attribute,
                                                    "F2", "Up and Down then change the chosen frame's attribute")
         self._make_label_actions()
         self.import_action = self._action("Import…", self.transfer.import_dialog, "Ctrl+I",
@@ -221,16 +220,16 @@ class MainWindow(QMainWindow):
                                              "Progress, labels, review decisions and tariff facts, as charts")
         self.agreement_action = self._action("Agreement…", self.show_agreement, "Shift+F9",
                                              "How far the annotators agree: span F1, kappa, alpha, frame roles")
-        self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide("accepted"), "A")
-        self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide("rejected"), "X")
+        self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide(Status.ACCEPTED), "A")
+        self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide(Status.REJECTED), "X")
         self.skip_action = self._action("Skip suggestion", self.review_queue.skip, "S")
         self.fix_action = self._action("Fix suggestion to the selection", self.review_queue.fix_boundaries, "B")
-        self.show_rejected_action = self._action("Show rejected suggestions", self._toggle_rejected)
+        self.show_rejected_action = self._action("Show rejected suggestions", self.review.toggle_rejected)
         self.show_rejected_action.setCheckable(True)
-        self.show_others_action = self._action("Show other annotators' layers", self._toggle_others, "Ctrl+L",
+        self.show_others_action = self._action("Show other annotators' layers", self.review.toggle_others, "Ctrl+L",
                                                "Draw other people's annotations faintly beside yours")
         self.show_others_action.setCheckable(True)
-        self.adjudicate_action = self._action("Adjudicate into gold", self._toggle_adjudication, "Ctrl+J",
+        self.adjudicate_action = self._action("Adjudicate into gold", self.review.toggle_adjudication, "Ctrl+J",
                                               "Compare the annotators' layers and build the gold layer")
         self.adjudicate_action.setCheckable(True)
         self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -329,14 +328,8 @@ class MainWindow(QMainWindow):
 
 
     def _connect(self) -> None:
-        # The Adjudicate table is rebuilt once per burst of changes (adopting 300 agreed spans
-        # announces 300), when the event loop next runs, not once per span.
-        self._adjudication_timer = QTimer(self)
-        self._adjudication_timer.setSingleShot(True)
-        self._adjudication_timer.setInterval(0)
-        self._adjudication_timer.timeout.connect(self._refresh_adjudication)
         self.articles.articleChosen.connect(self.open_article)
-        self.state.articleOpened.connect(self._show_article)
+        self.state.articleOpened.connect(self.show_article)
         self.state.spanAdded.connect(self._span_added)
         self.state.spanChanged.connect(self._span_changed)
         self.state.spanRemoved.connect(self._span_removed)
@@ -345,35 +338,12 @@ class MainWindow(QMainWindow):
             lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
         self.state.failed.connect(self.refuse)
         self.text_view.spanClicked.connect(self._span_clicked)
-        self.text_view.selectionRangeChanged.connect(self._text_choice_changed)
-        self.text_view.cursorPositionChanged.connect(self._text_choice_changed)
-        self.annotations.spanActivated.connect(lambda span_id: self._show(self.text_view.select_span, span_id))
+        self.text_view.selectionRangeChanged.connect(self.frames.text_choice_changed)
+        self.text_view.cursorPositionChanged.connect(self.frames.text_choice_changed)
+        self.annotations.spanActivated.connect(lambda span_id: self.frames.show(self.text_view.select_span, span_id))
         self.annotations.detailsRequested.connect(self.edit_span_details)
-        self._connect_frame_editor()
-        self.review_queue.currentChanged.connect(self._review_current_changed)
-        self.review_queue.decided.connect(self.decide)
-        self.review_queue.fixBoundariesRequested.connect(self.fix_boundaries)
-        self.review_queue.decideAllRequested.connect(self.decide_all)
-        for signal in (self.state.articleOpened, self.state.spanAdded, self.state.spanChanged,
-                       self.state.spanRemoved, self.state.framesChanged):
-            signal.connect(self._refresh_queue)
-            signal.connect(self._adjudication_timer.start)
-        self.adjudication.adoptRequested.connect(
-            lambda spans, frames, merge: self.undo.push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
-        self.adjudication.removeRequested.connect(self.remove_from_gold)
-        self.adjudication.rangeChosen.connect(lambda start, end: self._show(self.text_view.select_range, start, end))
-        self.adjudication_dock.visibilityChanged.connect(self._adjudication_timer.start)
-
-    def _connect_frame_editor(self) -> None:
-        self.frame_editor.createRequested.connect(self.create_frame)
-        self.frame_editor.fillRequested.connect(self.fill_role)
-        self.frame_editor.clearRequested.connect(self.clear_role)
-        self.frame_editor.attributeChosen.connect(self.set_attribute)
-        self.frame_editor.deleteRequested.connect(
-            lambda frame_id: self.undo.push(commands.DeleteFrame(self.state, frame_id)))
-        self.frame_editor.jumpRequested.connect(self.jump_to_frame)
-        self.frame_editor.currentFrameChanged.connect(lambda _id: self._update_role_hint())
-        self.frame_editor.currentFrameChanged.connect(self._show_frame_links)
+        self.frames.connect_editor()
+        self.review.connect()
 
     # --------------------------------------------------------------- articles
 
@@ -404,13 +374,13 @@ class MainWindow(QMainWindow):
             self.undo.push(commands.SetProgress(self.state, self.state.article.id, "done", before))
             self.statusBar().showMessage("Marked done", 3000)
 
-    def _show_article(self) -> None:
+    def show_article(self) -> None:
         state = self.state
         self._roles_of_span = self._span_roles()
         looks = self._looks()
         self.text_view.set_article(state.article.text, [self._highlight(s, looks) for s in state.spans.values()])
         self.annotations.model.set_spans(state.article.text, list(state.spans.values()), self._colours())
-        self._refresh_frames()
+        self.frames.refresh()
 
     # ------------------------------------------------------------------ spans
 
@@ -423,7 +393,7 @@ class MainWindow(QMainWindow):
         span = self.state.spans.get(current) if current is not None else None
         if span is not None and (selection is None or selection == (span.start, span.end)):
             if span.status == "suggested" or span.layer == MODEL_LAYER:  # also one you rejected before
-                self._fix_and_accept(span.id, f"Accept as {label}", label=label)
+                self.review.fix_and_accept(span.id, f"Accept as {label}", label=label)
             elif span.label != label:
                 self.undo.push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
             return
@@ -440,7 +410,7 @@ class MainWindow(QMainWindow):
         if current is None or current not in self.state.spans:
             return
         if self.state.spans[current].status == "suggested":
-            self.decide("rejected", "span", current)
+            self.review.decide(Status.REJECTED, "span", current)
         else:
             self.undo.push(commands.DeleteSpan(self.state, current))
 
@@ -454,8 +424,7 @@ class MainWindow(QMainWindow):
         self.text_view.select_span(ids[index % len(ids)])
 
     def _span_clicked(self, span_id: int) -> None:
-        self._clicked_span = span_id
-        self._update_role_hint()
+        self.frames.span_clicked(span_id)
         self.annotations.show_span(span_id)
         span = self.state.spans.get(span_id)
         if span is not None:
@@ -472,7 +441,7 @@ class MainWindow(QMainWindow):
     def _span_changed(self, span: SpanRecord) -> None:
         self.text_view.update_highlight(self._highlight(span))
         self.annotations.model.change_span(span)
-        self._refresh_frames()
+        self.frames.refresh()
 
     def _span_removed(self, span_id: int) -> None:
         self.text_view.remove_highlight(span_id)
@@ -504,168 +473,14 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- frames
 
-    def create_frame(self, frame_type: str) -> None:
-        if self.state.article is None:
-            return
-        command = commands.AddFrame(self.state, frame_type)
-        if self.undo.push(command):
-            self.frame_editor.set_current(command.frame.id)
-            self.statusBar().showMessage(
-                f"New {frame_type.replace('_', ' ')}: fill its roles with the number keys 1–"
-                f"{len(self.schema.frame(frame_type).roles)}", 5000)
-
-    def fill_role_number(self, number: int) -> None:
-        frame_id = self.frame_editor.current_frame_id()
-        if frame_id is None:
-            self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
-            return
-        frame_type = self.state.frames[frame_id].type
-        roles = list(self.schema.frame(frame_type).roles)
-        if number > len(roles):
-            self.statusBar().showMessage(
-                f"A {frame_type.replace('_', ' ')} has {len(roles)} roles: keys 1–{len(roles)}", 4000)
-            return
-        self.fill_role(frame_id, roles[number - 1])
-
-    def _role_source(self) -> tuple[int, int] | None:
-        """The text the number keys fill a role from: the text selection, else the span clicked in
-        the text; None when the person has chosen nothing there (a selection the window made to
-        show a review item or a frame is no choice)."""
-        if self._shown_not_chosen:
-            return None
-        selection = self.text_view.selection_range()
-        if selection is not None:
-            return selection
-        span = self.state.spans.get(self._clicked_span)
-        return None if span is None else (span.start, span.end)
-
-    def _filler(self, role, source: tuple[int, int]) -> tuple[int | None, str] | str:
-        """What `role` (a schema role) would be filled with from `source`: (the span's id, or None for
-        a new span; its label), or why it cannot be, in words."""
-        clicked = self.state.spans.get(self._clicked_span)
-        if clicked is not None and self.text_view.selection_range() is None:
-            if clicked.label not in role.labels:
-                return f"takes {' or '.join(role.labels)}, not {clicked.label}"
-            return clicked.id, clicked.label
-        fitting = [s for s in self.state.spans.values() if (s.start, s.end) == source and s.label in role.labels]
-        return (fitting[0].id, fitting[0].label) if fitting else (None, role.labels[0])
-
-    def _focus_frame_attribute(self) -> None:
-        if not self.frame_editor.focus_attributes():
-            self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
-
-    def _snippet(self, start: int, end: int) -> str:
-        text = self.state.article.text[start:end].replace("\n", " ")
-        return text if len(text) <= 40 else text[:39] + "…"
-
-    def _update_role_hint(self) -> None:
-        """Tell, beside the frame, what the number keys would fill now."""
-        frame_id = self.frame_editor.current_frame_id()
-        if frame_id is None or frame_id not in self.state.frames:
-            self.frame_editor.set_hint("")
-            return
-        source = self._role_source()
-        if source is None:
-            self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
-            return
-        quoted = f"“{self._snippet(*source)}”"
-        using, making, refused = [], [], []
-        roles = self.schema.frame(self.state.frames[frame_id].type).roles
-        for number, (role_name, role) in enumerate(roles.items(), start=1):
-            filler = self._filler(role, source)
-            key = f"{number} {role_name}"
-            if isinstance(filler, str):
-                refused.append(key)
-            elif filler[0] is None:
-                making.append(f"{key} ({filler[1]})")
-            else:
-                using.append(key)
-        lines = [f"{', '.join(using)} ← {quoted}"] if using else []
-        if making:
-            lines.append(f"{', '.join(making)} ← {quoted}, a new span")
-        if refused:  # only a clicked span can be of a label a role does not take
-            lines.append(f"{', '.join(refused)}: do not take {self.state.spans[self._clicked_span].label}")
-        self.frame_editor.set_hint("\n".join(lines))
-
-    def _text_choice_changed(self, *_args) -> None:
-        """The person moved the cursor or the selection: what they chose before no longer counts."""
-        if not self._showing:
-            self._shown_not_chosen = False
-            self._clicked_span = None
-        self._update_role_hint()
-
-    def _show(self, select, *args) -> None:
-        """Select text to show the person something (a review item, a frame, a table row)."""
-        self._showing = True
-        try:
-            select(*args)
-        finally:
-            self._showing = False
-        self._shown_not_chosen = True
-        self._clicked_span = None
-        self._update_role_hint()
-
-    def fill_role(self, frame_id: int, role_name: str) -> None:
-        """Fill a role from the text the person chose: a span there, or a new span over the selection."""
-        frame = self.state.frames[frame_id]
-        role = self.schema.frame(frame.type).roles[role_name]
-        source = self._role_source()
-        if source is None:
-            self.statusBar().showMessage(f"Not filled: select the {role_name} in the text, or click its span", 6000)
-            return
-        filler = self._filler(role, source)
-        if isinstance(filler, str):
-            self.statusBar().showMessage(f"Not filled: {role_name} {filler}; select the text to make a "
-                                         f"{role.labels[0]} span", 6000)
-            return
-        span_id, label = filler
-        start, end = source
-        with self.undo.step(f"Fill {role_name}"):
-            if span_id is None:
-                add = commands.AddSpan(self.state, start, end, label)
-                if not self.undo.push(add):
-                    return
-                span_id = add.span.id
-            fillers = frame.role(role_name) + [span_id] if role.multiple else [span_id]
-            if span_id not in frame.role(role_name):
-                self.undo.push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
-        if not self.undo.refused:
-            self.text_view.clear_selection()  # the next role is chosen afresh, never filled from this one
-            self.statusBar().showMessage(f"{role_name} ← “{self._snippet(start, end)}”", 4000)
-        self.frame_editor.set_current(frame_id)
-
-    def clear_role(self, frame_id: int, role_name: str) -> None:
-        self.undo.push(commands.SetRoles(self.state, frame_id, {role_name: []}, f"Clear {role_name}"))
-
-    def set_attribute(self, frame_id: int, name: str, value: str) -> None:
-        if self.state.frames[frame_id].attributes.get(name) != value:
-            self.undo.push(commands.SetAttribute(self.state, frame_id, name, value))
-
-    def jump_to_frame(self, frame_id: int) -> None:
-        spans = [self.state.spans[i] for s in self.state.frames[frame_id].slots
-                 for i in [s.span_id] if i in self.state.spans]
-        if spans:
-            self._show(self.text_view.select_range, min(s.start for s in spans), max(s.end for s in spans))
-            self.text_view.setFocus()
-
-    def _show_frame_links(self, frame_id: int) -> None:
-        """The chosen frame's fillers joined to its trigger in the text."""
-        frame = self.state.frames.get(frame_id)
-        self.text_view.set_frame_links(None if frame is None else links_for(self.schema, frame))
-
     def _frames_changed(self) -> None:
         before = self._roles_of_span
         self._roles_of_span = self._span_roles()
         for span_id in set(before) | set(self._roles_of_span):
             if before.get(span_id) != self._roles_of_span.get(span_id) and span_id in self.state.spans:
                 self.text_view.update_highlight(self._highlight(self.state.spans[span_id]))
-        self._refresh_frames()
+        self.frames.refresh()
         self._update_counts()
-
-    def _refresh_frames(self) -> None:
-        used = {s.span_id for f in self.state.frames.values() for s in f.slots}
-        texts = {i: self.state.span_text(i) for i in used if i in self.state.spans}
-        self.frame_editor.set_frames(self.state.frames, texts)
 
     def _span_roles(self) -> dict[int, list[str]]:
         roles: dict[int, list[str]] = {}
@@ -730,6 +545,23 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------- import, export
 
+    # The window's own words for what tests and the keys call; the controllers hold the flows.
+
+    def decide(self, status: Status, kind: str, item_id: int) -> None:
+        self.review.decide(status, kind, item_id)
+
+    def decide_all(self, status: Status, label: str) -> None:
+        self.review.decide_all(status, label)
+
+    def fix_boundaries(self, span_id: int) -> None:
+        self.review.fix_boundaries(span_id)
+
+    def create_frame(self, frame_type: str) -> None:
+        self.frames.create(frame_type)
+
+    def fill_role_number(self, number: int) -> None:
+        self.frames.fill_role_number(number)
+
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
@@ -757,29 +589,10 @@ class MainWindow(QMainWindow):
         self.frames_dock.setWidget(editor)
         self.frame_editor.deleteLater()
         self.frame_editor = editor
-        self._connect_frame_editor()
+        self.frames.connect_editor()
         self.guidelines.set_markdown(load_guidelines(self.schema))
         if self.state.article_id is not None:
-            self._show_article()
-
-    def decide(self, status: str, kind: str, item_id: int) -> None:
-        ids = {"span_ids": [item_id]} if kind == "span" else {"frame_ids": [item_id]}
-        self.undo.push(commands.ReviewSuggestions(self.state, status, **ids))
-
-    def decide_all(self, status: str, label: str) -> None:
-        ids = [s.id for s in self.state.spans.values() if s.status == "suggested" and s.label == label]
-        if ids:
-            verb = "Accept" if status == "accepted" else "Reject"
-            self.undo.push(commands.ReviewSuggestions(self.state, status, span_ids=ids, text=f"{verb} all {label}"))
-
-    def fix_boundaries(self, span_id: int) -> None:
-        selection = self.text_view.selection_range()
-        span = self.state.spans.get(span_id)
-        if selection is None or span is None:
-            self.statusBar().showMessage("Select the right text first, then press B", 4000)
-            return
-        start, end = selection
-        self._fix_and_accept(span_id, "Fix and accept suggestion", start=start, end=end)
+            self.show_article()
 
     def edit_span_details(self, span_id: int) -> None:
         """Edit a span's attributes, normalizations and notes in a small dialog; one undoable step."""
@@ -788,58 +601,6 @@ class MainWindow(QMainWindow):
         dialog = SpanDetailsDialog(self.state.span_text(span_id), self.state.spans[span_id].details, self)
         if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
             self.undo.push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
-
-    def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
-        """Correct a suggestion (label or boundaries) as it is accepted, in one undoable step."""
-        self.undo.push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id], text=text, fix=changes))
-
-    def _review_current_changed(self, kind: str, item_id: int) -> None:
-        """Show the Review panel's current item in the text when the person moves to another one;
-        the panel's refresh after an edit (a new frame, a tag) leaves the text where it is."""
-        if (kind, item_id) == self._review_item:
-            return
-        self._review_item = (kind, item_id)
-        if kind == "span" and item_id in self.state.spans:
-            self._show(self.text_view.select_span, item_id)
-        elif kind == "frame" and item_id in self.state.frames:
-            self.frame_editor.set_current(item_id)
-            self.jump_to_frame(item_id)
-
-    def _refresh_queue(self, *_args) -> None:
-        if self.state.article is not None:
-            self.review_queue.set_suggestions(self.state.article.text, self.state.spans, self.state.frames)
-
-    def _refresh_adjudication(self) -> None:
-        # A dock behind another's tab counts as visible; only its visible region says it is not on screen.
-        if self.state.article is not None and not self.adjudication_dock.visibleRegion().isEmpty():
-            spans, frames = list(self.state.spans.values()), list(self.state.frames.values())
-            self.adjudication.set_candidates(candidates(self.state.article.text, spans, frames),
-                                             people_layers(spans, frames))
-
-    def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        self.undo.push(commands.TakeOutOfGold(self.state, span_ids, frame_ids))
-
-    def _toggle_adjudication(self) -> None:
-        """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
-        on = self.adjudicate_action.isChecked()
-        if on and not self.state.layers.reviewer:
-            self.adjudicate_action.setChecked(False)
-            self.refuse(f"Only a reviewer can adjudicate; {self.project.annotator} is an annotator "
-                          "(Edit > Preferences… sets your role)")
-            return
-        self.state.layers.adjudicating = on
-        if on:
-            self.adjudication_dock.show()
-            self.adjudication_dock.raise_()
-            self.adjudication.table.setFocus()
-        if self.state.article is not None:
-            self._show_article()
-            self._adjudication_timer.start()
-
-    def _toggle_others(self) -> None:
-        self.state.layers.show_others = self.show_others_action.isChecked()
-        if self.state.article is not None:
-            self.state.open(self.state.article.id)
 
     def poll_changes(self) -> None:
         """Bring other people's changes in: the open article reloads if they touched it (only what
@@ -863,10 +624,6 @@ class MainWindow(QMainWindow):
 
     def _toggle_labels(self) -> None:
         self.text_view.labels_shown = self.labels_action.isChecked()
-
-    def _toggle_rejected(self) -> None:
-        self.state.show_rejected = self.show_rejected_action.isChecked()
-        self.state.refresh()
 
     # ------------------------------------------------------------------- misc
 
