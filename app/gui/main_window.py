@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core.annotations import SpanRecord
-from app.core.errors import NewsGlossError
-from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
 from app.core.project import MODEL_LAYER, Project
 from app.core.vocabulary import Status
@@ -40,6 +38,7 @@ from app.gui.suggest_controller import SuggestController
 from app.gui.transfer_controller import TransferController
 from app.gui.review_controller import ReviewController
 from app.gui.frame_controller import FrameController
+from app.gui.team_controller import TeamController
 from app.gui.undo_steps import UndoSteps
 from app.gui.transfer_dialogs import ask_encoding
 from app.gui.theme import THEMES, apply_theme
@@ -50,7 +49,6 @@ if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when firs
     from app.gui.agreement_panel import AgreementPanel
 
 DEFAULT_SIZE = (1400, 900)
-POLL_MS = 2000  # how often the window looks for other people's changes
 
 
 def colour_icon(colour: str) -> QIcon:
@@ -121,22 +119,16 @@ class MainWindow(QMainWindow):
         self.transfer = TransferController(self)
         self.review = ReviewController(self)
         self.frames = FrameController(self)
+        self.team = TeamController(self)
         self._build_actions()
         self._build_menus()
         self._build_label_bar()
         self._dashboard = None  # the Statistics window, made when first asked for
         self._agreement: AgreementPanel | None = None
-        self.who = QLabel()
-        self._show_who()
         for widget in (self.tasks.progress_bar, self.tasks.cancel_button, QLabel("Suggest with:"),
-                       self.model_picker, self.who):
+                       self.model_picker, self.team.who):
             self.statusBar().addPermanentWidget(widget)
         self._connect()
-        self.changes = ChangeFeed(project)
-        self.poll_timer = QTimer(self)
-        self.poll_timer.setInterval(POLL_MS)
-        self.poll_timer.timeout.connect(self.poll_changes)
-        self.poll_timer.start()
 
         self.setAcceptDrops(True)
         self.resize(*DEFAULT_SIZE)
@@ -533,9 +525,9 @@ class MainWindow(QMainWindow):
         if self.project.schema is not self.schema:
             self._schema_changed()
         self.state.refresh()
-        self._reload_articles_keeping_current()
+        self.reload_articles_keeping_current()
 
-    def _reload_articles_keeping_current(self) -> None:
+    def reload_articles_keeping_current(self) -> None:
         current = self.state.article_id
         self.articles.model.reload()
         if current is not None:
@@ -602,26 +594,6 @@ class MainWindow(QMainWindow):
         if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
             self.undo.push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
 
-    def poll_changes(self) -> None:
-        """Bring other people's changes in: the open article reloads if they touched it (only what
-        changed is redrawn), and the article list updates the rows of the articles they touched."""
-        others = [c for c in self.changes.poll() if c[1] != self.project.annotator]
-        if not others:
-            return
-        if any(action == "import" for _, _, action, _ in others):  # new articles: the list grows
-            self._reload_articles_keeping_current()
-        else:
-            for article in self.project.articles({a for _, _, _, a in others if a is not None}):
-                self.articles.model.update_article(article.id, spans=article.spans, frames=article.frames)
-        here = sorted({who for _, who, _, article in others if article == self.state.article_id})
-        if here:
-            self.state.refresh()
-            self.statusBar().showMessage(f"Updated with changes by {', '.join(here)}", 5000)
-
-    def _show_who(self) -> None:
-        self.who.setText(f"{self.project.annotator} ({'reviewer' if self.state.layers.reviewer else 'annotator'})")
-        self.who.setToolTip("Every change you make is recorded under this name; Edit > Preferences… changes it")
-
     def _toggle_labels(self) -> None:
         self.text_view.labels_shown = self.labels_action.isChecked()
 
@@ -663,27 +635,14 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> None:
         from app.gui.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self, role="reviewer" if self.state.layers.reviewer else "annotator")
+        dialog = PreferencesDialog(self.settings, self, role=self.team.role().value)
         dialog.applied.connect(self.apply_preferences)
         dialog.exec()
 
     def apply_preferences(self, changed: dict) -> None:
         """Put changed preferences into effect at once."""
         if "annotator" in changed or "role" in changed:
-            self.project.annotator = changed.get("annotator", self.project.annotator)
-            if "role" in changed:
-                try:
-                    self.project.set_role(self.project.annotator, changed["role"])
-                except NewsGlossError as err:
-                    self.refuse(str(err))
-            self.state.identity_changed()
-            if not self.state.layers.adjudicating:
-                self.adjudicate_action.setChecked(False)
-            self._show_who()
-            self.undo.clear()  # earlier actions were someone else's
-            if self.state.article is not None:
-                self.state.open(self.state.article.id)  # what they see, and how faintly, follows the role
-            self._reload_articles_keeping_current()
+            self.team.switch(changed.get("annotator"), changed.get("role"))
         if "font_family" in changed or "font_size" in changed:
             self._apply_font()
         if "theme" in changed:
@@ -755,7 +714,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:
-        self.poll_timer.stop()
+        self.team.stop()
         self.tasks.stop()
         if self._agreement is not None:  # it belongs to this window's project
             self._agreement.stop()
