@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.annotations import SpanRecord
 from app.core.guidelines import load_guidelines
-from app.core.project import MODEL_LAYER, Project
+from app.core.project import Project
 from app.core.vocabulary import Status
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
@@ -39,10 +38,11 @@ from app.gui.transfer_controller import TransferController
 from app.gui.review_controller import ReviewController
 from app.gui.frame_controller import FrameController
 from app.gui.team_controller import TeamController
+from app.gui.span_controller import SpanController
 from app.gui.undo_steps import UndoSteps
 from app.gui.transfer_dialogs import ask_encoding
 from app.gui.theme import THEMES, apply_theme
-from app.gui.text_view import AnnotatedTextView, Highlight
+from app.gui.text_view import AnnotatedTextView
 from app.store.engine import shown_location, sqlite_path
 
 if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when first used, not at startup
@@ -75,7 +75,6 @@ class MainWindow(QMainWindow):
         self.state = ArticleState(project, self)
         self.undo = UndoSteps(self)
         self.undo_group = self.undo.group
-        self._roles_of_span: dict[int, list[str]] = {}
 
         path = sqlite_path(project.url)
         self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
@@ -120,6 +119,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(self)
         self.frames = FrameController(self)
         self.team = TeamController(self)
+        self.spans = SpanController(self)
         self._build_actions()
         self._build_menus()
         self._build_label_bar()
@@ -166,10 +166,10 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_group.createRedoAction(self, "Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.delete_action = self._action("Delete span", self.delete_current_span, ["Del", "Backspace"],
+        self.delete_action = self._action("Delete span", self.spans.delete_current_span, ["Del", "Backspace"],
                                           "Delete the chosen span")
-        self.next_span_action = self._action("Next span", lambda: self.step_span(1), "]")
-        self.prev_span_action = self._action("Previous span", lambda: self.step_span(-1), "[")
+        self.next_span_action = self._action("Next span", lambda: self.spans.step_span(1), "]")
+        self.prev_span_action = self._action("Previous span", lambda: self.spans.step_span(-1), "[")
         self.clear_action = self._action("Clear selection", self.text_view.clear_selection, "Escape")
         self.next_article_action = self._action("Next article", lambda: self.step_article(1), "Ctrl+PgDown")
         self.prev_article_action = self._action("Previous article", lambda: self.step_article(-1), "Ctrl+PgUp")
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
     def _make_label_actions(self) -> None:
         self.label_actions: dict[str, QAction] = {}
         for label in self.schema.labels.values():
-            action = self._action(f"Tag {label.name}", lambda n=label.name: self.tag(n),
+            action = self._action(f"Tag {label.name}", lambda n=label.name: self.spans.tag(n),
                                   label.hotkey.upper() if label.hotkey else None, label.description)
             action.setIcon(colour_icon(label.colour))
             action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
@@ -321,19 +321,15 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.articles.articleChosen.connect(self.open_article)
-        self.state.articleOpened.connect(self.show_article)
-        self.state.spanAdded.connect(self._span_added)
-        self.state.spanChanged.connect(self._span_changed)
-        self.state.spanRemoved.connect(self._span_removed)
-        self.state.framesChanged.connect(self._frames_changed)
+        self.spans.connect()
         self.state.progressChanged.connect(
             lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
         self.state.failed.connect(self.refuse)
-        self.text_view.spanClicked.connect(self._span_clicked)
+        self.text_view.spanClicked.connect(self.spans.span_clicked)
         self.text_view.selectionRangeChanged.connect(self.frames.text_choice_changed)
         self.text_view.cursorPositionChanged.connect(self.frames.text_choice_changed)
         self.annotations.spanActivated.connect(lambda span_id: self.frames.show(self.text_view.select_span, span_id))
-        self.annotations.detailsRequested.connect(self.edit_span_details)
+        self.annotations.detailsRequested.connect(self.spans.edit_span_details)
         self.frames.connect_editor()
         self.review.connect()
 
@@ -366,121 +362,9 @@ class MainWindow(QMainWindow):
             self.undo.push(commands.SetProgress(self.state, self.state.article.id, "done", before))
             self.statusBar().showMessage("Marked done", 3000)
 
-    def show_article(self) -> None:
-        state = self.state
-        self._roles_of_span = self._span_roles()
-        looks = self._looks()
-        self.text_view.set_article(state.article.text, [self._highlight(s, looks) for s in state.spans.values()])
-        self.annotations.model.set_spans(state.article.text, list(state.spans.values()), self._colours())
-        self.frames.refresh()
-
     # ------------------------------------------------------------------ spans
 
-    def tag(self, label: str) -> None:
-        """Tag the selection with `label`; with a span chosen and no other selection, relabel it."""
-        if self.state.article is None:
-            return
-        selection = self.text_view.selection_range()
-        current = self.text_view.current_span_id()
-        span = self.state.spans.get(current) if current is not None else None
-        if span is not None and (selection is None or selection == (span.start, span.end)):
-            if span.status == "suggested" or span.layer == MODEL_LAYER:  # also one you rejected before
-                self.review.fix_and_accept(span.id, f"Accept as {label}", label=label)
-            elif span.label != label:
-                self.undo.push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
-            return
-        if selection is None:
-            self.statusBar().showMessage("Select some text first (mouse, Shift+arrows or double-click)", 4000)
-            return
-        command = commands.AddSpan(self.state, *selection, label)
-        if self.undo.push(command):
-            self.text_view.select_span(command.span.id)
-
-    def delete_current_span(self) -> None:
-        """Delete the chosen span; a suggestion is rejected instead, and kept for evaluation."""
-        current = self.text_view.current_span_id()
-        if current is None or current not in self.state.spans:
-            return
-        if self.state.spans[current].status == "suggested":
-            self.review.decide(Status.REJECTED, "span", current)
-        else:
-            self.undo.push(commands.DeleteSpan(self.state, current))
-
-    def step_span(self, delta: int) -> None:
-        ordered = sorted(self.state.spans.values(), key=lambda s: (s.start, s.end, s.id))
-        if not ordered:
-            return
-        current = self.text_view.current_span_id()
-        ids = [s.id for s in ordered]
-        index = ids.index(current) + delta if current in ids else (0 if delta > 0 else len(ids) - 1)
-        self.text_view.select_span(ids[index % len(ids)])
-
-    def _span_clicked(self, span_id: int) -> None:
-        self.frames.span_clicked(span_id)
-        self.annotations.show_span(span_id)
-        span = self.state.spans.get(span_id)
-        if span is not None:
-            roles = self._roles_of_span.get(span_id, [])
-            self.statusBar().showMessage(
-                f"{span.label} “{self.state.span_text(span_id)[:60]}” · {span.status} · {span.origin}"
-                + (f" · {', '.join(roles)}" if roles else ""), 5000)
-
-    def _span_added(self, span: SpanRecord) -> None:
-        self.text_view.add_highlight(self._highlight(span))
-        self.annotations.model.add_span(span)
-        self._update_counts()
-
-    def _span_changed(self, span: SpanRecord) -> None:
-        self.text_view.update_highlight(self._highlight(span))
-        self.annotations.model.change_span(span)
-        self.frames.refresh()
-
-    def _span_removed(self, span_id: int) -> None:
-        self.text_view.remove_highlight(span_id)
-        self.annotations.model.remove_span(span_id)
-        self._update_counts()
-
-    def _highlight(self, span: SpanRecord, looks: dict[str, tuple[str, str]] | None = None) -> Highlight:
-        """`looks`: _looks(), given when drawing a whole article's spans."""
-        colour, kind = (looks or self._looks()).get(span.label, ("#888888", "entity"))
-        roles = self._roles_of_span.get(span.id)
-        tooltip = " · ".join(filter(None, [  # the view adds label and status itself
-            span.origin, span.annotator, None if span.layer in (span.annotator, None) else f"layer {span.layer}",
-            None if span.score is None else f"score {span.score:.2f}",
-        ])) + ("".join(f"\n{role}" for role in roles) if roles else "")
-        return Highlight(span.id, span.start, span.end, span.label, colour, kind, span.status, tooltip,
-                         self.state.layers.faint(span.layer))
-
-    def _looks(self) -> dict[str, tuple[str, str]]:
-        """Each label's colour and kind, as the text view draws it."""
-        return {name: (label.colour, label.kind) for name, label in self.schema.labels.items()}
-
-    def _colours(self) -> dict[str, str]:
-        return {name: label.colour for name, label in self.schema.labels.items()}
-
-    def _update_counts(self) -> None:
-        if self.state.article is not None:
-            self.articles.model.update_article(self.state.article.id, spans=len(self.state.spans),
-                                               frames=len(self.state.frames))
-
     # ----------------------------------------------------------------- frames
-
-    def _frames_changed(self) -> None:
-        before = self._roles_of_span
-        self._roles_of_span = self._span_roles()
-        for span_id in set(before) | set(self._roles_of_span):
-            if before.get(span_id) != self._roles_of_span.get(span_id) and span_id in self.state.spans:
-                self.text_view.update_highlight(self._highlight(self.state.spans[span_id]))
-        self.frames.refresh()
-        self._update_counts()
-
-    def _span_roles(self) -> dict[int, list[str]]:
-        roles: dict[int, list[str]] = {}
-        for frame in sorted(self.state.frames.values(), key=lambda f: f.id):
-            for slot in frame.slots:
-                roles.setdefault(slot.span_id, []).append(
-                    f"{slot.role} of {frame.type.replace('_', ' ')} #{frame.id}")
-        return roles
 
     def suggest_current(self) -> None:
         self.suggest.current()
@@ -539,6 +423,9 @@ class MainWindow(QMainWindow):
 
     # The window's own words for what tests and the keys call; the controllers hold the flows.
 
+    def tag(self, label: str) -> None:
+        self.spans.tag(label)
+
     def decide(self, status: Status, kind: str, item_id: int) -> None:
         self.review.decide(status, kind, item_id)
 
@@ -584,15 +471,7 @@ class MainWindow(QMainWindow):
         self.frames.connect_editor()
         self.guidelines.set_markdown(load_guidelines(self.schema))
         if self.state.article_id is not None:
-            self.show_article()
-
-    def edit_span_details(self, span_id: int) -> None:
-        """Edit a span's attributes, normalizations and notes in a small dialog; one undoable step."""
-        from app.gui.span_details_dialog import SpanDetailsDialog
-
-        dialog = SpanDetailsDialog(self.state.span_text(span_id), self.state.spans[span_id].details, self)
-        if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
-            self.undo.push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
+            self.spans.show_article()
 
     def _toggle_labels(self) -> None:
         self.text_view.labels_shown = self.labels_action.isChecked()

@@ -112,7 +112,7 @@ class ReviewController:
             window.adjudication_dock.raise_()
             window.adjudication.table.setFocus()
         if self.state.article is not None:
-            window.show_article()
+            window.spans.show_article()
             self._adjudication_timer.start()
 
     def toggle_others(self) -> None:
