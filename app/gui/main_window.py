@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QToolBar,
 )
 
 from app import __version__
@@ -39,9 +38,10 @@ from app.gui.review_controller import ReviewController
 from app.gui.frame_controller import FrameController
 from app.gui.team_controller import TeamController
 from app.gui.span_controller import SpanController
+from app.gui.window_actions import build_actions, build_label_bar, build_menus, make_label_actions, shortcut_rows
 from app.gui.undo_steps import UndoSteps
 from app.gui.transfer_dialogs import ask_encoding
-from app.gui.theme import THEMES, apply_theme
+from app.gui.theme import apply_theme
 from app.gui.text_view import AnnotatedTextView
 from app.store.engine import shown_location, sqlite_path
 
@@ -49,12 +49,6 @@ if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when firs
     from app.gui.agreement_panel import AgreementPanel
 
 DEFAULT_SIZE = (1400, 900)
-
-
-def colour_icon(colour: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 class MainWindow(QMainWindow):
@@ -120,9 +114,9 @@ class MainWindow(QMainWindow):
         self.frames = FrameController(self)
         self.team = TeamController(self)
         self.spans = SpanController(self)
-        self._build_actions()
-        self._build_menus()
-        self._build_label_bar()
+        build_actions(self)
+        build_menus(self)
+        build_label_bar(self)
         self._dashboard = None  # the Statistics window, made when first asked for
         self._agreement: AgreementPanel | None = None
         for widget in (self.tasks.progress_bar, self.tasks.cancel_button, QLabel("Suggest with:"),
@@ -147,177 +141,6 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
-
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _=False: slot())
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        # Keys are spelled out, not QKeySequence.StandardKey: those differ by platform (Redo is
-        # Ctrl+Shift+Z on X11, Ctrl+Y elsewhere, Quit is nothing offscreen), so a key listed twice
-        # or missing would only show on some desktops.
-        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.delete_action = self._action("Delete span", self.spans.delete_current_span, ["Del", "Backspace"],
-                                          "Delete the chosen span")
-        self.next_span_action = self._action("Next span", lambda: self.spans.step_span(1), "]")
-        self.prev_span_action = self._action("Previous span", lambda: self.spans.step_span(-1), "[")
-        self.clear_action = self._action("Clear selection", self.text_view.clear_selection, "Escape")
-        self.next_article_action = self._action("Next article", lambda: self.step_article(1), "Ctrl+PgDown")
-        self.prev_article_action = self._action("Previous article", lambda: self.step_article(-1), "Ctrl+PgUp")
-        self.done_action = self._action("Mark done", self.mark_done, "Ctrl+D",
-                                        "Mark this article done for you")
-        self.search_action = self._action("Search articles", self._focus_search, "Ctrl+F")
-        self.find_text_action = self._action("Find in text", self.text_find.open, "/",
-                                             "Select the next match in the text; Shift+Enter extends the selection")
-        self.snap_action = self._action("Snap selection to tokens", self._toggle_snap, "Ctrl+T")
-        self.snap_action.setCheckable(True)
-        self.snap_action.setChecked(self.text_view.snap_to_tokens)
-        self.labels_action = self._action("Show labels over spans", self._toggle_labels, "Ctrl+Shift+L",
-                                          "Write each span's label above it")
-        self.labels_action.setCheckable(True)
-        self.labels_action.setChecked(self.text_view.labels_shown)
-        self.bigger_action = self._action("Bigger text", lambda: self._font_step(1), ["Ctrl+=", "Ctrl++"])
-        self.smaller_action = self._action("Smaller text", lambda: self._font_step(-1), "Ctrl+-")
-        self.frame_actions = {
-            name: self._action(f"New {name.replace('_', ' ')}", lambda n=name: self.frames.create(n),
-                               f"Ctrl+Shift+{name[0].upper()}")
-            for name in self.schema.frames
-        }
-        self.role_actions = [
-            self._action(f"Fill role {n} of the chosen frame", lambda n=n: self.frames.fill_role_number(n), str(n))
-            for n in range(1, 10)
-        ]
-        self.frame_attribute_action = self._action("Set the frame's action or stance", self.frames.focus_attribute,
-                                                   "F2", "Up and Down then change the chosen frame's attribute")
-        self._make_label_actions()
-        self.import_action = self._action("Import…", self.transfer.import_dialog, "Ctrl+I",
-                                          "Import articles or annotations from other tools")
-        self.export_action = self._action("Export…", self.transfer.export_dialog, "Ctrl+E", "Export annotations")
-        self.suggest_action = self._action("Suggest for this article", self.suggest.current, "Ctrl+G",
-                                           "Run the spaCy suggesters on this article")
-        self.suggest_selected_action = self._action("Suggest for selected articles", self.suggest.selected)
-        self.suggest_all_action = self._action("Suggest for all articles", self.suggest.all, "Ctrl+Shift+G")
-        self.train_action = self._action("Train a model…", self.suggest.train_dialog, tip="Train NER on the accepted annotations")
-        self.models_action = self._action("Trained models…", self.suggest.show_models)
-        self.dashboard_action = self._action("Statistics", self.show_dashboard, "F9",
-                                             "Progress, labels, review decisions and tariff facts, as charts")
-        self.agreement_action = self._action("Agreement…", self.show_agreement, "Shift+F9",
-                                             "How far the annotators agree: span F1, kappa, alpha, frame roles")
-        self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide(Status.ACCEPTED), "A")
-        self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide(Status.REJECTED), "X")
-        self.skip_action = self._action("Skip suggestion", self.review_queue.skip, "S")
-        self.fix_action = self._action("Fix suggestion to the selection", self.review_queue.fix_boundaries, "B")
-        self.show_rejected_action = self._action("Show rejected suggestions", self.review.toggle_rejected)
-        self.show_rejected_action.setCheckable(True)
-        self.show_others_action = self._action("Show other annotators' layers", self.review.toggle_others, "Ctrl+L",
-                                               "Draw other people's annotations faintly beside yours")
-        self.show_others_action.setCheckable(True)
-        self.adjudicate_action = self._action("Adjudicate into gold", self.review.toggle_adjudication, "Ctrl+J",
-                                              "Compare the annotators' layers and build the gold layer")
-        self.adjudicate_action.setCheckable(True)
-        self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
-        self.guidelines_action = self._action("Annotation guidelines", self.show_guidelines, "Shift+F1")
-        self.preferences_action = self._action("Preferences…", self.show_preferences, "Ctrl+,")
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.open_action = self._action("Open project…", self._open_project_dialog, "Ctrl+O")
-        self.open_url_action = self._action("Open shared project…", self._open_url_dialog, "Ctrl+Shift+O",
-                                            "Open a project on a database server by its URL")
-        self.new_action = self._action("New project…", self._new_project_dialog, "Ctrl+N")
-        self.about_action = self._action("About NewsGloss", self._about)
-        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
-
-    def _make_label_actions(self) -> None:
-        self.label_actions: dict[str, QAction] = {}
-        for label in self.schema.labels.values():
-            action = self._action(f"Tag {label.name}", lambda n=label.name: self.spans.tag(n),
-                                  label.hotkey.upper() if label.hotkey else None, label.description)
-            action.setIcon(colour_icon(label.colour))
-            action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
-            self.label_actions[label.name] = action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        file_menu.addAction(self.open_url_action)
-        self.recent_menu = file_menu.addMenu("Open recent")
-        self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit = bar.addMenu("&Edit")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addSeparator()
-        edit.addAction(self.delete_action)
-        edit.addAction(self.next_span_action)
-        edit.addAction(self.prev_span_action)
-        edit.addAction(self.clear_action)
-        edit.addAction(self.find_text_action)
-        edit.addSeparator()
-        edit.addAction(self.preferences_action)
-        annotate = self.annotate_menu = bar.addMenu("&Annotate")
-        for action in self.label_actions.values():
-            annotate.addAction(action)
-        self._frames_separator = annotate.addSeparator()
-        for action in self.frame_actions.values():
-            annotate.addAction(action)
-        annotate.addAction(self.frame_attribute_action)
-        review = bar.addMenu("Re&view")
-        for action in (self.suggest_action, self.suggest_selected_action, self.suggest_all_action):
-            review.addAction(action)
-        review.addSeparator()
-        review.addAction(self.train_action)
-        review.addAction(self.models_action)
-        review.addSeparator()
-        for action in (self.accept_action, self.reject_action, self.skip_action, self.fix_action):
-            review.addAction(action)
-        article = bar.addMenu("A&rticle")
-        for action in (self.next_article_action, self.prev_article_action, self.done_action, self.search_action):
-            article.addAction(action)
-        view = bar.addMenu("&View")
-        view.addAction(self.dashboard_action)
-        view.addAction(self.agreement_action)
-        view.addAction(self.snap_action)
-        view.addAction(self.labels_action)
-        view.addAction(self.show_rejected_action)
-        view.addAction(self.show_others_action)
-        view.addAction(self.adjudicate_action)
-        view.addAction(self.bigger_action)
-        view.addAction(self.smaller_action)
-        theme_menu = self.theme_menu = view.addMenu("Theme")
-        current = self.settings.value("theme", "system")
-        for name in THEMES:
-            action = theme_menu.addAction(name.capitalize())
-            action.setCheckable(True)
-            action.setChecked(name == current)
-            action.triggered.connect(lambda _=False, n=name, m=theme_menu: self._set_theme(n, m))
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.guidelines_action)
-        help_menu.addAction(self.about_action)
-
-    def _build_label_bar(self) -> None:
-        bar = self.label_bar = QToolBar("Labels")
-        bar.setObjectName("labelBar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in self.label_actions.values():
-            bar.addAction(action)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-
 
     def _connect(self) -> None:
         self.articles.articleChosen.connect(self.open_article)
@@ -461,8 +284,8 @@ class MainWindow(QMainWindow):
             self.label_bar.removeAction(action)
             self.annotate_menu.removeAction(action)
             self.removeAction(action)
-        self._make_label_actions()
-        self.annotate_menu.insertActions(self._frames_separator, list(self.label_actions.values()))
+        make_label_actions(self)
+        self.annotate_menu.insertActions(self.frames_separator, list(self.label_actions.values()))
         self.label_bar.addActions(list(self.label_actions.values()))
         editor = FrameEditor(self.schema)
         self.frames_dock.setWidget(editor)
@@ -473,7 +296,7 @@ class MainWindow(QMainWindow):
         if self.state.article_id is not None:
             self.spans.show_article()
 
-    def _toggle_labels(self) -> None:
+    def toggle_labels(self) -> None:
         self.text_view.labels_shown = self.labels_action.isChecked()
 
     # ------------------------------------------------------------------- misc
@@ -482,23 +305,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
         QMessageBox.warning(self, "Not done", message)
 
-    def _focus_search(self) -> None:
+    def focus_search(self) -> None:
         self.articles.search.setFocus()
         self.articles.search.selectAll()
 
-    def _toggle_snap(self) -> None:
+    def toggle_snap(self) -> None:
         self.text_view.snap_to_tokens = self.snap_action.isChecked()
         self.settings.setValue("snap_to_tokens", self.text_view.snap_to_tokens)
         self.statusBar().showMessage(
             "Selections snap to whole tokens" if self.text_view.snap_to_tokens else "Selections by character", 3000)
 
-    def _font_step(self, delta: int) -> None:
+    def font_step(self, delta: int) -> None:
         size = max(8, min(32, self.settings.value("font_size", 13, type=int) + delta))
         self.settings.setValue("font_size", size)
         self.text_view.set_font_size(size)
 
-    def _set_theme(self, name: str, menu) -> None:
-        for action in menu.actions():
+    def set_theme(self, name: str) -> None:
+        for action in self.theme_menu.actions():
             action.setChecked(action.text().lower() == name)
         self.settings.setValue("theme", name)
         apply_theme(name)
@@ -525,7 +348,7 @@ class MainWindow(QMainWindow):
         if "font_family" in changed or "font_size" in changed:
             self._apply_font()
         if "theme" in changed:
-            self._set_theme(changed["theme"], self.theme_menu)
+            self.set_theme(changed["theme"])
         if "snap_to_tokens" in changed:
             self.text_view.snap_to_tokens = bool(changed["snap_to_tokens"])
             self.snap_action.setChecked(self.text_view.snap_to_tokens)
@@ -537,23 +360,23 @@ class MainWindow(QMainWindow):
         self.guidelines_dock.raise_()
         self.guidelines.find_box.setFocus()
 
-    def _open_project_dialog(self) -> None:
+    def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "NewsGloss project (*.db);;All files (*)")
         if path:
             self.projectRequested.emit(path)
 
-    def _open_url_dialog(self) -> None:
+    def open_url_dialog(self) -> None:
         url, ok = QInputDialog.getText(self, "Open shared project",
                                        "Database URL, e.g. postgresql+psycopg://NAME:PASSWORD@HOST/DATABASE:")
         if ok and url.strip():
             self.projectRequested.emit(url.strip())
 
-    def _new_project_dialog(self) -> None:
+    def new_project_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "project.db", "NewsGloss project (*.db)")
         if path:
             self.newProjectRequested.emit(path)
 
-    def _fill_recent_menu(self) -> None:
+    def fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for location in self.recent.items():
             action = self.recent_menu.addAction(display_name(location))
@@ -565,27 +388,13 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from app.gui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self._shortcut_rows(), self).exec()
-
-    def _shortcut_rows(self) -> list[tuple[str, str]]:
-        """Every action that has keys, each key once; the nine role keys share one row."""
-        rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
-        names = {id(self.undo_action): "Undo", id(self.redo_action): "Redo"}  # not "Undo Fill rate"
-        for action in self.key_actions():
-            if action not in self.role_actions:
-                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-                rows.append((names.get(id(action), action.text().replace("&", "")), keys))
-        rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
-        rows.append(("Adjudicate: into gold, merge frames, all agreed, out of gold",
-                     "Enter, M, Shift+Enter, Delete in the Adjudicate table"))
-        rows.append(("Open the article under the cursor", "Arrow keys in the article list"))
-        return rows
+        ShortcutsDialog(shortcut_rows(self), self).exec()
 
     def key_actions(self) -> list[QAction]:
         """The window's actions that have keys: Undo and Redo, then the rest in the order made."""
         return [self.undo_action, self.redo_action, *(a for a in self.actions() if a.shortcuts())]
 
-    def _about(self) -> None:
+    def about(self) -> None:
         box = QMessageBox(self)
         box.setWindowTitle("About NewsGloss")
         box.setTextFormat(Qt.TextFormat.PlainText)
