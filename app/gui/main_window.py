@@ -25,24 +25,24 @@ from app.gui.adjudication_panel import AdjudicationPanel
 from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
+from app.gui.frame_controller import FrameController
 from app.gui.frame_editor import FrameEditor
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker
 from app.gui.recent import RecentProjects, display_name
-from app.gui.review_queue import ReviewQueue
-from app.gui.text_find import TextFindBar
-from app.gui.task_runner import TaskRunner
-from app.gui.suggest_controller import SuggestController
-from app.gui.transfer_controller import TransferController
 from app.gui.review_controller import ReviewController
-from app.gui.frame_controller import FrameController
-from app.gui.team_controller import TeamController
+from app.gui.review_queue import ReviewQueue
 from app.gui.span_controller import SpanController
-from app.gui.window_actions import build_actions, build_label_bar, build_menus, make_label_actions, shortcut_rows
-from app.gui.undo_steps import UndoSteps
-from app.gui.transfer_dialogs import ask_encoding
-from app.gui.theme import apply_theme
+from app.gui.suggest_controller import SuggestController
+from app.gui.task_runner import TaskRunner
+from app.gui.team_controller import TeamController
+from app.gui.text_find import TextFindBar
 from app.gui.text_view import AnnotatedTextView
+from app.gui.theme import apply_theme
+from app.gui.transfer_controller import TransferController
+from app.gui.transfer_dialogs import ask_encoding
+from app.gui.undo_steps import UndoSteps
+from app.gui.window_actions import build_actions, build_label_bar, build_menus, make_label_actions, shortcut_rows
 from app.store.engine import shown_location, sqlite_path
 
 if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when first used, not at startup
@@ -77,31 +77,7 @@ class MainWindow(QMainWindow):
         self._apply_font()
         self.setCentralWidget(self.text_view)
 
-        self.articles = ArticlePanel()
-        self.frame_editor = FrameEditor(self.schema)
-        self.annotations = AnnotationPanel()
-        self.review_queue = ReviewQueue()
-        docks = [
-            self._dock("Articles", "articlesDock", self.articles, Qt.DockWidgetArea.LeftDockWidgetArea),
-            self._dock("Frames", "framesDock", self.frame_editor, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Annotations", "annotationsDock", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea),
-        ]
-        review_dock = self._dock("Review", "reviewDock", self.review_queue, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(docks[2], review_dock)
-        self.guidelines = GuidelinesView()
-        self.guidelines.set_markdown(load_guidelines(self.schema))
-        self.guidelines.linkActivated.connect(open_web_link)  # only on a click
-        self.guidelines_dock = self._dock("Guidelines", "guidelinesDock", self.guidelines,
-                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(review_dock, self.guidelines_dock)
-        self.adjudication = AdjudicationPanel()
-        self.adjudication_dock = self._dock("Adjudicate", "adjudicationDock", self.adjudication,
-                                            Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.guidelines_dock, self.adjudication_dock)
-        docks[2].raise_()
-        self.frames_dock = docks[1]
-        self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
-        self.resizeDocks(docks[1:], [540, 300], Qt.Orientation.Vertical)
+        self._build_docks()
 
         self.text_find = TextFindBar(self.text_view, lambda: self.state.article and self.state.article.text, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.text_find)
@@ -132,6 +108,34 @@ class MainWindow(QMainWindow):
         self.reload_articles()
 
     # ------------------------------------------------------------------ layout
+
+    def _build_docks(self) -> None:
+        """The panels around the text: articles left; frames, annotations and their tabs right."""
+        self.articles = ArticlePanel()
+        self.frame_editor = FrameEditor(self.schema)
+        self.annotations = AnnotationPanel()
+        self.review_queue = ReviewQueue()
+        docks = [
+            self._dock("Articles", "articlesDock", self.articles, Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._dock("Frames", "framesDock", self.frame_editor, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Annotations", "annotationsDock", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea),
+        ]
+        review_dock = self._dock("Review", "reviewDock", self.review_queue, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(docks[2], review_dock)
+        self.guidelines = GuidelinesView()
+        self.guidelines.set_markdown(load_guidelines(self.schema))
+        self.guidelines.linkActivated.connect(open_web_link)  # only on a click
+        self.guidelines_dock = self._dock("Guidelines", "guidelinesDock", self.guidelines,
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(review_dock, self.guidelines_dock)
+        self.adjudication = AdjudicationPanel()
+        self.adjudication_dock = self._dock("Adjudicate", "adjudicationDock", self.adjudication,
+                                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.guidelines_dock, self.adjudication_dock)
+        docks[2].raise_()
+        self.frames_dock = docks[1]
+        self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks(docks[1:], [540, 300], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
