@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.guidelines import load_guidelines
 from app.core.project import Project
-from app.core.vocabulary import Status
+from app.core.vocabulary import Progress, Status
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
 from app.gui.annotation_table import AnnotationPanel
@@ -185,8 +185,8 @@ class MainWindow(QMainWindow):
         if self.state.article is None:
             return
         before = self.state.progress()
-        if before != "done":
-            self.undo.push(commands.SetProgress(self.state, self.state.article.id, "done", before))
+        if before != Progress.DONE:
+            self.undo.push(commands.SetProgress(self.state, self.state.article.id, Progress.DONE, before))
             self.statusBar().showMessage("Marked done", 3000)
 
     # ------------------------------------------------------------------ spans
