@@ -1,4 +1,10 @@
-"""The annotation window: article list, highlighted text, frames, annotation table, undo."""
+"""The annotation window: article list, highlighted text, frames, annotation table, undo.
+
+The window builds the widgets and actions and wires them; the flows live in controllers beside
+it (app/gui/*_controller.py: spans, frames, review, suggest, transfer, team), which reach the
+widgets through the window, change the project through its undo steps (undo_steps.py) and
+run long work through its task runner (task_runner.py).
+"""
 
 from __future__ import annotations
 
@@ -81,7 +87,7 @@ class MainWindow(QMainWindow):
 
         self.text_find = TextFindBar(self.text_view, lambda: self.state.article and self.state.article.text, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.text_find)
-        self.tasks = TaskRunner(self)
+        self.tasks = TaskRunner(self)  # the controllers, after the widgets they use and before the actions
         self.model_picker = ModelPicker()
         self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
         self.suggest = SuggestController(self)
@@ -107,7 +113,7 @@ class MainWindow(QMainWindow):
             self.restoreState(settings.value("window_state"))
         self.reload_articles()
 
-    # ------------------------------------------------------------------ layout
+    # ------------------------------------------------------------ layout
 
     def _build_docks(self) -> None:
         """The panels around the text: articles left; frames, annotations and their tabs right."""
@@ -160,12 +166,20 @@ class MainWindow(QMainWindow):
         self.frames.connect_editor()
         self.review.connect()
 
-    # --------------------------------------------------------------- articles
+    # ---------------------------------------------------------- articles
 
     def reload_articles(self) -> None:
         self.articles.model.set_source(self.project)
         wanted = self.settings.value("last_article", type=int)
         if not (wanted and self.articles.select_article(wanted)) and self.articles.model.rowCount():
+            self.articles.select_article(self.articles.model.article(0).id)
+
+    def reload_articles_keeping_current(self) -> None:
+        current = self.state.article_id
+        self.articles.model.reload()
+        if current is not None:
+            self.articles.select_article(current)
+        elif self.articles.model.rowCount():
             self.articles.select_article(self.articles.model.article(0).id)
 
     def open_article(self, article_id: int) -> None:
@@ -189,97 +203,12 @@ class MainWindow(QMainWindow):
             self.undo.push(commands.SetProgress(self.state, self.state.article.id, Progress.DONE, before))
             self.statusBar().showMessage("Marked done", 3000)
 
-    # ------------------------------------------------------------------ spans
-
-    # ----------------------------------------------------------------- frames
-
-    def suggest_current(self) -> None:
-        self.suggest.current()
-
-    def train_dialog(self) -> None:
-        self.suggest.train_dialog()
-
-    def show_dashboard(self) -> None:
-        """The statistics window; one per main window, brought up to date each time it is shown."""
-        if self._dashboard is None:
-            from app.gui.dashboard import Dashboard  # pyqtgraph and numpy: 0.3 s, not paid at startup
-
-            self._dashboard = Dashboard({name: label.colour for name, label in self.schema.labels.items()})
-            self._dashboard.setWindowTitle("NewsGloss — Statistics")
-            self._dashboard.setWindowFlag(Qt.WindowType.Window)
-            self._dashboard.setParent(self, Qt.WindowType.Window)
-            self._dashboard.resize(1100, 760)
-            self._dashboard.refreshRequested.connect(self._refresh_dashboard)
-        self._refresh_dashboard()
-        self._dashboard.show()
-        self._dashboard.raise_()
-
-    def _refresh_dashboard(self) -> None:
-        from app.core.statistics import dashboard_figures
-
-        self._dashboard.set_figures(dashboard_figures(self.project))
-
-    def show_agreement(self) -> None:
-        """The agreement window; one per main window, computed afresh each time it is shown."""
-        if self._agreement is None:
-            from app.gui.agreement_panel import AgreementPanel
-
-            self._agreement = AgreementPanel(self.project)
-            self._agreement.setParent(self, Qt.WindowType.Window)
-            self._agreement.resize(1000, 700)
-        self._agreement.refresh()
-        self._agreement.show()
-        self._agreement.raise_()
-
     def task_finished(self) -> None:
         """A task may have changed anything: the schema, the open article, the list."""
         if self.project.schema is not self.schema:
             self._schema_changed()
         self.state.refresh()
         self.reload_articles_keeping_current()
-
-    def reload_articles_keeping_current(self) -> None:
-        current = self.state.article_id
-        self.articles.model.reload()
-        if current is not None:
-            self.articles.select_article(current)
-        elif self.articles.model.rowCount():
-            self.articles.select_article(self.articles.model.article(0).id)
-
-    # --------------------------------------------------------- import, export
-
-    # The window's own words for what tests and the keys call; the controllers hold the flows.
-
-    def tag(self, label: str) -> None:
-        self.spans.tag(label)
-
-    def decide(self, status: Status, kind: str, item_id: int) -> None:
-        self.review.decide(status, kind, item_id)
-
-    def decide_all(self, status: Status, label: str) -> None:
-        self.review.decide_all(status, label)
-
-    def fix_boundaries(self, span_id: int) -> None:
-        self.review.fix_boundaries(span_id)
-
-    def create_frame(self, frame_type: str) -> None:
-        self.frames.create(frame_type)
-
-    def fill_role_number(self, number: int) -> None:
-        self.frames.fill_role_number(number)
-
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        self.transfer.drop(event)
-
-    def import_dialog(self) -> None:
-        self.transfer.import_dialog()
-
-    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail") -> None:
-        self.transfer.import_files(fmt, paths, policy)
 
     def _schema_changed(self) -> None:
         """An import grew the schema: new labels get actions, new frame types get buttons."""
@@ -300,10 +229,37 @@ class MainWindow(QMainWindow):
         if self.state.article_id is not None:
             self.spans.show_article()
 
-    def toggle_labels(self) -> None:
-        self.text_view.labels_shown = self.labels_action.isChecked()
+    # ------------------------------------------- delegations to the controllers
 
-    # ------------------------------------------------------------------- misc
+    def decide_all(self, status: Status, label: str) -> None:
+        self.review.decide_all(status, label)
+
+    def fix_boundaries(self, span_id: int) -> None:
+        self.review.fix_boundaries(span_id)
+
+    def create_frame(self, frame_type: str) -> None:
+        self.frames.create(frame_type)
+
+    def suggest_current(self) -> None:
+        self.suggest.current()
+
+    def train_dialog(self) -> None:
+        self.suggest.train_dialog()
+
+    def import_dialog(self) -> None:
+        self.transfer.import_dialog()
+
+    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail") -> None:
+        self.transfer.import_files(fmt, paths, policy)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        self.transfer.drop(event)
+
+    # -------------------------------------------------------------- view
 
     def refuse(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -318,6 +274,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("snap_to_tokens", self.text_view.snap_to_tokens)
         self.statusBar().showMessage(
             "Selections snap to whole tokens" if self.text_view.snap_to_tokens else "Selections by character", 3000)
+
+    def toggle_labels(self) -> None:
+        self.text_view.labels_shown = self.labels_action.isChecked()
 
     def font_step(self, delta: int) -> None:
         size = max(8, min(32, self.settings.value("font_size", 13, type=int) + delta))
@@ -364,6 +323,49 @@ class MainWindow(QMainWindow):
         self.guidelines_dock.raise_()
         self.guidelines.find_box.setFocus()
 
+    def show_dashboard(self) -> None:
+        """The statistics window; one per main window, brought up to date each time it is shown."""
+        if self._dashboard is None:
+            from app.gui.dashboard import Dashboard  # pyqtgraph and numpy: 0.3 s, not paid at startup
+
+            self._dashboard = Dashboard({name: label.colour for name, label in self.schema.labels.items()})
+            self._dashboard.setWindowTitle("NewsGloss — Statistics")
+            self._dashboard.setWindowFlag(Qt.WindowType.Window)
+            self._dashboard.setParent(self, Qt.WindowType.Window)
+            self._dashboard.resize(1100, 760)
+            self._dashboard.refreshRequested.connect(self._refresh_dashboard)
+        self._refresh_dashboard()
+        self._dashboard.show()
+        self._dashboard.raise_()
+
+    def _refresh_dashboard(self) -> None:
+        from app.core.statistics import dashboard_figures
+
+        self._dashboard.set_figures(dashboard_figures(self.project))
+
+    def show_agreement(self) -> None:
+        """The agreement window; one per main window, computed afresh each time it is shown."""
+        if self._agreement is None:
+            from app.gui.agreement_panel import AgreementPanel
+
+            self._agreement = AgreementPanel(self.project)
+            self._agreement.setParent(self, Qt.WindowType.Window)
+            self._agreement.resize(1000, 700)
+        self._agreement.refresh()
+        self._agreement.show()
+        self._agreement.raise_()
+
+    def show_shortcuts(self) -> None:
+        from app.gui.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(shortcut_rows(self), self).exec()
+
+    def key_actions(self) -> list[QAction]:
+        """The window's actions that have keys: Undo and Redo, then the rest in the order made."""
+        return [self.undo_action, self.redo_action, *(a for a in self.actions() if a.shortcuts())]
+
+    # ---------------------------------------------------------- projects
+
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "NewsGloss project (*.db);;All files (*)")
         if path:
@@ -389,15 +391,6 @@ class MainWindow(QMainWindow):
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
-    def show_shortcuts(self) -> None:
-        from app.gui.shortcuts import ShortcutsDialog
-
-        ShortcutsDialog(shortcut_rows(self), self).exec()
-
-    def key_actions(self) -> list[QAction]:
-        """The window's actions that have keys: Undo and Redo, then the rest in the order made."""
-        return [self.undo_action, self.redo_action, *(a for a in self.actions() if a.shortcuts())]
-
     def about(self) -> None:
         box = QMessageBox(self)
         box.setWindowTitle("About NewsGloss")
@@ -416,4 +409,3 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window_state", self.saveState())
         self.settings.sync()
         super().closeEvent(event)
-
