@@ -202,7 +202,7 @@ class ArticleState(QObject):
         self.project.put_back(taken)
         self.refresh()
 
-    def set_progress(self, article_id: int, status: Progress) -> None:
+    def set_progress(self, article_id: int, status: Progress | str) -> None:
         self.project.set_progress(article_id, status)
         self.progressChanged.emit(article_id, status)
 

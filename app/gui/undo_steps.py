@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
-from app.gui.commands import _Command
+if TYPE_CHECKING:
+    from app.gui.commands import _Command
 
 
 class UndoSteps:
