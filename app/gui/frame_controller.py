@@ -19,7 +19,6 @@ CHOOSE_A_FRAME = "Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)"
 
 
 class FrameController:
-
     def __init__(self, window: MainWindow):
         self.window = window
         self.state = window.state
@@ -28,6 +27,7 @@ class FrameController:
         self._clicked_span: int | None = None  # the span clicked in the text, until the cursor moves
 
     def span_clicked(self, span_id: int) -> None:
+        """A click on a span in the text chooses it as the source of the next role."""
         self._clicked_span = span_id
         self.update_role_hint()
 

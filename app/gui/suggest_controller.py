@@ -27,7 +27,7 @@ class SuggestController:
     def selected(self) -> None:
         self._start(self.window.articles.selected_ids())
 
-    def all(self) -> None:
+    def all_articles(self) -> None:
         self._start(self.window.project.article_ids())
 
     def _start(self, article_ids: list[int]) -> None:

@@ -50,7 +50,7 @@ WORKING: list[Row] = [
     ("suggest_action", "Suggest for this article", "suggest.current", "Ctrl+G",
      "Run the spaCy suggesters on this article"),
     ("suggest_selected_action", "Suggest for selected articles", "suggest.selected", None, ""),
-    ("suggest_all_action", "Suggest for all articles", "suggest.all", "Ctrl+Shift+G", ""),
+    ("suggest_all_action", "Suggest for all articles", "suggest.all_articles", "Ctrl+Shift+G", ""),
     ("train_action", "Train a model…", "suggest.train_dialog", None, "Train NER on the accepted annotations"),
     ("models_action", "Trained models…", "suggest.show_models", None, ""),
     ("dashboard_action", "Statistics", "show_dashboard", "F9",
