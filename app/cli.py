@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from app import __version__
 from app.core.errors import NewsGlossError
 from app.core.identity import ENV_ANNOTATOR, chosen_annotator
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL, ENV_PROJECT, open_project
+from app.core.model_choice import chosen_model, resolved_model
 from app.core.interchange import POLICIES, Selection
 from app.formats.registry import Format, articles_format, export_formats, get_format, import_formats
 
@@ -207,8 +207,7 @@ def suggest(ctx: click.Context, article_ids: tuple[int, ...], all_articles: bool
     if shard is not None:
         ids = suggesting.shard(ids, *suggesting.parse_shard(shard))
     project.article_texts(ids)  # unknown ids fail here, before the model loads
-    engine = SuggestionEngine(project.schema,
-                              project.resolve_model(model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL))
+    engine = SuggestionEngine(project.schema, resolved_model(project, model))
     progress = None
     with tqdm(total=len(ids), unit="article", file=sys.stderr, disable=None) as bar:
         try:
@@ -307,7 +306,7 @@ def _evaluate_facts(gold: Path, model: str | None, as_json: bool) -> None:
     from app.core.schema import default_schema_path, load_schema
     from app.nlp.engine import SuggestionEngine
 
-    engine = SuggestionEngine(load_schema(default_schema_path()), model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL,
+    engine = SuggestionEngine(load_schema(default_schema_path()), chosen_model(model),
                               suggesters=("tariff_facts.v1",))
     result = evaluate_facts(gold, engine)
     if as_json:

@@ -75,14 +75,14 @@ def test_the_app_asks_which_encoding_and_imports_in_the_one_chosen(qtbot, window
 
     monkeypatch.setattr(window, "choose_encoding", choose)
     window.import_files("articles", [short_file])
-    qtbot.waitUntil(lambda: bool(asked) and window._worker is None, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(asked) and window.tasks.worker is None, timeout=30_000)
     (readings,) = asked
     assert readings[0] == ("cp1252", TEXT)
     if answer is None:
         assert window.project.articles() == []
         assert window.statusBar().currentMessage() == f"Nothing imported: no encoding chosen for {short_file}"
         return
-    qtbot.waitUntil(lambda: window.project.articles() != [] and window._worker is None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.project.articles() != [] and window.tasks.worker is None, timeout=30_000)
     (article,) = window.project.articles()
     assert window.project.article(article.id).text == TEXT
     assert window.statusBar().currentMessage().startswith("1 article added")

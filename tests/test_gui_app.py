@@ -36,7 +36,7 @@ def test_preferences_take_effect_at_once(qtbot, window, settings):
     settings.setValue("font_size", 17)
     window.apply_preferences({"annotator": "bob", "snap_to_tokens": False, "font_size": 17, "model": "x"})
     # nobody has annotated here yet, so bob, the first to work on the project, would review it
-    assert window.project.annotator == "bob" and window.who.text() == "bob (reviewer)"
+    assert window.project.annotator == "bob" and window.team.who.text() == "bob (reviewer)"
     assert not window.text_view.snap_to_tokens and not window.snap_action.isChecked()
     assert round(window.text_view.font().pointSizeF()) >= 17
     window.project.add_span(window.state.article_id, 0, 6, "GPE")

@@ -46,7 +46,7 @@ def test_train_with_nothing_accepted_says_so(qtbot, tmp_path, monkeypatch):
     win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     show(qtbot, win)
     messages = []
-    monkeypatch.setattr(win, "_refused", messages.append)
+    monkeypatch.setattr(win, "refuse", messages.append)
     win.train_dialog()
     assert messages == ["There are no accepted annotations to learn from yet"]
     win.close()

@@ -143,11 +143,11 @@ def test_suggest_runs_off_the_gui_thread_and_fills_the_queue(qtbot, tmp_path):
     show(qtbot, win)
     with qtbot.waitSignal(win.state.framesChanged, timeout=60_000):
         win.suggest_current()
-        assert win.progress_bar.isVisible() and win.cancel_button.isVisible()
-    qtbot.waitUntil(lambda: win._worker is None, timeout=10_000)
+        assert win.tasks.progress_bar.isVisible() and win.tasks.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: win.tasks.worker is None, timeout=10_000)
     assert win.review_queue.list.count() > 0
     assert any(s.origin == "model" for s in win.state.spans.values())
-    assert not win.progress_bar.isVisible()
+    assert not win.tasks.progress_bar.isVisible()
     win.close()
     project.close()
 
@@ -159,7 +159,7 @@ def test_a_refused_relabel_leaves_nothing_to_undo(qtbot, window, monkeypatch):
     refused: list[str] = []
     monkeypatch.setattr("app.gui.main_window.QMessageBox.warning", lambda _parent, _title, text: refused.append(text))
     (fact,) = window.state.frames
-    window._push(commands.ReviewSuggestions(window.state, "accepted", frame_ids=[fact]))
+    window.undo.push(commands.ReviewSuggestions(window.state, "accepted", frame_ids=[fact]))
     stack = window.undo_group.activeStack()
     assert stack.count() == 1 and statuses(window)["25 percent/RATE"] == "accepted"
     view = window.text_view

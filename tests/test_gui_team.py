@@ -56,7 +56,7 @@ def drawn(win) -> dict[tuple[int, int, str], list[bool]]:
 def test_an_annotator_sees_their_own_layer_and_others_faintly_on_request(qtbot, people, tmp_path):
     path, _, _, _, _ = people
     win = open_window(qtbot, path, "alice", tmp_path)
-    assert win.who.text() == "alice (annotator)"
+    assert win.team.who.text() == "alice (annotator)"
     assert drawn(win) == {(0, 6, "GPE"): [False], (26, 33, "NORP"): [False]}
     win.show_others_action.trigger()
     assert drawn(win) == {(0, 6, "GPE"): [False, True], (26, 33, "NORP"): [False], (41, 48, "GPE"): [True]}
@@ -66,7 +66,7 @@ def test_an_annotator_sees_their_own_layer_and_others_faintly_on_request(qtbot, 
 def test_a_reviewer_adjudicates_into_gold_from_the_keyboard(qtbot, people, tmp_path):
     path, article_id, rita, _, _ = people
     win = open_window(qtbot, path, "rita", tmp_path)
-    assert win.who.text() == "rita (reviewer)"
+    assert win.team.who.text() == "rita (reviewer)"
     win.adjudicate_action.trigger()
     panel = win.adjudication
     qtbot.waitUntil(lambda: panel.table.rowCount() == 3)
@@ -129,7 +129,7 @@ def test_a_stale_edit_is_refused_and_the_view_shows_the_newer_version(qtbot, peo
     said = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
     win = open_window(qtbot, path, "rita", tmp_path)
-    win.poll_timer.stop()  # the edit must meet the old version, as it would between two polls
+    win.team.poll_timer.stop()  # the edit must meet the old version, as it would between two polls
     chinese = next(s for s in win.state.spans.values() if s.start == 26)
     alice.update_span(chinese.id, label="GPE")
     win.text_view.select_span(chinese.id)
@@ -146,7 +146,7 @@ def test_editing_a_span_someone_deleted_says_who_and_the_view_drops_it(qtbot, pe
     said = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
     win = open_window(qtbot, path, "alice", tmp_path)
-    win.poll_timer.stop()  # the edit must meet the span still on screen, as it would between two polls
+    win.team.poll_timer.stop()  # the edit must meet the span still on screen, as it would between two polls
     chinese = next(s for s in win.state.spans.values() if s.start == 26)
     rita.delete_span(chinese.id)
     win.text_view.select_span(chinese.id)

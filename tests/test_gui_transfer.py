@@ -22,7 +22,7 @@ def window(make_window, tmp_path):
 
 
 def wait_idle(qtbot, win) -> None:
-    qtbot.waitUntil(lambda: win._worker is None, timeout=30_000)
+    qtbot.waitUntil(lambda: win.tasks.worker is None, timeout=30_000)
 
 
 def test_import_grows_the_schema_and_the_label_bar(qtbot, window):
@@ -35,7 +35,7 @@ def test_import_grows_the_schema_and_the_label_bar(qtbot, window):
 
 def test_a_refused_import_says_why_and_changes_nothing(qtbot, window, monkeypatch):
     messages = []
-    monkeypatch.setattr(window, "_refused", messages.append)
+    monkeypatch.setattr(window, "refuse", messages.append)
     window.import_files("prodigy", [INTEROP / "prodigy" / "news_headlines_ner.jsonl"], "fail")
     wait_idle(qtbot, window)
     assert messages and "news_headlines_ner.jsonl, line 1" in messages[0]
@@ -52,8 +52,8 @@ def test_export_runs_in_the_background(qtbot, window, tmp_path):
     project = window.project
     from app.core.transfer import export_path
 
-    window._run_task("Exporting", lambda progress: export_path(project, "doccano", out, Selection(), progress=progress),
-                     window._exported)
+    window.tasks.run("Exporting", lambda progress: export_path(project, "doccano", out, Selection(), progress=progress),
+                     window.transfer.exported)
     wait_idle(qtbot, window)
     (doc,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(e["start_offset"], e["label"], e["annotator"]) for e in doc["entities"]] == [(start, "GPE", "alice")]
@@ -68,12 +68,12 @@ def test_an_export_that_leaves_out_more_than_the_filters_says_so_in_a_box(qtbot,
     ottawa = window.project.add_span(article.id, start, start + 6, "GPE", origin="model", status="suggested")
     window.project.add_frame(article.id, "tariff_fact", {"imposer": [ottawa.id]})
     shown = []
-    monkeypatch.setattr(window, "_transfer_report", lambda title, lines: shown.append((title, lines)))
+    monkeypatch.setattr(window.transfer, "_transfer_report", lambda title, lines: shown.append((title, lines)))
     from app.core.transfer import export_path
 
     out = tmp_path / "out.jsonl"
-    window._run_task("Exporting", lambda progress: export_path(window.project, "prodigy", out, progress=progress),
-                     window._exported)
+    window.tasks.run("Exporting", lambda progress: export_path(window.project, "prodigy", out, progress=progress),
+                     window.transfer.exported)
     wait_idle(qtbot, window)
     assert shown == [("Export", [f"wrote 1 article, 0 spans, 0 frames to {out}",
                                  "left out 1 frame: some of its fillers are filtered out (status is suggested)",
@@ -92,12 +92,12 @@ def test_cancel_stops_a_running_task(qtbot, window):
         return "finished"
 
     results = []
-    window._run_task("Working", job, results.append)
-    qtbot.waitUntil(lambda: window.cancel_button.isVisible() and len(seen) > 3)
-    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    window.tasks.run("Working", job, results.append)
+    qtbot.waitUntil(lambda: window.tasks.cancel_button.isVisible() and len(seen) > 3)
+    qtbot.mouseClick(window.tasks.cancel_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
     assert results == ["stopped"] and len(seen) < 1000
-    assert not window.progress_bar.isVisible()
+    assert not window.tasks.progress_bar.isVisible()
 
 
 def test_dropped_files_are_imported(qtbot, window):

@@ -14,6 +14,7 @@ from app.core.articles import ArticleDraft
 from app.core.offsets import Utf16Index
 from app.core.project import Project
 from app.gui.main_window import MainWindow
+from app.gui.window_actions import shortcut_rows
 
 ARTICLE = ("China retaliated with tariffs on Canadian goods, including canola, seafood and pork.\n"
            "Ottawa answered with 25 percent tariffs on Chinese steel.")
@@ -253,7 +254,7 @@ def test_article_text_that_looks_like_html_stays_plain(qtbot, window):
 
 
 def test_shortcuts_dialog_lists_the_keyboard_flow(qtbot, window):
-    rows = dict(window._shortcut_rows())
+    rows = dict(shortcut_rows(window))
     assert rows["Tag GPE"] == "G"
     assert rows["Undo"] and rows["Redo"] and rows["Mark done"] == "Ctrl+D"
     assert "New tariff fact" in rows and "Delete span" in rows

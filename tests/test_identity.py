@@ -80,7 +80,7 @@ def test_the_first_run_role_annotator_is_honoured(qtbot, settings, tmp_path):
     assert controller.open(str(tmp_path / "new.db"), create=True)
     qtbot.addWidget(controller.window)
     assert controller.window.project.role() == "annotator"  # not made reviewer for being first
-    assert controller.window.who.text() == "maria (annotator)"
+    assert controller.window.team.who.text() == "maria (annotator)"
     controller.close_all()
     controller.window.close()
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 
 from app.core.annotations import SpanRecord
 from app.core.span_details import SpanDetails
+from app.core.vocabulary import Status
 from app.gui.span_details_dialog import details_lines
 from app.gui.record_model import RecordTableModel
 
@@ -69,7 +70,7 @@ class AnnotationModel(RecordTableModel):
             return span.id
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return QColor(self._colours.get(span.label, "#888888"))
-        if role == Qt.ItemDataRole.ForegroundRole and span.status == "suggested":
+        if role == Qt.ItemDataRole.ForegroundRole and span.status == Status.SUGGESTED:
             return QBrush(QColor("#808080"))
         return None
 

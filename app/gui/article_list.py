@@ -9,9 +9,10 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.core.articles import ArticleQuery, ArticleSummary
+from app.core.vocabulary import Progress
 from app.gui.record_model import RecordTableModel
 
-STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
+STATUS_TEXT = {Progress.TODO: "To do", Progress.IN_PROGRESS: "In progress", Progress.DONE: "Done"}
 ID_ROLE = Qt.ItemDataRole.UserRole
 SEARCH_PAUSE_MS = 150
 

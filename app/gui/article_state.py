@@ -3,8 +3,7 @@ is committed there, and only then is announced to the views by signal.
 
 Edits carry the version of the span or frame the view shows, so an edit to something
 another person changed meanwhile is refused (StaleEditError) and the view reloads.
-Which layers it holds depends on the person: a reviewer sees every layer; an annotator
-sees their own and the model's, and the others' only when asked for (drawn faintly).
+Which layers it holds depends on the person (`layers`, app.core.visibility).
 Of the model's suggestions it holds those the person has not decided on (the services
 leave out the ones they accepted, whose copies are in their layer, and mark the ones
 they rejected), so each person reviews them independently.
@@ -20,7 +19,9 @@ from app.core.annotations import Adopted, DeletedSpan, FrameRecord, Review, Span
 from app.core.articles import ArticleRecord
 from app.core.errors import NotFoundError, StaleEditError
 from app.core.span_details import SpanDetails
-from app.core.project import GOLD_LAYER, MODEL_LAYER, Project
+from app.core.project import Project
+from app.core.visibility import LayerView
+from app.core.vocabulary import Progress, Role, Status
 
 
 class ArticleState(QObject):
@@ -39,18 +40,14 @@ class ArticleState(QObject):
         self.spans: dict[int, SpanRecord] = {}
         self.frames: dict[int, FrameRecord] = {}
         self.show_rejected = False
-        self.show_others = False  # an annotator's view of other people's layers
-        self.adjudicating = False  # a reviewer's view: people's layers faint, gold in full
-        self.reviewer = project.role() == "reviewer"
+        self.layers = LayerView(project.annotator, project.role() == Role.REVIEWER)
 
-    def visible(self, layer: str) -> bool:
-        return self.reviewer or self.show_others or layer in (self.project.annotator, MODEL_LAYER)
-
-    def faint(self, layer: str) -> bool:
-        """Whether a layer is shown for reference only."""
-        if self.adjudicating:
-            return layer not in (GOLD_LAYER, MODEL_LAYER)
-        return not self.reviewer and layer not in (self.project.annotator, MODEL_LAYER)
+    def identity_changed(self) -> None:
+        """The project's person or their role changed: what they see follows (on the next open)."""
+        self.layers.person = self.project.annotator
+        self.layers.reviewer = self.project.role() == Role.REVIEWER
+        if not self.layers.reviewer:
+            self.layers.adjudicating = False
 
     # ----------------------------------------------------------------- reading
 
@@ -82,11 +79,11 @@ class ArticleState(QObject):
 
     def _load_spans(self) -> dict[int, SpanRecord]:
         return {s.id: s for s in self.project.spans(self.article.id, include_rejected=self.show_rejected)
-                if self.visible(s.layer)}
+                if self.layers.visible(s.layer)}
 
     def _load_frames(self) -> dict[int, FrameRecord]:
         return {f.id: f for f in self.project.frames(self.article.id, include_rejected=self.show_rejected)
-                if self.visible(f.layer)}
+                if self.layers.visible(f.layer)}
 
     def _version(self, items: dict, item_id: int) -> int | None:
         item = items.get(item_id)
@@ -178,7 +175,7 @@ class ArticleState(QObject):
         self.framesChanged.emit()
         return frame
 
-    def review(self, status: str, span_ids=(), frame_ids=(), fix: dict | None = None) -> Review:
+    def review(self, status: Status, span_ids=(), frame_ids=(), fix: dict | None = None) -> Review:
         review = self.project.review(status, span_ids, frame_ids, fix=fix)
         self.refresh()
         return review
@@ -205,7 +202,7 @@ class ArticleState(QObject):
         self.project.put_back(taken)
         self.refresh()
 
-    def set_progress(self, article_id: int, status: str) -> None:
+    def set_progress(self, article_id: int, status: Progress | str) -> None:
         self.project.set_progress(article_id, status)
         self.progressChanged.emit(article_id, status)
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from app.core.errors import NewsGlossError
 from app.core.span_details import SpanDetails
+from app.core.vocabulary import Progress, Status
 from app.gui.article_state import ArticleState
 
 
@@ -170,7 +171,7 @@ class SetAttribute(_Command):
 
 
 class SetProgress(_Command):
-    def __init__(self, state: ArticleState, article_id: int, status: str, before: str):
+    def __init__(self, state: ArticleState, article_id: int, status: Progress, before: str):
         super().__init__(state, f"Mark article {status.replace('_', ' ')}")
         self.article_id = article_id
         self.after = status
@@ -187,10 +188,10 @@ class ReviewSuggestions(_Command):
     """Accept (with a fix: label or boundaries) or reject suggestions, as the person's own decisions;
     undo takes back their decisions and the copies accepting made, and puts back exactly what was there."""
 
-    def __init__(self, state: ArticleState, status: str, span_ids=(), frame_ids=(), text: str = "",
+    def __init__(self, state: ArticleState, status: Status, span_ids=(), frame_ids=(), text: str = "",
                  fix: dict | None = None):
         count = len(span_ids) + len(frame_ids)
-        verb = "Accept" if status == "accepted" else "Reject"
+        verb = "Accept" if status == Status.ACCEPTED else "Reject"
         super().__init__(state, text or f"{verb} {count} suggestion{'s' if count != 1 else ''}")
         self.args = (status, tuple(span_ids), tuple(frame_ids), fix)
         self._before = None

@@ -131,6 +131,7 @@ class AppController:
         from app.core.locations import default_project_path, open_project
         from app.core.project import Project
         from app.gui.main_window import MainWindow
+        from app.gui.team_controller import take_role
         from app.store.engine import without_password
 
         try:
@@ -140,12 +141,9 @@ class AppController:
             if location is not None and not create:
                 self.recent.remove(location)
             return False
-        if self.role is not None and project.role() != self.role:
-            try:
-                project.set_role(project.annotator, self.role)
-            except NewsGlossError as err:  # the project has a reviewer already, who gives roles
-                QMessageBox.information(None, "NewsGloss", f"You work in this project as {project.role()}, "
-                                        f"not {self.role}: {err}")
+        if self.role is not None and (why := take_role(project, self.role)):
+            QMessageBox.information(None, "NewsGloss", f"You work in this project as {project.role()}, "
+                                    f"not {self.role}: {why}")
         self.role = None
         shown = without_password(location or str(default_project_path()))
         self.settings.setValue("last_project", shown)

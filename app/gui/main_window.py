@@ -1,14 +1,18 @@
-"""The annotation window: article list, highlighted text, frames, annotation table, undo."""
+"""The annotation window: article list, highlighted text, frames, annotation table, undo.
+
+The window builds the widgets and actions and wires them; the flows live in controllers beside
+it (app/gui/*_controller.py: spans, frames, review, suggest, transfer, team), which reach the
+widgets through the window, change the project through its undo steps (undo_steps.py) and
+run long work through its task runner (task_runner.py).
+"""
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoGroup, QUndoStack
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -16,50 +20,41 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QToolBar,
-    QToolButton,
 )
 
 from app import __version__
-from app.core.adjudication import candidates, people_layers
-from app.core.annotations import SpanRecord
-from app.core.errors import NewsGlossError
-from app.core.change_feed import ChangeFeed
 from app.core.guidelines import load_guidelines
-from app.core.locations import DEFAULT_MODEL, ENV_MODEL
-from app.core.project import MODEL_LAYER, Project
+from app.core.project import Project
+from app.core.vocabulary import Progress, Status
 from app.gui import commands
 from app.gui.adjudication_panel import AdjudicationPanel
 from app.gui.annotation_table import AnnotationPanel
 from app.gui.article_list import ArticlePanel
 from app.gui.article_state import ArticleState
+from app.gui.frame_controller import FrameController
 from app.gui.frame_editor import FrameEditor
-from app.gui.span_painting import links_for
 from app.gui.guidelines_panel import GuidelinesView, open_web_link
-from app.gui.models import ModelPicker, ModelsDialog, TrainDialog
+from app.gui.models import ModelPicker
 from app.gui.recent import RecentProjects, display_name
+from app.gui.review_controller import ReviewController
 from app.gui.review_queue import ReviewQueue
+from app.gui.span_controller import SpanController
+from app.gui.suggest_controller import SuggestController
+from app.gui.task_runner import TaskRunner
+from app.gui.team_controller import TeamController
 from app.gui.text_find import TextFindBar
-from app.gui.task_worker import TaskWorker
-from app.gui.transfer_dialogs import ExportDialog, ImportDialog, ask_encoding
-from app.gui.theme import THEMES, apply_theme
-from app.gui.text_view import AnnotatedTextView, Highlight
+from app.gui.text_view import AnnotatedTextView
+from app.gui.theme import apply_theme
+from app.gui.transfer_controller import TransferController
+from app.gui.transfer_dialogs import ask_encoding
+from app.gui.undo_steps import UndoSteps
+from app.gui.window_actions import build_actions, build_label_bar, build_menus, make_label_actions, shortcut_rows
 from app.store.engine import shown_location, sqlite_path
 
 if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when first used, not at startup
-    from app.core.interchange import ExportSummary, ImportSummary
-    from app.formats.decoding import EncodingUncertain
     from app.gui.agreement_panel import AgreementPanel
 
 DEFAULT_SIZE = (1400, 900)
-POLL_MS = 2000  # how often the window looks for other people's changes
-
-
-def colour_icon(colour: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 class MainWindow(QMainWindow):
@@ -78,14 +73,8 @@ class MainWindow(QMainWindow):
         self.schema = project.schema
         self.settings = settings
         self.state = ArticleState(project, self)
-        self.undo_group = QUndoGroup(self)
-        self._stacks: dict[int, QUndoStack] = {}
-        self._roles_of_span: dict[int, list[str]] = {}
-        self._step_refused = False  # set when the services refuse a command of the current step
-        self._review_item: tuple[str, int] | None = None  # the Review panel's item last shown in the text
-        self._showing = False  # the window is selecting text to show something, not the person
-        self._shown_not_chosen = False  # the text selection shows a review item or frame: no role source
-        self._clicked_span: int | None = None  # the span clicked in the text, until the cursor moves
+        self.undo = UndoSteps(self)
+        self.undo_group = self.undo.group
 
         path = sqlite_path(project.url)
         self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
@@ -94,6 +83,40 @@ class MainWindow(QMainWindow):
         self._apply_font()
         self.setCentralWidget(self.text_view)
 
+        self._build_docks()
+
+        self.text_find = TextFindBar(self.text_view, lambda: self.state.article and self.state.article.text, self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.text_find)
+        self.tasks = TaskRunner(self)  # the controllers, after the widgets they use and before the actions
+        self.model_picker = ModelPicker()
+        self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
+        self.suggest = SuggestController(self)
+        self.transfer = TransferController(self)
+        self.review = ReviewController(self)
+        self.frames = FrameController(self)
+        self.team = TeamController(self)
+        self.spans = SpanController(self)
+        build_actions(self)
+        build_menus(self)
+        build_label_bar(self)
+        self._dashboard = None  # the Statistics window, made when first asked for
+        self._agreement: AgreementPanel | None = None
+        for widget in (self.tasks.progress_bar, self.tasks.cancel_button, QLabel("Suggest with:"),
+                       self.model_picker, self.team.who):
+            self.statusBar().addPermanentWidget(widget)
+        self._connect()
+
+        self.setAcceptDrops(True)
+        self.resize(*DEFAULT_SIZE)
+        if keep_layout and settings.value("geometry") is not None:
+            self.restoreGeometry(settings.value("geometry"))
+            self.restoreState(settings.value("window_state"))
+        self.reload_articles()
+
+    # ------------------------------------------------------------ layout
+
+    def _build_docks(self) -> None:
+        """The panels around the text: articles left; frames, annotations and their tabs right."""
         self.articles = ArticlePanel()
         self.frame_editor = FrameEditor(self.schema)
         self.annotations = AnnotationPanel()
@@ -120,46 +143,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
         self.resizeDocks(docks[1:], [540, 300], Qt.Orientation.Vertical)
 
-        self.text_find = TextFindBar(self.text_view, lambda: self.state.article and self.state.article.text, self)
-        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.text_find)
-        self._build_actions()
-        self._build_menus()
-        self._build_label_bar()
-        self._engine = None
-        self._dashboard = None  # the Statistics window, made when first asked for
-        self._agreement: AgreementPanel | None = None
-        self._worker: TaskWorker | None = None
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setMaximumWidth(220)
-        self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_task)
-        self.who = QLabel()
-        self._show_who()
-        self.model_picker = ModelPicker()
-        self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
-        self.model_picker.modelChosen.connect(self._choose_model)
-        self._refresh_models()
-        for widget in (self.progress_bar, self.cancel_button, QLabel("Suggest with:"), self.model_picker, self.who):
-            self.statusBar().addPermanentWidget(widget)
-        self.progress_bar.hide()
-        self.cancel_button.hide()
-        self._connect()
-        self.changes = ChangeFeed(project)
-        self.poll_timer = QTimer(self)
-        self.poll_timer.setInterval(POLL_MS)
-        self.poll_timer.timeout.connect(self.poll_changes)
-        self.poll_timer.start()
-
-        self.setAcceptDrops(True)
-        self.resize(*DEFAULT_SIZE)
-        if keep_layout and settings.value("geometry") is not None:
-            self.restoreGeometry(settings.value("geometry"))
-            self.restoreState(settings.value("window_state"))
-        self.reload_articles()
-
-    # ------------------------------------------------------------------ layout
-
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
@@ -169,225 +152,21 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _=False: slot())
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        # Keys are spelled out, not QKeySequence.StandardKey: those differ by platform (Redo is
-        # Ctrl+Shift+Z on X11, Ctrl+Y elsewhere, Quit is nothing offscreen), so a key listed twice
-        # or missing would only show on some desktops.
-        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.delete_action = self._action("Delete span", self.delete_current_span, ["Del", "Backspace"],
-                                          "Delete the chosen span")
-        self.next_span_action = self._action("Next span", lambda: self.step_span(1), "]")
-        self.prev_span_action = self._action("Previous span", lambda: self.step_span(-1), "[")
-        self.clear_action = self._action("Clear selection", self.text_view.clear_selection, "Escape")
-        self.next_article_action = self._action("Next article", lambda: self.step_article(1), "Ctrl+PgDown")
-        self.prev_article_action = self._action("Previous article", lambda: self.step_article(-1), "Ctrl+PgUp")
-        self.done_action = self._action("Mark done", self.mark_done, "Ctrl+D",
-                                        "Mark this article done for you")
-        self.search_action = self._action("Search articles", self._focus_search, "Ctrl+F")
-        self.find_text_action = self._action("Find in text", self.text_find.open, "/",
-                                             "Select the next match in the text; Shift+Enter extends the selection")
-        self.snap_action = self._action("Snap selection to tokens", self._toggle_snap, "Ctrl+T")
-        self.snap_action.setCheckable(True)
-        self.snap_action.setChecked(self.text_view.snap_to_tokens)
-        self.labels_action = self._action("Show labels over spans", self._toggle_labels, "Ctrl+Shift+L",
-                                          "Write each span's label above it")
-        self.labels_action.setCheckable(True)
-        self.labels_action.setChecked(self.text_view.labels_shown)
-        self.bigger_action = self._action("Bigger text", lambda: self._font_step(1), ["Ctrl+=", "Ctrl++"])
-        self.smaller_action = self._action("Smaller text", lambda: self._font_step(-1), "Ctrl+-")
-        self.frame_actions = {
-            name: self._action(f"New {name.replace('_', ' ')}", lambda n=name: self.create_frame(n),
-                               f"Ctrl+Shift+{name[0].upper()}")
-            for name in self.schema.frames
-        }
-        self.role_actions = [
-            self._action(f"Fill role {n} of the chosen frame", lambda n=n: self.fill_role_number(n), str(n))
-            for n in range(1, 10)
-        ]
-        self.frame_attribute_action = self._action("Set the frame's action or stance", self._focus_frame_attribute,
-                                                   "F2", "Up and Down then change the chosen frame's attribute")
-        self._make_label_actions()
-        self.import_action = self._action("Import…", self.import_dialog, "Ctrl+I",
-                                          "Import articles or annotations from other tools")
-        self.export_action = self._action("Export…", self.export_dialog, "Ctrl+E", "Export annotations")
-        self.suggest_action = self._action("Suggest for this article", self.suggest_current, "Ctrl+G",
-                                           "Run the spaCy suggesters on this article")
-        self.suggest_selected_action = self._action("Suggest for selected articles", self.suggest_selected)
-        self.suggest_all_action = self._action("Suggest for all articles", self.suggest_all, "Ctrl+Shift+G")
-        self.train_action = self._action("Train a model…", self.train_dialog, tip="Train NER on the accepted annotations")
-        self.models_action = self._action("Trained models…", self.show_models)
-        self.dashboard_action = self._action("Statistics", self.show_dashboard, "F9",
-                                             "Progress, labels, review decisions and tariff facts, as charts")
-        self.agreement_action = self._action("Agreement…", self.show_agreement, "Shift+F9",
-                                             "How far the annotators agree: span F1, kappa, alpha, frame roles")
-        self.accept_action = self._action("Accept suggestion", lambda: self.review_queue.decide("accepted"), "A")
-        self.reject_action = self._action("Reject suggestion", lambda: self.review_queue.decide("rejected"), "X")
-        self.skip_action = self._action("Skip suggestion", self.review_queue.skip, "S")
-        self.fix_action = self._action("Fix suggestion to the selection", self.review_queue.fix_boundaries, "B")
-        self.show_rejected_action = self._action("Show rejected suggestions", self._toggle_rejected)
-        self.show_rejected_action.setCheckable(True)
-        self.show_others_action = self._action("Show other annotators' layers", self._toggle_others, "Ctrl+L",
-                                               "Draw other people's annotations faintly beside yours")
-        self.show_others_action.setCheckable(True)
-        self.adjudicate_action = self._action("Adjudicate into gold", self._toggle_adjudication, "Ctrl+J",
-                                              "Compare the annotators' layers and build the gold layer")
-        self.adjudicate_action.setCheckable(True)
-        self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
-        self.guidelines_action = self._action("Annotation guidelines", self.show_guidelines, "Shift+F1")
-        self.preferences_action = self._action("Preferences…", self.show_preferences, "Ctrl+,")
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.open_action = self._action("Open project…", self._open_project_dialog, "Ctrl+O")
-        self.open_url_action = self._action("Open shared project…", self._open_url_dialog, "Ctrl+Shift+O",
-                                            "Open a project on a database server by its URL")
-        self.new_action = self._action("New project…", self._new_project_dialog, "Ctrl+N")
-        self.about_action = self._action("About NewsGloss", self._about)
-        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
-
-    def _make_label_actions(self) -> None:
-        self.label_actions: dict[str, QAction] = {}
-        for label in self.schema.labels.values():
-            action = self._action(f"Tag {label.name}", lambda n=label.name: self.tag(n),
-                                  label.hotkey.upper() if label.hotkey else None, label.description)
-            action.setIcon(colour_icon(label.colour))
-            action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
-            self.label_actions[label.name] = action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        file_menu.addAction(self.open_url_action)
-        self.recent_menu = file_menu.addMenu("Open recent")
-        self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit = bar.addMenu("&Edit")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addSeparator()
-        edit.addAction(self.delete_action)
-        edit.addAction(self.next_span_action)
-        edit.addAction(self.prev_span_action)
-        edit.addAction(self.clear_action)
-        edit.addAction(self.find_text_action)
-        edit.addSeparator()
-        edit.addAction(self.preferences_action)
-        annotate = self.annotate_menu = bar.addMenu("&Annotate")
-        for action in self.label_actions.values():
-            annotate.addAction(action)
-        self._frames_separator = annotate.addSeparator()
-        for action in self.frame_actions.values():
-            annotate.addAction(action)
-        annotate.addAction(self.frame_attribute_action)
-        review = bar.addMenu("Re&view")
-        for action in (self.suggest_action, self.suggest_selected_action, self.suggest_all_action):
-            review.addAction(action)
-        review.addSeparator()
-        review.addAction(self.train_action)
-        review.addAction(self.models_action)
-        review.addSeparator()
-        for action in (self.accept_action, self.reject_action, self.skip_action, self.fix_action):
-            review.addAction(action)
-        article = bar.addMenu("A&rticle")
-        for action in (self.next_article_action, self.prev_article_action, self.done_action, self.search_action):
-            article.addAction(action)
-        view = bar.addMenu("&View")
-        view.addAction(self.dashboard_action)
-        view.addAction(self.agreement_action)
-        view.addAction(self.snap_action)
-        view.addAction(self.labels_action)
-        view.addAction(self.show_rejected_action)
-        view.addAction(self.show_others_action)
-        view.addAction(self.adjudicate_action)
-        view.addAction(self.bigger_action)
-        view.addAction(self.smaller_action)
-        theme_menu = self.theme_menu = view.addMenu("Theme")
-        current = self.settings.value("theme", "system")
-        for name in THEMES:
-            action = theme_menu.addAction(name.capitalize())
-            action.setCheckable(True)
-            action.setChecked(name == current)
-            action.triggered.connect(lambda _=False, n=name, m=theme_menu: self._set_theme(n, m))
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.guidelines_action)
-        help_menu.addAction(self.about_action)
-
-    def _build_label_bar(self) -> None:
-        bar = self.label_bar = QToolBar("Labels")
-        bar.setObjectName("labelBar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in self.label_actions.values():
-            bar.addAction(action)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-
-
     def _connect(self) -> None:
-        # The Adjudicate table is rebuilt once per burst of changes (adopting 300 agreed spans
-        # announces 300), when the event loop next runs, not once per span.
-        self._adjudication_timer = QTimer(self)
-        self._adjudication_timer.setSingleShot(True)
-        self._adjudication_timer.setInterval(0)
-        self._adjudication_timer.timeout.connect(self._refresh_adjudication)
         self.articles.articleChosen.connect(self.open_article)
-        self.state.articleOpened.connect(self._show_article)
-        self.state.spanAdded.connect(self._span_added)
-        self.state.spanChanged.connect(self._span_changed)
-        self.state.spanRemoved.connect(self._span_removed)
-        self.state.framesChanged.connect(self._frames_changed)
+        self.spans.connect()
         self.state.progressChanged.connect(
             lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
-        self.state.failed.connect(self._refused)
-        self.text_view.spanClicked.connect(self._span_clicked)
-        self.text_view.selectionRangeChanged.connect(self._text_choice_changed)
-        self.text_view.cursorPositionChanged.connect(self._text_choice_changed)
-        self.annotations.spanActivated.connect(lambda span_id: self._show(self.text_view.select_span, span_id))
-        self.annotations.detailsRequested.connect(self.edit_span_details)
-        self._connect_frame_editor()
-        self.review_queue.currentChanged.connect(self._review_current_changed)
-        self.review_queue.decided.connect(self.decide)
-        self.review_queue.fixBoundariesRequested.connect(self.fix_boundaries)
-        self.review_queue.decideAllRequested.connect(self.decide_all)
-        for signal in (self.state.articleOpened, self.state.spanAdded, self.state.spanChanged,
-                       self.state.spanRemoved, self.state.framesChanged):
-            signal.connect(self._refresh_queue)
-            signal.connect(self._adjudication_timer.start)
-        self.adjudication.adoptRequested.connect(
-            lambda spans, frames, merge: self._push(commands.AdoptIntoGold(self.state, spans, frames, merge)))
-        self.adjudication.removeRequested.connect(self.remove_from_gold)
-        self.adjudication.rangeChosen.connect(lambda start, end: self._show(self.text_view.select_range, start, end))
-        self.adjudication_dock.visibilityChanged.connect(self._adjudication_timer.start)
+        self.state.failed.connect(self.refuse)
+        self.text_view.spanClicked.connect(self.spans.span_clicked)
+        self.text_view.selectionRangeChanged.connect(self.frames.text_choice_changed)
+        self.text_view.cursorPositionChanged.connect(self.frames.text_choice_changed)
+        self.annotations.spanActivated.connect(lambda span_id: self.frames.show(self.text_view.select_span, span_id))
+        self.annotations.detailsRequested.connect(self.spans.edit_span_details)
+        self.frames.connect_editor()
+        self.review.connect()
 
-    def _connect_frame_editor(self) -> None:
-        self.frame_editor.createRequested.connect(self.create_frame)
-        self.frame_editor.fillRequested.connect(self.fill_role)
-        self.frame_editor.clearRequested.connect(self.clear_role)
-        self.frame_editor.attributeChosen.connect(self.set_attribute)
-        self.frame_editor.deleteRequested.connect(
-            lambda frame_id: self._push(commands.DeleteFrame(self.state, frame_id)))
-        self.frame_editor.jumpRequested.connect(self.jump_to_frame)
-        self.frame_editor.currentFrameChanged.connect(lambda _id: self._update_role_hint())
-        self.frame_editor.currentFrameChanged.connect(self._show_frame_links)
-
-    # --------------------------------------------------------------- articles
+    # ---------------------------------------------------------- articles
 
     def reload_articles(self) -> None:
         self.articles.model.set_source(self.project)
@@ -395,13 +174,19 @@ class MainWindow(QMainWindow):
         if not (wanted and self.articles.select_article(wanted)) and self.articles.model.rowCount():
             self.articles.select_article(self.articles.model.article(0).id)
 
+    def reload_articles_keeping_current(self) -> None:
+        current = self.state.article_id
+        self.articles.model.reload()
+        if current is not None:
+            self.articles.select_article(current)
+        elif self.articles.model.rowCount():
+            self.articles.select_article(self.articles.model.article(0).id)
+
     def open_article(self, article_id: int) -> None:
         if article_id == self.state.article_id:
             return
-        if article_id not in self._stacks:
-            self._stacks[article_id] = QUndoStack(self.undo_group)
         self.state.open(article_id)
-        self.undo_group.setActiveStack(self._stacks[article_id])
+        self.undo.activate(article_id)
         self.articles.select_article(article_id)
         self.settings.setValue("last_article", article_id)
 
@@ -414,356 +199,129 @@ class MainWindow(QMainWindow):
         if self.state.article is None:
             return
         before = self.state.progress()
-        if before != "done":
-            self._push(commands.SetProgress(self.state, self.state.article.id, "done", before))
+        if before != Progress.DONE:
+            self.undo.push(commands.SetProgress(self.state, self.state.article.id, Progress.DONE, before))
             self.statusBar().showMessage("Marked done", 3000)
 
-    def _show_article(self) -> None:
-        state = self.state
-        self._roles_of_span = self._span_roles()
-        looks = self._looks()
-        self.text_view.set_article(state.article.text, [self._highlight(s, looks) for s in state.spans.values()])
-        self.annotations.model.set_spans(state.article.text, list(state.spans.values()), self._colours())
-        self._refresh_frames()
+    def task_finished(self) -> None:
+        """A task may have changed anything: the schema, the open article, the list."""
+        if self.project.schema is not self.schema:
+            self._schema_changed()
+        self.state.refresh()
+        self.reload_articles_keeping_current()
 
-    # ------------------------------------------------------------------ spans
+    def _schema_changed(self) -> None:
+        """An import grew the schema: new labels get actions, new frame types get buttons."""
+        self.schema = self.project.schema
+        for action in self.label_actions.values():
+            self.label_bar.removeAction(action)
+            self.annotate_menu.removeAction(action)
+            self.removeAction(action)
+        make_label_actions(self)
+        self.annotate_menu.insertActions(self.frames_separator, list(self.label_actions.values()))
+        self.label_bar.addActions(list(self.label_actions.values()))
+        editor = FrameEditor(self.schema)
+        self.frames_dock.setWidget(editor)
+        self.frame_editor.deleteLater()
+        self.frame_editor = editor
+        self.frames.connect_editor()
+        self.guidelines.set_markdown(load_guidelines(self.schema))
+        if self.state.article_id is not None:
+            self.spans.show_article()
 
-    def tag(self, label: str) -> None:
-        """Tag the selection with `label`; with a span chosen and no other selection, relabel it."""
-        if self.state.article is None:
-            return
-        selection = self.text_view.selection_range()
-        current = self.text_view.current_span_id()
-        span = self.state.spans.get(current) if current is not None else None
-        if span is not None and (selection is None or selection == (span.start, span.end)):
-            if span.status == "suggested" or span.layer == MODEL_LAYER:  # also one you rejected before
-                self._fix_and_accept(span.id, f"Accept as {label}", label=label)
-            elif span.label != label:
-                self._push(commands.ChangeSpan(self.state, span.id, f"Relabel {span.label} as {label}", label=label))
-            return
-        if selection is None:
-            self.statusBar().showMessage("Select some text first (mouse, Shift+arrows or double-click)", 4000)
-            return
-        command = commands.AddSpan(self.state, *selection, label)
-        if self._push(command):
-            self.text_view.select_span(command.span.id)
+    # ------------------------------------------- delegations to the controllers
 
-    def delete_current_span(self) -> None:
-        """Delete the chosen span; a suggestion is rejected instead, and kept for evaluation."""
-        current = self.text_view.current_span_id()
-        if current is None or current not in self.state.spans:
-            return
-        if self.state.spans[current].status == "suggested":
-            self.decide("rejected", "span", current)
-        else:
-            self._push(commands.DeleteSpan(self.state, current))
+    def decide_all(self, status: Status, label: str) -> None:
+        self.review.decide_all(status, label)
 
-    def step_span(self, delta: int) -> None:
-        ordered = sorted(self.state.spans.values(), key=lambda s: (s.start, s.end, s.id))
-        if not ordered:
-            return
-        current = self.text_view.current_span_id()
-        ids = [s.id for s in ordered]
-        index = ids.index(current) + delta if current in ids else (0 if delta > 0 else len(ids) - 1)
-        self.text_view.select_span(ids[index % len(ids)])
-
-    def _span_clicked(self, span_id: int) -> None:
-        self._clicked_span = span_id
-        self._update_role_hint()
-        self.annotations.show_span(span_id)
-        span = self.state.spans.get(span_id)
-        if span is not None:
-            roles = self._roles_of_span.get(span_id, [])
-            self.statusBar().showMessage(
-                f"{span.label} “{self.state.span_text(span_id)[:60]}” · {span.status} · {span.origin}"
-                + (f" · {', '.join(roles)}" if roles else ""), 5000)
-
-    def _span_added(self, span: SpanRecord) -> None:
-        self.text_view.add_highlight(self._highlight(span))
-        self.annotations.model.add_span(span)
-        self._update_counts()
-
-    def _span_changed(self, span: SpanRecord) -> None:
-        self.text_view.update_highlight(self._highlight(span))
-        self.annotations.model.change_span(span)
-        self._refresh_frames()
-
-    def _span_removed(self, span_id: int) -> None:
-        self.text_view.remove_highlight(span_id)
-        self.annotations.model.remove_span(span_id)
-        self._update_counts()
-
-    def _highlight(self, span: SpanRecord, looks: dict[str, tuple[str, str]] | None = None) -> Highlight:
-        """`looks`: _looks(), given when drawing a whole article's spans."""
-        colour, kind = (looks or self._looks()).get(span.label, ("#888888", "entity"))
-        roles = self._roles_of_span.get(span.id)
-        tooltip = " · ".join(filter(None, [  # the view adds label and status itself
-            span.origin, span.annotator, None if span.layer in (span.annotator, None) else f"layer {span.layer}",
-            None if span.score is None else f"score {span.score:.2f}",
-        ])) + ("".join(f"\n{role}" for role in roles) if roles else "")
-        return Highlight(span.id, span.start, span.end, span.label, colour, kind, span.status, tooltip,
-                         self.state.faint(span.layer))
-
-    def _looks(self) -> dict[str, tuple[str, str]]:
-        """Each label's colour and kind, as the text view draws it."""
-        return {name: (label.colour, label.kind) for name, label in self.schema.labels.items()}
-
-    def _colours(self) -> dict[str, str]:
-        return {name: label.colour for name, label in self.schema.labels.items()}
-
-    def _update_counts(self) -> None:
-        if self.state.article is not None:
-            self.articles.model.update_article(self.state.article.id, spans=len(self.state.spans),
-                                               frames=len(self.state.frames))
-
-    # ----------------------------------------------------------------- frames
+    def fix_boundaries(self, span_id: int) -> None:
+        self.review.fix_boundaries(span_id)
 
     def create_frame(self, frame_type: str) -> None:
-        if self.state.article is None:
-            return
-        command = commands.AddFrame(self.state, frame_type)
-        if self._push(command):
-            self.frame_editor.set_current(command.frame.id)
-            self.statusBar().showMessage(
-                f"New {frame_type.replace('_', ' ')}: fill its roles with the number keys 1–"
-                f"{len(self.schema.frame(frame_type).roles)}", 5000)
-
-    def fill_role_number(self, number: int) -> None:
-        frame_id = self.frame_editor.current_frame_id()
-        if frame_id is None:
-            self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
-            return
-        frame_type = self.state.frames[frame_id].type
-        roles = list(self.schema.frame(frame_type).roles)
-        if number > len(roles):
-            self.statusBar().showMessage(
-                f"A {frame_type.replace('_', ' ')} has {len(roles)} roles: keys 1–{len(roles)}", 4000)
-            return
-        self.fill_role(frame_id, roles[number - 1])
-
-    def _role_source(self) -> tuple[int, int] | None:
-        """The text the number keys fill a role from: the text selection, else the span clicked in
-        the text; None when the person has chosen nothing there (a selection the window made to
-        show a review item or a frame is no choice)."""
-        if self._shown_not_chosen:
-            return None
-        selection = self.text_view.selection_range()
-        if selection is not None:
-            return selection
-        span = self.state.spans.get(self._clicked_span)
-        return None if span is None else (span.start, span.end)
-
-    def _filler(self, role, source: tuple[int, int]) -> tuple[int | None, str] | str:
-        """What `role` (a schema role) would be filled with from `source`: (the span's id, or None for
-        a new span; its label), or why it cannot be, in words."""
-        clicked = self.state.spans.get(self._clicked_span)
-        if clicked is not None and self.text_view.selection_range() is None:
-            if clicked.label not in role.labels:
-                return f"takes {' or '.join(role.labels)}, not {clicked.label}"
-            return clicked.id, clicked.label
-        fitting = [s for s in self.state.spans.values() if (s.start, s.end) == source and s.label in role.labels]
-        return (fitting[0].id, fitting[0].label) if fitting else (None, role.labels[0])
-
-    def _focus_frame_attribute(self) -> None:
-        if not self.frame_editor.focus_attributes():
-            self.statusBar().showMessage("Choose or create a frame first (Ctrl+Shift+C, Ctrl+Shift+T)", 4000)
-
-    def _snippet(self, start: int, end: int) -> str:
-        text = self.state.article.text[start:end].replace("\n", " ")
-        return text if len(text) <= 40 else text[:39] + "…"
-
-    def _update_role_hint(self) -> None:
-        """Tell, beside the frame, what the number keys would fill now."""
-        frame_id = self.frame_editor.current_frame_id()
-        if frame_id is None or frame_id not in self.state.frames:
-            self.frame_editor.set_hint("")
-            return
-        source = self._role_source()
-        if source is None:
-            self.frame_editor.set_hint("Number keys fill this frame's roles: first select the text or click a span")
-            return
-        quoted = f"“{self._snippet(*source)}”"
-        using, making, refused = [], [], []
-        roles = self.schema.frame(self.state.frames[frame_id].type).roles
-        for number, (role_name, role) in enumerate(roles.items(), start=1):
-            filler = self._filler(role, source)
-            key = f"{number} {role_name}"
-            if isinstance(filler, str):
-                refused.append(key)
-            elif filler[0] is None:
-                making.append(f"{key} ({filler[1]})")
-            else:
-                using.append(key)
-        lines = [f"{', '.join(using)} ← {quoted}"] if using else []
-        if making:
-            lines.append(f"{', '.join(making)} ← {quoted}, a new span")
-        if refused:  # only a clicked span can be of a label a role does not take
-            lines.append(f"{', '.join(refused)}: do not take {self.state.spans[self._clicked_span].label}")
-        self.frame_editor.set_hint("\n".join(lines))
-
-    def _text_choice_changed(self, *_args) -> None:
-        """The person moved the cursor or the selection: what they chose before no longer counts."""
-        if not self._showing:
-            self._shown_not_chosen = False
-            self._clicked_span = None
-        self._update_role_hint()
-
-    def _show(self, select, *args) -> None:
-        """Select text to show the person something (a review item, a frame, a table row)."""
-        self._showing = True
-        try:
-            select(*args)
-        finally:
-            self._showing = False
-        self._shown_not_chosen = True
-        self._clicked_span = None
-        self._update_role_hint()
-
-    def fill_role(self, frame_id: int, role_name: str) -> None:
-        """Fill a role from the text the person chose: a span there, or a new span over the selection."""
-        frame = self.state.frames[frame_id]
-        role = self.schema.frame(frame.type).roles[role_name]
-        source = self._role_source()
-        if source is None:
-            self.statusBar().showMessage(f"Not filled: select the {role_name} in the text, or click its span", 6000)
-            return
-        filler = self._filler(role, source)
-        if isinstance(filler, str):
-            self.statusBar().showMessage(f"Not filled: {role_name} {filler}; select the text to make a "
-                                         f"{role.labels[0]} span", 6000)
-            return
-        span_id, label = filler
-        start, end = source
-        with self._step(f"Fill {role_name}"):
-            if span_id is None:
-                add = commands.AddSpan(self.state, start, end, label)
-                if not self._push(add):
-                    return
-                span_id = add.span.id
-            fillers = frame.role(role_name) + [span_id] if role.multiple else [span_id]
-            if span_id not in frame.role(role_name):
-                self._push(commands.SetRoles(self.state, frame_id, {role_name: fillers}, f"Fill {role_name}"))
-        if not self._step_refused:
-            self.text_view.clear_selection()  # the next role is chosen afresh, never filled from this one
-            self.statusBar().showMessage(f"{role_name} ← “{self._snippet(start, end)}”", 4000)
-        self.frame_editor.set_current(frame_id)
-
-    def clear_role(self, frame_id: int, role_name: str) -> None:
-        self._push(commands.SetRoles(self.state, frame_id, {role_name: []}, f"Clear {role_name}"))
-
-    def set_attribute(self, frame_id: int, name: str, value: str) -> None:
-        if self.state.frames[frame_id].attributes.get(name) != value:
-            self._push(commands.SetAttribute(self.state, frame_id, name, value))
-
-    def jump_to_frame(self, frame_id: int) -> None:
-        spans = [self.state.spans[i] for s in self.state.frames[frame_id].slots
-                 for i in [s.span_id] if i in self.state.spans]
-        if spans:
-            self._show(self.text_view.select_range, min(s.start for s in spans), max(s.end for s in spans))
-            self.text_view.setFocus()
-
-    def _show_frame_links(self, frame_id: int) -> None:
-        """The chosen frame's fillers joined to its trigger in the text."""
-        frame = self.state.frames.get(frame_id)
-        self.text_view.set_frame_links(None if frame is None else links_for(self.schema, frame))
-
-    def _frames_changed(self) -> None:
-        before = self._roles_of_span
-        self._roles_of_span = self._span_roles()
-        for span_id in set(before) | set(self._roles_of_span):
-            if before.get(span_id) != self._roles_of_span.get(span_id) and span_id in self.state.spans:
-                self.text_view.update_highlight(self._highlight(self.state.spans[span_id]))
-        self._refresh_frames()
-        self._update_counts()
-
-    def _refresh_frames(self) -> None:
-        used = {s.span_id for f in self.state.frames.values() for s in f.slots}
-        texts = {i: self.state.span_text(i) for i in used if i in self.state.spans}
-        self.frame_editor.set_frames(self.state.frames, texts)
-
-    def _span_roles(self) -> dict[int, list[str]]:
-        roles: dict[int, list[str]] = {}
-        for frame in sorted(self.state.frames.values(), key=lambda f: f.id):
-            for slot in frame.slots:
-                roles.setdefault(slot.span_id, []).append(
-                    f"{slot.role} of {frame.type.replace('_', ' ')} #{frame.id}")
-        return roles
-
-    # ------------------------------------------------------------- suggestions
+        self.frames.create(frame_type)
 
     def suggest_current(self) -> None:
-        if self.state.article is not None:
-            self._start_suggesting([self.state.article.id])
-
-    def suggest_selected(self) -> None:
-        self._start_suggesting(self.articles.selected_ids())
-
-    def suggest_all(self) -> None:
-        self._start_suggesting(self.project.article_ids())
-
-    def _start_suggesting(self, article_ids: list[int]) -> None:
-        if not article_ids:
-            return
-        if self._engine is None:
-            from app.nlp.engine import SuggestionEngine
-
-            self._engine = SuggestionEngine(self.schema, self.project.resolve_model(self._model()))
-        from app.core.suggesting import suggest_articles
-
-        project, engine = self.project, self._engine
-
-        def job(progress):
-            last = None
-            for last in suggest_articles(project, engine, article_ids, batch_size=8):
-                if not progress(last.done, last.total):
-                    break
-            return last
-
-        def done(result) -> None:
-            count = 0 if result is None else result.done
-            verb = "Stopped after" if count < len(article_ids) else "Suggested for"
-            spans, frames = (0, 0) if result is None else (result.spans_added, result.frames_added)
-            self.statusBar().showMessage(
-                f"{verb} {count} article(s): {spans} spans, {frames} frames with {engine.model_id}", 8000)
-
-        self._run_task(f"Suggesting for {len(article_ids)} article(s)…", job, done)
-
-    def _model(self) -> str:
-        return os.environ.get(ENV_MODEL) or self.settings.value("model", DEFAULT_MODEL)
-
-    def _choose_model(self, model: str) -> None:
-        self.settings.setValue("model", model)
-        self._engine = None  # loaded on the next Suggest
-        self.statusBar().showMessage(f"Suggestions will come from {model}", 4000)
-
-    def _refresh_models(self) -> None:
-        self.model_picker.set_models(DEFAULT_MODEL, self.project.models(), self._model())
+        self.suggest.current()
 
     def train_dialog(self) -> None:
-        from app.nlp.training import models_folder, train_model
+        self.suggest.train_dialog()
 
-        by_label = self.project.stats().spans_by_label
-        used = sorted(label for label, by_status in by_label.items() if by_status.get("accepted"))
-        if not used:
-            self._refused("There are no accepted annotations to learn from yet")
-            return
-        dialog = TrainDialog(used, self)
-        if not dialog.exec():
-            return
-        labels, epochs = dialog.choice()
-        project, folder = self.project, models_folder(self.project)
+    def import_dialog(self) -> None:
+        self.transfer.import_dialog()
 
-        def done(result) -> None:
-            if result.cancelled:
-                self.statusBar().showMessage("Training stopped; no model was registered", 6000)
-                return
-            self._refresh_models()
-            self.statusBar().showMessage(f"Trained {result.name}; choose it in the model picker", 8000)
-            self.show_models()
+    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail") -> None:
+        self.transfer.import_files(fmt, paths, policy)
 
-        self._run_task(f"Training on {len(labels)} label(s) for {epochs} epochs…",
-                       lambda progress: train_model(project, folder, labels=labels, base=DEFAULT_MODEL,
-                                                    epochs=epochs, progress=progress), done)
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        self.transfer.drop(event)
+
+    # -------------------------------------------------------------- view
+
+    def refuse(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        QMessageBox.warning(self, "Not done", message)
+
+    def focus_search(self) -> None:
+        self.articles.search.setFocus()
+        self.articles.search.selectAll()
+
+    def toggle_snap(self) -> None:
+        self.text_view.snap_to_tokens = self.snap_action.isChecked()
+        self.settings.setValue("snap_to_tokens", self.text_view.snap_to_tokens)
+        self.statusBar().showMessage(
+            "Selections snap to whole tokens" if self.text_view.snap_to_tokens else "Selections by character", 3000)
+
+    def toggle_labels(self) -> None:
+        self.text_view.labels_shown = self.labels_action.isChecked()
+
+    def font_step(self, delta: int) -> None:
+        size = max(8, min(32, self.settings.value("font_size", 13, type=int) + delta))
+        self.settings.setValue("font_size", size)
+        self.text_view.set_font_size(size)
+
+    def set_theme(self, name: str) -> None:
+        for action in self.theme_menu.actions():
+            action.setChecked(action.text().lower() == name)
+        self.settings.setValue("theme", name)
+        apply_theme(name)
+
+    def _apply_font(self) -> None:
+        family = self.settings.value("font_family")
+        if family:
+            font = self.text_view.font()
+            font.setFamily(family)
+            self.text_view.setFont(font)
+        self.text_view.set_font_size(self.settings.value("font_size", 13, type=int))
+
+    def show_preferences(self) -> None:
+        from app.gui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self, role=self.team.role().value)
+        dialog.applied.connect(self.apply_preferences)
+        dialog.exec()
+
+    def apply_preferences(self, changed: dict) -> None:
+        """Put changed preferences into effect at once."""
+        if "annotator" in changed or "role" in changed:
+            self.team.switch(changed.get("annotator"), changed.get("role"))
+        if "font_family" in changed or "font_size" in changed:
+            self._apply_font()
+        if "theme" in changed:
+            self.set_theme(changed["theme"])
+        if "snap_to_tokens" in changed:
+            self.text_view.snap_to_tokens = bool(changed["snap_to_tokens"])
+            self.snap_action.setChecked(self.text_view.snap_to_tokens)
+        if "model" in changed:
+            self.suggest.model_setting_changed()
+
+    def show_guidelines(self) -> None:
+        self.guidelines_dock.show()
+        self.guidelines_dock.raise_()
+        self.guidelines.find_box.setFocus()
 
     def show_dashboard(self) -> None:
         """The statistics window; one per main window, brought up to date each time it is shown."""
@@ -797,381 +355,34 @@ class MainWindow(QMainWindow):
         self._agreement.show()
         self._agreement.raise_()
 
-    def show_models(self) -> None:
-        ModelsDialog(self.project.models(), self).exec()
+    def show_shortcuts(self) -> None:
+        from app.gui.shortcuts import ShortcutsDialog
 
-    def _run_task(self, message: str, job, on_success) -> None:
-        """Run `job` in a worker thread with progress and Cancel in the status bar; one at a time."""
-        if self._worker is not None:
-            self.statusBar().showMessage("Wait for the running task, or cancel it", 4000)
-            return
-        self._worker = TaskWorker(job, self)
-        self._worker.progressed.connect(self._task_progress)
-        self._worker.succeeded.connect(lambda result: (self._task_finished(), on_success(result)))
-        self._worker.failed.connect(lambda error: (self._task_finished(), self._refused(error)))
-        self.progress_bar.setRange(0, 0)  # busy until the first report (a model may be loading)
-        self.progress_bar.show()
-        self.cancel_button.show()
-        self.statusBar().showMessage(message)
-        self._worker.start()
+        ShortcutsDialog(shortcut_rows(self), self).exec()
 
-    def cancel_task(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self.statusBar().showMessage("Stopping at the next safe point…")
+    def key_actions(self) -> list[QAction]:
+        """The window's actions that have keys: Undo and Redo, then the rest in the order made."""
+        return [self.undo_action, self.redo_action, *(a for a in self.actions() if a.shortcuts())]
 
-    def _task_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
+    # ---------------------------------------------------------- projects
 
-    def _task_finished(self) -> None:
-        self._worker.wait()
-        self._worker = None
-        self.progress_bar.hide()
-        self.cancel_button.hide()
-        if self.project.schema is not self.schema:
-            self._schema_changed()
-        self.state.refresh()
-        self._reload_articles_keeping_current()
-
-    def _reload_articles_keeping_current(self) -> None:
-        current = self.state.article_id
-        self.articles.model.reload()
-        if current is not None:
-            self.articles.select_article(current)
-        elif self.articles.model.rowCount():
-            self.articles.select_article(self.articles.model.article(0).id)
-
-    # --------------------------------------------------------- import, export
-
-    def import_dialog(self) -> None:
-        dialog = ImportDialog(self)
-        if dialog.exec():
-            fmt, paths, policy = dialog.choice()
-            self.import_files(fmt, paths, policy)
-
-    def import_files(self, fmt: str, paths: list[Path], policy: str = "fail",
-                     encodings: dict[str, str] | None = None) -> None:
-        """Import in the background; a file whose encoding is uncertain is asked about, then all is tried again."""
-        if not paths:
-            return
-        from app.formats.decoding import EncodingUncertain
-        from app.core.interchange import describe_import
-        from app.core.transfer import import_paths
-
-        project = self.project
-        chosen = dict(encodings or {})
-
-        def job(progress):
-            try:
-                return import_paths(project, fmt, paths, unknown=policy, progress=progress,
-                                    encodings=(lambda path: chosen.get(str(path))) if chosen else None)
-            except EncodingUncertain as uncertain:
-                return uncertain  # nothing was imported: ask on the GUI thread, then import again
-
-        def done(summary: ImportSummary | EncodingUncertain) -> None:
-            if isinstance(summary, EncodingUncertain):
-                encoding = self.choose_encoding(summary, self)
-                if encoding is None:
-                    self.statusBar().showMessage(f"Nothing imported: no encoding chosen for {summary.path}", 8000)
-                else:
-                    self.import_files(fmt, paths, policy, {**chosen, summary.path: encoding})
-                return
-            lines = describe_import(summary)
-            self.statusBar().showMessage(lines[0], 8000)
-            if summary.skipped:
-                self._transfer_report("Import", lines)
-
-        self._run_task(f"Importing {len(paths)} file(s)…", job, done)
-
-    def _transfer_report(self, title: str, lines: list[str]) -> None:
-        """What an import skipped or an export left out, in a box: too much for the status bar."""
-        box = QMessageBox(QMessageBox.Icon.Information, title, "\n".join(lines), parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
-
-    def export_dialog(self) -> None:
-        dialog = ExportDialog(self.project.annotators(), self)
-        if dialog.exec():
-            from app.core.transfer import export_path
-
-            fmt, target, selection = dialog.choice(self.state.article_id)
-            project = self.project
-            self._run_task(f"Exporting {fmt}…",
-                           lambda progress: export_path(project, fmt, target, selection, progress=progress),
-                           self._exported)
-
-    def _exported(self, summary: ExportSummary) -> None:
-        from app.core.interchange import describe_export
-
-        lines = describe_export(summary)
-        self.statusBar().showMessage("; ".join(lines), 8000)
-        if summary.left_out:  # more than the filters asked for
-            self._transfer_report("Export", lines)
-
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        """Dropped articles (.txt, .html, .jsonl, folders of them) and folders of a folder format are imported."""
-        from app.formats.registry import dropped
-
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if not paths:
-            return
-        event.acceptProposedAction()
-        fmt, chosen = dropped(paths)
-        self.import_files(fmt.name, chosen)
-
-    def _schema_changed(self) -> None:
-        """An import grew the schema: new labels get actions, new frame types get buttons."""
-        self.schema = self.project.schema
-        for action in self.label_actions.values():
-            self.label_bar.removeAction(action)
-            self.annotate_menu.removeAction(action)
-            self.removeAction(action)
-        self._make_label_actions()
-        self.annotate_menu.insertActions(self._frames_separator, list(self.label_actions.values()))
-        self.label_bar.addActions(list(self.label_actions.values()))
-        editor = FrameEditor(self.schema)
-        self.frames_dock.setWidget(editor)
-        self.frame_editor.deleteLater()
-        self.frame_editor = editor
-        self._connect_frame_editor()
-        self.guidelines.set_markdown(load_guidelines(self.schema))
-        if self.state.article_id is not None:
-            self._show_article()
-
-    def decide(self, status: str, kind: str, item_id: int) -> None:
-        ids = {"span_ids": [item_id]} if kind == "span" else {"frame_ids": [item_id]}
-        self._push(commands.ReviewSuggestions(self.state, status, **ids))
-
-    def decide_all(self, status: str, label: str) -> None:
-        ids = [s.id for s in self.state.spans.values() if s.status == "suggested" and s.label == label]
-        if ids:
-            verb = "Accept" if status == "accepted" else "Reject"
-            self._push(commands.ReviewSuggestions(self.state, status, span_ids=ids, text=f"{verb} all {label}"))
-
-    def fix_boundaries(self, span_id: int) -> None:
-        selection = self.text_view.selection_range()
-        span = self.state.spans.get(span_id)
-        if selection is None or span is None:
-            self.statusBar().showMessage("Select the right text first, then press B", 4000)
-            return
-        start, end = selection
-        self._fix_and_accept(span_id, "Fix and accept suggestion", start=start, end=end)
-
-    def edit_span_details(self, span_id: int) -> None:
-        """Edit a span's attributes, normalizations and notes in a small dialog; one undoable step."""
-        from app.gui.span_details_dialog import SpanDetailsDialog
-
-        dialog = SpanDetailsDialog(self.state.span_text(span_id), self.state.spans[span_id].details, self)
-        if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
-            self._push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
-
-    def _fix_and_accept(self, span_id: int, text: str, **changes) -> None:
-        """Correct a suggestion (label or boundaries) as it is accepted, in one undoable step."""
-        self._push(commands.ReviewSuggestions(self.state, "accepted", span_ids=[span_id], text=text, fix=changes))
-
-    def _review_current_changed(self, kind: str, item_id: int) -> None:
-        """Show the Review panel's current item in the text when the person moves to another one;
-        the panel's refresh after an edit (a new frame, a tag) leaves the text where it is."""
-        if (kind, item_id) == self._review_item:
-            return
-        self._review_item = (kind, item_id)
-        if kind == "span" and item_id in self.state.spans:
-            self._show(self.text_view.select_span, item_id)
-        elif kind == "frame" and item_id in self.state.frames:
-            self.frame_editor.set_current(item_id)
-            self.jump_to_frame(item_id)
-
-    def _refresh_queue(self, *_args) -> None:
-        if self.state.article is not None:
-            self.review_queue.set_suggestions(self.state.article.text, self.state.spans, self.state.frames)
-
-    def _refresh_adjudication(self) -> None:
-        # A dock behind another's tab counts as visible; only its visible region says it is not on screen.
-        if self.state.article is not None and not self.adjudication_dock.visibleRegion().isEmpty():
-            spans, frames = list(self.state.spans.values()), list(self.state.frames.values())
-            self.adjudication.set_candidates(candidates(self.state.article.text, spans, frames),
-                                             people_layers(spans, frames))
-
-    def remove_from_gold(self, span_ids: list[int], frame_ids: list[int]) -> None:
-        self._push(commands.TakeOutOfGold(self.state, span_ids, frame_ids))
-
-    def _toggle_adjudication(self) -> None:
-        """Adjudication mode: people's layers faint, gold in full, the Adjudicate panel up front."""
-        on = self.adjudicate_action.isChecked()
-        if on and not self.state.reviewer:
-            self.adjudicate_action.setChecked(False)
-            self._refused(f"Only a reviewer can adjudicate; {self.project.annotator} is an annotator "
-                          "(Edit > Preferences… sets your role)")
-            return
-        self.state.adjudicating = on
-        if on:
-            self.adjudication_dock.show()
-            self.adjudication_dock.raise_()
-            self.adjudication.table.setFocus()
-        if self.state.article is not None:
-            self._show_article()
-            self._adjudication_timer.start()
-
-    def _toggle_others(self) -> None:
-        self.state.show_others = self.show_others_action.isChecked()
-        if self.state.article is not None:
-            self.state.open(self.state.article.id)
-
-    def poll_changes(self) -> None:
-        """Bring other people's changes in: the open article reloads if they touched it (only what
-        changed is redrawn), and the article list updates the rows of the articles they touched."""
-        others = [c for c in self.changes.poll() if c[1] != self.project.annotator]
-        if not others:
-            return
-        if any(action == "import" for _, _, action, _ in others):  # new articles: the list grows
-            self._reload_articles_keeping_current()
-        else:
-            for article in self.project.articles({a for _, _, _, a in others if a is not None}):
-                self.articles.model.update_article(article.id, spans=article.spans, frames=article.frames)
-        here = sorted({who for _, who, _, article in others if article == self.state.article_id})
-        if here:
-            self.state.refresh()
-            self.statusBar().showMessage(f"Updated with changes by {', '.join(here)}", 5000)
-
-    def _show_who(self) -> None:
-        self.who.setText(f"{self.project.annotator} ({'reviewer' if self.state.reviewer else 'annotator'})")
-        self.who.setToolTip("Every change you make is recorded under this name; Edit > Preferences… changes it")
-
-    def _toggle_labels(self) -> None:
-        self.text_view.labels_shown = self.labels_action.isChecked()
-
-    def _toggle_rejected(self) -> None:
-        self.state.show_rejected = self.show_rejected_action.isChecked()
-        self.state.refresh()
-
-    # ------------------------------------------------------------------- misc
-
-    def _push(self, command: commands._Command) -> bool:
-        """Run a command on the current article's undo stack; False if the services refused it."""
-        stack = self.undo_group.activeStack()
-        if stack is None:
-            return False
-        stack.push(command)
-        if not command.ok:
-            self._step_refused = True
-        return command.ok
-
-    @contextmanager
-    def _step(self, text: str):
-        """Group the commands pushed inside into one undoable step, all or nothing: if the services
-        refuse one, those already done are undone and the step leaves the stack (QUndoStack keeps a
-        macro whose commands were all dropped, and Edit would offer to undo what never happened)."""
-        stack = self.undo_group.activeStack()
-        self._step_refused = False
-        stack.beginMacro(text)
-        try:
-            yield
-        finally:
-            stack.endMacro()
-            if self._step_refused:
-                step = stack.command(stack.index() - 1)
-                for child in reversed([step.child(i) for i in range(step.childCount())]):
-                    child.undo()
-                step.setObsolete(True)
-                stack.undo()  # an obsolete command is dropped, not undone again
-
-    def _refused(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
-        QMessageBox.warning(self, "Not done", message)
-
-    def _focus_search(self) -> None:
-        self.articles.search.setFocus()
-        self.articles.search.selectAll()
-
-    def _toggle_snap(self) -> None:
-        self.text_view.snap_to_tokens = self.snap_action.isChecked()
-        self.settings.setValue("snap_to_tokens", self.text_view.snap_to_tokens)
-        self.statusBar().showMessage(
-            "Selections snap to whole tokens" if self.text_view.snap_to_tokens else "Selections by character", 3000)
-
-    def _font_step(self, delta: int) -> None:
-        size = max(8, min(32, self.settings.value("font_size", 13, type=int) + delta))
-        self.settings.setValue("font_size", size)
-        self.text_view.set_font_size(size)
-
-    def _set_theme(self, name: str, menu) -> None:
-        for action in menu.actions():
-            action.setChecked(action.text().lower() == name)
-        self.settings.setValue("theme", name)
-        apply_theme(name)
-
-    def _apply_font(self) -> None:
-        family = self.settings.value("font_family")
-        if family:
-            font = self.text_view.font()
-            font.setFamily(family)
-            self.text_view.setFont(font)
-        self.text_view.set_font_size(self.settings.value("font_size", 13, type=int))
-
-    def show_preferences(self) -> None:
-        from app.gui.preferences import PreferencesDialog
-
-        dialog = PreferencesDialog(self.settings, self, role="reviewer" if self.state.reviewer else "annotator")
-        dialog.applied.connect(self.apply_preferences)
-        dialog.exec()
-
-    def apply_preferences(self, changed: dict) -> None:
-        """Put changed preferences into effect at once."""
-        if "annotator" in changed or "role" in changed:
-            self.project.annotator = changed.get("annotator", self.project.annotator)
-            if "role" in changed:
-                try:
-                    self.project.set_role(self.project.annotator, changed["role"])
-                except NewsGlossError as err:
-                    self._refused(str(err))
-            self.state.reviewer = self.project.role() == "reviewer"
-            if not self.state.reviewer and self.adjudicate_action.isChecked():
-                self.adjudicate_action.setChecked(False)
-                self.state.adjudicating = False
-            self._show_who()
-            for stack in self._stacks.values():
-                stack.clear()  # earlier actions were someone else's
-            if self.state.article is not None:
-                self.state.open(self.state.article.id)  # what they see, and how faintly, follows the role
-            self._reload_articles_keeping_current()
-        if "font_family" in changed or "font_size" in changed:
-            self._apply_font()
-        if "theme" in changed:
-            self._set_theme(changed["theme"], self.theme_menu)
-        if "snap_to_tokens" in changed:
-            self.text_view.snap_to_tokens = bool(changed["snap_to_tokens"])
-            self.snap_action.setChecked(self.text_view.snap_to_tokens)
-        if "model" in changed:
-            self._engine = None
-            self._refresh_models()
-
-    def show_guidelines(self) -> None:
-        self.guidelines_dock.show()
-        self.guidelines_dock.raise_()
-        self.guidelines.find_box.setFocus()
-
-    def _open_project_dialog(self) -> None:
+    def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "NewsGloss project (*.db);;All files (*)")
         if path:
             self.projectRequested.emit(path)
 
-    def _open_url_dialog(self) -> None:
+    def open_url_dialog(self) -> None:
         url, ok = QInputDialog.getText(self, "Open shared project",
                                        "Database URL, e.g. postgresql+psycopg://NAME:PASSWORD@HOST/DATABASE:")
         if ok and url.strip():
             self.projectRequested.emit(url.strip())
 
-    def _new_project_dialog(self) -> None:
+    def new_project_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "project.db", "NewsGloss project (*.db)")
         if path:
             self.newProjectRequested.emit(path)
 
-    def _fill_recent_menu(self) -> None:
+    def fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for location in self.recent.items():
             action = self.recent_menu.addAction(display_name(location))
@@ -1180,30 +391,7 @@ class MainWindow(QMainWindow):
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
-    def show_shortcuts(self) -> None:
-        from app.gui.shortcuts import ShortcutsDialog
-
-        ShortcutsDialog(self._shortcut_rows(), self).exec()
-
-    def _shortcut_rows(self) -> list[tuple[str, str]]:
-        """Every action that has keys, each key once; the nine role keys share one row."""
-        rows = [("Select text", "Mouse drag, Shift+arrows; double-click selects a word")]
-        names = {id(self.undo_action): "Undo", id(self.redo_action): "Redo"}  # not "Undo Fill rate"
-        for action in self.key_actions():
-            if action not in self.role_actions:
-                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-                rows.append((names.get(id(action), action.text().replace("&", "")), keys))
-        rows.append(("Fill role 1–9 of the chosen frame", "1 … 9"))
-        rows.append(("Adjudicate: into gold, merge frames, all agreed, out of gold",
-                     "Enter, M, Shift+Enter, Delete in the Adjudicate table"))
-        rows.append(("Open the article under the cursor", "Arrow keys in the article list"))
-        return rows
-
-    def key_actions(self) -> list[QAction]:
-        """The window's actions that have keys: Undo and Redo, then the rest in the order made."""
-        return [self.undo_action, self.redo_action, *(a for a in self.actions() if a.shortcuts())]
-
-    def _about(self) -> None:
+    def about(self) -> None:
         box = QMessageBox(self)
         box.setWindowTitle("About NewsGloss")
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -1211,10 +399,8 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:
-        self.poll_timer.stop()
-        if self._worker is not None:
-            self._worker.cancel()
-            self._worker.wait()
+        self.team.stop()
+        self.tasks.stop()
         if self._agreement is not None:  # it belongs to this window's project
             self._agreement.stop()
             self._agreement.close()
@@ -1223,4 +409,3 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window_state", self.saveState())
         self.settings.sync()
         super().closeEvent(event)
-

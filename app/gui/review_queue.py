@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.annotations import FrameRecord, SpanRecord
+from app.core.vocabulary import Status
 
 SPAN, FRAME = "span", "frame"
 
@@ -28,7 +29,7 @@ class ReviewQueue(QWidget):
     """Lists suggestions awaiting a decision; the window turns its requests into commands."""
 
     currentChanged = Signal(str, int)  # kind ("span" / "frame"), id; ("", -1) when empty
-    decided = Signal(str, str, int)  # "accepted" / "rejected", kind, id
+    decided = Signal(str, str, int)  # Status.ACCEPTED or REJECTED, kind, id
     fixBoundariesRequested = Signal(int)  # span id
     decideAllRequested = Signal(str, str)  # status, label
 
@@ -45,8 +46,8 @@ class ReviewQueue(QWidget):
 
         buttons = QGridLayout()
         for column, (text, slot) in enumerate((
-            ("Accept (A)", lambda: self.decide("accepted")),
-            ("Reject (X)", lambda: self.decide("rejected")),
+            ("Accept (A)", lambda: self.decide(Status.ACCEPTED)),
+            ("Reject (X)", lambda: self.decide(Status.REJECTED)),
             ("Skip (S)", self.skip),
             ("Fix span (B)", self.fix_boundaries),
         )):
@@ -58,8 +59,8 @@ class ReviewQueue(QWidget):
         self.label_choice.setObjectName("reviewLabel")
         accept_all = QPushButton("Accept all")
         reject_all = QPushButton("Reject all")
-        accept_all.clicked.connect(lambda: self._decide_all("accepted"))
-        reject_all.clicked.connect(lambda: self._decide_all("rejected"))
+        accept_all.clicked.connect(lambda: self._decide_all(Status.ACCEPTED))
+        reject_all.clicked.connect(lambda: self._decide_all(Status.REJECTED))
         bulk = QHBoxLayout()
         bulk.addWidget(self.label_choice, 1)
         bulk.addWidget(accept_all)
@@ -80,14 +81,14 @@ class ReviewQueue(QWidget):
     def set_suggestions(self, text: str, spans: dict[int, SpanRecord], frames: dict[int, FrameRecord]) -> None:
         """Show the suggestions still awaiting a decision, keeping the current one if it still waits."""
         self._items = [(SPAN, s.id, f"{s.label} · {text[s.start:s.end]}", s.score, s.start)
-                       for s in spans.values() if s.status == "suggested"]
+                       for s in spans.values() if s.status == Status.SUGGESTED]
         for frame in frames.values():
-            if frame.status == "suggested":
+            if frame.status == Status.SUGGESTED:
                 starts = [spans[slot.span_id].start for slot in frame.slots if slot.span_id in spans]
                 summary = ", ".join(f"{v}" for v in frame.attributes.values())
                 self._items.append((FRAME, frame.id, f"{frame.type.replace('_', ' ')} #{frame.id} · {summary}",
                                     frame.score, min(starts, default=0)))
-        labels = sorted({s.label for s in spans.values() if s.status == "suggested"})
+        labels = sorted({s.label for s in spans.values() if s.status == Status.SUGGESTED})
         chosen = self.label_choice.currentText()
         self.label_choice.clear()
         self.label_choice.addItems(labels)
@@ -121,7 +122,7 @@ class ReviewQueue(QWidget):
         row = self.list.currentRow()
         return self._keys[row] if 0 <= row < len(self._keys) else None
 
-    def decide(self, status: str) -> None:
+    def decide(self, status: Status) -> None:
         current = self.current()
         if current is not None:
             self.decided.emit(status, *current)
@@ -135,7 +136,7 @@ class ReviewQueue(QWidget):
         if current is not None and current[0] == SPAN:
             self.fixBoundariesRequested.emit(current[1])
 
-    def _decide_all(self, status: str) -> None:
+    def _decide_all(self, status: Status) -> None:
         if self.label_choice.currentText():
             self.decideAllRequested.emit(status, self.label_choice.currentText())
 
