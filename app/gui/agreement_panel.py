@@ -132,30 +132,7 @@ class AgreementPanel(QWidget):
         self.pairs_table = _table("agreementPairs")
         self.labels_table = _table("agreementLabels")
         self.roles_table = _table("agreementRoles")
-        for grid in (self.exact_grid, self.kappa_grid):
-            grid.verticalHeader().show()
-
-        grids = QHBoxLayout()
-        for title, grid in (("Span F1, exact match", self.exact_grid),
-                            ("Cohen's kappa on token labels", self.kappa_grid)):
-            box = QGroupBox(title)
-            QVBoxLayout(box).addWidget(grid)
-            grids.addWidget(box)
-        overview = QWidget()
-        overview_layout = QVBoxLayout(overview)
-        overview_layout.addLayout(grids, 1)
-        pairs_box = QGroupBox("Pairs, on the articles both covered")
-        QVBoxLayout(pairs_box).addWidget(self.pairs_table)
-        overview_layout.addWidget(pairs_box, 1)
-
-        self.tabs = QTabWidget()
-        self.tabs.addTab(overview, "Pairs")
-        self.tabs.addTab(_with_note(self.labels_table, "Exact: same start, end and label. Overlap: same label, "
-                                    "overlapping text, paired one to one. Then how many spans each person "
-                                    "marked, and how many of them were the same."), "Labels")
-        self.tabs.addTab(_with_note(self.roles_table, "A role agrees when both people's frames of that type have "
-                                    "the same text (start and end) in it. Then how many fillers each person "
-                                    "gave, and how many were the same."), "Frame roles")
+        self.tabs = self._build_tabs()
         self.tabs.currentChanged.connect(lambda index: self.pair_choice.setEnabled(index != 0))
         self.pair_choice.setEnabled(False)
 
@@ -171,6 +148,32 @@ class AgreementPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+
+    def _build_tabs(self) -> QTabWidget:
+        """Pairs (the two matrices over the table of pairs), Labels and Frame roles."""
+        for grid in (self.exact_grid, self.kappa_grid):
+            grid.verticalHeader().show()
+        grids = QHBoxLayout()
+        for title, grid in (("Span F1, exact match", self.exact_grid),
+                            ("Cohen's kappa on token labels", self.kappa_grid)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(grid)
+            grids.addWidget(box)
+        overview = QWidget()
+        overview_layout = QVBoxLayout(overview)
+        overview_layout.addLayout(grids, 1)
+        pairs_box = QGroupBox("Pairs, on the articles both covered")
+        QVBoxLayout(pairs_box).addWidget(self.pairs_table)
+        overview_layout.addWidget(pairs_box, 1)
+        tabs = QTabWidget()
+        tabs.addTab(overview, "Pairs")
+        tabs.addTab(_with_note(self.labels_table, "Exact: same start, end and label. Overlap: same label, "
+                               "overlapping text, paired one to one. Then how many spans each person "
+                               "marked, and how many of them were the same."), "Labels")
+        tabs.addTab(_with_note(self.roles_table, "A role agrees when both people's frames of that type have "
+                               "the same text (start and end) in it. Then how many fillers each person "
+                               "gave, and how many were the same."), "Frame roles")
+        return tabs
 
     # ---------------------------------------------------------------- computing
 

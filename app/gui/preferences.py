@@ -9,7 +9,6 @@ and emits `applied` with them; the window applies them.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -30,103 +29,111 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.identity import ANNOTATOR_MAX, annotator_problem, store_annotator, stored_annotator
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL
-from app.core.identity import store_annotator, stored_annotator
 from app.core.project import default_annotator
+from app.core.vocabulary import Role
 from app.gui.theme import THEMES
+from app.nlp.model_checks import installed_models, model_problem
 
 DEFAULT_FONT_SIZE = 13
 FONT_SIZES = (8, 32)  # what View > Bigger / Smaller text allows
-ANNOTATOR_MAX = 100  # the store's limit on annotator names
 THEME_NAMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 CHOOSE_FOLDER = "Choose folder…"
-_PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-_installed: list[str] | None = None
-
-
-def installed_models() -> list[str]:
-    """The installed default model, then any other spaCy pipeline packages installed.
-
-    spaCy is imported here, not at start-up (it takes a second); the answer is kept."""
-    global _installed
-    if _installed is None:
-        try:
-            import spacy.util
-
-            found = sorted(spacy.util.get_installed_models())
-        except Exception:  # a broken spaCy install must not keep Preferences from opening
-            found = []
-        _installed = [DEFAULT_MODEL, *(name for name in found if name != DEFAULT_MODEL)]
-    return list(_installed)
 
 
 def role_box(role: str) -> QComboBox:
     box = QComboBox()
     box.setObjectName("roleBox")
-    box.addItem("Annotator: I annotate in my own layer", "annotator")
-    box.addItem("Reviewer: I see every layer and adjudicate into gold", "reviewer")
+    box.addItem("Annotator: I annotate in my own layer", Role.ANNOTATOR)
+    box.addItem("Reviewer: I see every layer and adjudicate into gold", Role.REVIEWER)
     box.setCurrentIndex(max(0, box.findData(role)))
     return box
 
 
-def model_problem(text: str) -> str | None:
-    """Why `text` cannot name a spaCy model (a package name or a model folder), or None."""
-    text = text.strip()
-    if not text or text == CHOOSE_FOLDER:
-        return "Name a spaCy model: an installed pipeline package or a model folder."
-    folder = Path(text).expanduser()
-    if any(sep in text for sep in ("/", "\\")) or text.startswith(("~", ".")) or folder.is_dir():
-        if not folder.is_dir():
-            return f"There is no folder {text}."
-        if not (folder / "config.cfg").is_file():
-            return f"{text} is not a spaCy model folder: it has no config.cfg."
-        return None
-    if not _PACKAGE_NAME.fullmatch(text):
-        return f"{text!r} is not a spaCy package name."
-    return None
+def name_edit(name: str, object_name: str) -> QLineEdit:
+    """The annotator's name, as long as the store keeps."""
+    edit = QLineEdit(name)
+    edit.setObjectName(object_name)
+    edit.setMaxLength(ANNOTATOR_MAX)
+    edit.setToolTip("Every change you make is recorded under this name")
+    return edit
+
+
+def error_label(object_name: str) -> QLabel:
+    """Where a dialog says why it cannot be accepted (hidden until then)."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c0392b")
+    label.hide()
+    return label
 
 
 class PreferencesDialog(QDialog):
     applied = Signal(dict)  # the settings OK changed: key -> new value
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None, role: str = "annotator"):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None, role: str = Role.ANNOTATOR):
         """`role` is the person's role in the open project: kept there, not in the settings."""
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
-
-        self.annotator_edit = QLineEdit(stored_annotator() or default_annotator())
-        self.annotator_edit.setObjectName("annotatorEdit")
-        self.annotator_edit.setMaxLength(ANNOTATOR_MAX)
-        self.annotator_edit.setToolTip("Every change you make is recorded under this name")
-
+        self.annotator_edit = name_edit(stored_annotator() or default_annotator(), "annotatorEdit")
         self.role_box = role_box(role)
-
-        self.font_box = QFontComboBox()
-        self.font_box.setObjectName("fontFamilyBox")
-        family = settings.value("font_family") or QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
-        self.font_box.setCurrentFont(QFont(family))
-        self.size_box = QSpinBox()
-        self.size_box.setObjectName("fontSizeBox")
-        self.size_box.setRange(*FONT_SIZES)
-        self.size_box.setSuffix(" pt")
-        self.size_box.setValue(settings.value("font_size", DEFAULT_FONT_SIZE, type=int))
-        font_row = QHBoxLayout()
-        font_row.addWidget(self.font_box, 1)
-        font_row.addWidget(self.size_box)
-
+        font_row = self._font_row()
         self.theme_box = QComboBox()
         self.theme_box.setObjectName("themeBox")
         for name in THEMES:
             self.theme_box.addItem(THEME_NAMES.get(name, name.capitalize()), name)
         self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(settings.value("theme", "system"))))
-
         self.snap_box = QCheckBox("Snap selections to whole tokens")
         self.snap_box.setObjectName("snapBox")
         self.snap_box.setChecked(settings.value("snap_to_tokens", True, type=bool))
+        self._build_model_box()
+        model_note = QLabel(f"{ENV_MODEL} is set ({os.environ.get(ENV_MODEL)}): it overrides this choice.")
+        model_note.setTextFormat(Qt.TextFormat.PlainText)
+        model_note.setWordWrap(True)
+        model_note.setVisible(bool(os.environ.get(ENV_MODEL)))
+        self.error_label = error_label("preferencesError")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.annotator_edit.textChanged.connect(self._check)
 
+        form = QFormLayout()
+        for text, field in (("Your name:", self.annotator_edit), ("Your role here:", self.role_box),
+                            ("Text font:", font_row), ("Theme:", self.theme_box), ("", self.snap_box),
+                            ("Suggestion model:", self.model_box), ("", model_note)):
+            form.addRow(text, field)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self._initial = self.values()
+        self._check()
+        self.resize(520, self.sizeHint().height())
+
+    def _font_row(self) -> QHBoxLayout:
+        """The font family and size, from the settings (else the system's font at the default size)."""
+        self.font_box = QFontComboBox()
+        self.font_box.setObjectName("fontFamilyBox")
+        family = (self.settings.value("font_family")
+                  or QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family())
+        self.font_box.setCurrentFont(QFont(family))
+        self.size_box = QSpinBox()
+        self.size_box.setObjectName("fontSizeBox")
+        self.size_box.setRange(*FONT_SIZES)
+        self.size_box.setSuffix(" pt")
+        self.size_box.setValue(self.settings.value("font_size", DEFAULT_FONT_SIZE, type=int))
+        row = QHBoxLayout()
+        row.addWidget(self.font_box, 1)
+        row.addWidget(self.size_box)
+        return row
+
+    def _build_model_box(self) -> None:
+        """The installed models, any package or folder chosen before, and a last item to choose a folder."""
         self.model_box = QComboBox()
         self.model_box.setObjectName("modelBox")
         self.model_box.setEditable(True)
@@ -136,41 +143,9 @@ class PreferencesDialog(QDialog):
             self.model_box.addItem(name)
         self.model_box.insertSeparator(self.model_box.count())
         self.model_box.addItem(CHOOSE_FOLDER)
-        self._set_model_text(settings.value("model") or DEFAULT_MODEL)
+        self._set_model_text(self.settings.value("model") or DEFAULT_MODEL)
         self.model_box.activated.connect(self._model_activated)
-        model_note = QLabel(f"{ENV_MODEL} is set ({os.environ.get(ENV_MODEL)}): it overrides this choice.")
-        model_note.setTextFormat(Qt.TextFormat.PlainText)
-        model_note.setWordWrap(True)
-        model_note.setVisible(bool(os.environ.get(ENV_MODEL)))
-
-        self.error_label = QLabel()
-        self.error_label.setObjectName("preferencesError")
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c0392b")
-        self.error_label.hide()
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.annotator_edit.textChanged.connect(self._check)
         self.model_box.editTextChanged.connect(self._model_edited)
-
-        form = QFormLayout()
-        form.addRow("Your name:", self.annotator_edit)
-        form.addRow("Your role here:", self.role_box)
-        form.addRow("Text font:", font_row)
-        form.addRow("Theme:", self.theme_box)
-        form.addRow("", self.snap_box)
-        form.addRow("Suggestion model:", self.model_box)
-        form.addRow("", model_note)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self._initial = self.values()
-        self._check()
-        self.resize(520, self.sizeHint().height())
 
     # ----------------------------------------------------------------- values
 
@@ -191,7 +166,7 @@ class PreferencesDialog(QDialog):
         return {key: value for key, value in self.values().items() if value != self._initial[key]}
 
     def accept(self) -> None:
-        """Refuse an empty name or an unusable model; else write what changed and emit it."""
+        """Refuse a name the rules forbid or an unusable model; else write what changed and emit it."""
         problem = self._problem()
         if problem is not None:
             self._show_error(problem)
@@ -207,17 +182,17 @@ class PreferencesDialog(QDialog):
         super().accept()
 
     def _problem(self) -> str | None:
-        if not self.annotator_edit.text().strip():
-            return "Enter your name: every change you make is recorded under it."
-        return model_problem(self.model_box.currentText())
+        model = self.model_box.currentText()
+        return annotator_problem(self.annotator_edit.text()) or model_problem("" if model == CHOOSE_FOLDER else model)
 
     def _check(self) -> None:
-        ok = bool(self.annotator_edit.text().strip())
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        if ok:
+        """OK only for a name the rules allow (app.core.identity), else the reason is shown."""
+        problem = annotator_problem(self.annotator_edit.text())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
+        if problem is None:
             self.error_label.hide()
         else:
-            self._show_error("Enter your name: every change you make is recorded under it.")
+            self._show_error(problem)
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)

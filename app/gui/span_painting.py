@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from app.core.annotations import FrameRecord
 from app.core.schema import Schema
-
-if TYPE_CHECKING:
-    from app.gui.text_view import Highlight
+from app.core.vocabulary import Status
+from app.gui.highlights import Highlight
 
 LABEL_HALO_ALPHA = 215  # the base colour behind a label, over underlines of the line above
 
@@ -85,7 +84,7 @@ class Link(NamedTuple):
 
 def label_text(span: Highlight) -> str:
     """A suggestion's label ends in "?": not yet anyone's decision."""
-    return span.label + ("?" if span.status == "suggested" else "")
+    return span.label + ("?" if span.status == Status.SUGGESTED else "")
 
 
 def place_labels(pieces: list[Piece], width_of: Callable[[str, str], float], row_height: float,

@@ -53,7 +53,6 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("welcomePage")
-
         title = QLabel("Welcome to NewsGloss")
         title.setObjectName("welcomeTitle")
         title.setTextFormat(Qt.TextFormat.PlainText)
@@ -64,7 +63,34 @@ class WelcomePage(QWidget):
         intro = QLabel(INTRO)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
+        self.recent_list = _RecentList()
+        self.recent_list.setObjectName("recentList")
+        self.recent_list.setFrameShape(QFrame.Shape.StyledPanel)
+        self.recent_list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        self.recent_list.chosen.connect(self.openProjectRequested)
 
+        column = QVBoxLayout()
+        column.addStretch(1)
+        column.addWidget(title)
+        column.addSpacing(8)
+        column.addWidget(intro)
+        column.addSpacing(20)
+        column.addLayout(self._start_buttons())
+        column.addSpacing(24)
+        column.addLayout(self._recent_head())
+        column.addWidget(self.recent_list)
+        column.addStretch(2)
+        centred = QWidget()
+        centred.setLayout(column)
+        centred.setMaximumWidth(760)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(centred, 4)
+        outer.addStretch(1)
+        self.set_recent([])
+
+    def _start_buttons(self) -> QHBoxLayout:
+        """The three ways to start: the sample project, an import, a new project."""
         self.sample_button = self._big_button("Open the sample project", "openSampleButton",
                                               "A project with a sample article about tariffs, to try things out")
         self.import_button = self._big_button("Import files…", "importButton",
@@ -77,42 +103,21 @@ class WelcomePage(QWidget):
         buttons = QHBoxLayout()
         for button in (self.sample_button, self.import_button, self.create_button):
             buttons.addWidget(button)
+        return buttons
 
+    def _recent_head(self) -> QHBoxLayout:
+        """The recent projects' title and Clear list, above the list."""
         self.recent_title = QLabel("Recent projects")
         self.recent_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.recent_list = _RecentList()
-        self.recent_list.setObjectName("recentList")
-        self.recent_list.setFrameShape(QFrame.Shape.StyledPanel)
-        self.recent_list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
-        self.recent_list.chosen.connect(self.openProjectRequested)
         self.clear_button = QPushButton("Clear list")
         self.clear_button.setObjectName("clearRecentButton")
         self.clear_button.setFlat(True)
         self.clear_button.clicked.connect(lambda: self.clearRecentRequested.emit())
-        recent_head = QHBoxLayout()
-        recent_head.addWidget(self.recent_title)
-        recent_head.addStretch(1)
-        recent_head.addWidget(self.clear_button)
-
-        column = QVBoxLayout()
-        column.addStretch(1)
-        column.addWidget(title)
-        column.addSpacing(8)
-        column.addWidget(intro)
-        column.addSpacing(20)
-        column.addLayout(buttons)
-        column.addSpacing(24)
-        column.addLayout(recent_head)
-        column.addWidget(self.recent_list)
-        column.addStretch(2)
-        centred = QWidget()
-        centred.setLayout(column)
-        centred.setMaximumWidth(760)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(centred, 4)
-        outer.addStretch(1)
-        self.set_recent([])
+        head = QHBoxLayout()
+        head.addWidget(self.recent_title)
+        head.addStretch(1)
+        head.addWidget(self.clear_button)
+        return head
 
     def _big_button(self, text: str, name: str, tip: str) -> QPushButton:
         button = QPushButton(text)
