@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import catalogue
 import pytest
 
 from app.core.errors import ValidationError
@@ -9,7 +10,7 @@ from app.core.normalise import is_normalised
 from app.core.schema import default_schema_path, load_schema
 from app.nlp.engine import DEFAULT_MODEL, ModelLoadError, SuggestionEngine
 from app.nlp.lexicon import Lexicon, LexiconError
-from app.nlp.registry import get_suggester
+from app.nlp.registry import get_suggester, suggesters
 from app.nlp.types import FrameSuggestion, SpanSuggestion, Suggestions
 from conftest import SAMPLE_ARTICLE
 
@@ -431,8 +432,23 @@ def test_a_folder_that_holds_no_model_is_a_clear_error(schema, tmp_path):
 
 
 def test_unknown_suggester_names_the_known_ones(schema):
-    with pytest.raises(ValidationError, match="claims.v1"):
+    with pytest.raises(ValidationError) as error:
         SuggestionEngine(schema, suggesters=("claims.v2",))
+    assert all(name in str(error.value) for name in ("claims.v1", "entities.v1", "tariff_facts.v1"))
+
+
+def test_a_suggester_is_declared_once_with_itself_and_runs_by_name(engine, schema, monkeypatch):
+    monkeypatch.setattr(catalogue, "REGISTRY", dict(catalogue.REGISTRY))  # the registration ends with the test
+
+    @suggesters.register("first_word.v1")
+    def first_word(doc, schema, lexicon):
+        return Suggestions((SpanSuggestion(doc[0].idx, doc[0].idx + len(doc[0]), "ORG"),))
+
+    custom = SuggestionEngine(schema, suggesters=("first_word.v1", "claims.v1"))
+    custom.__dict__["nlp"] = engine.nlp  # share the loaded pipeline
+    result = custom.suggest("Analysts said Ottawa imposed tariffs on Chinese steel.")
+    assert SpanSuggestion(0, 8, "ORG") in result.spans
+    assert [frame.type for frame in result.frames] == ["claim"]
 
 
 def test_engine_runs_only_the_chosen_suggesters(engine, schema):

@@ -23,12 +23,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TypeVar
 
 import pycountry
 
 IMPOSER, TARGET, PRODUCT, RATE, DATE = "norm_imposer", "norm_target", "norm_product", "norm_rate", "norm_date"
 NORMALISED = (IMPOSER, TARGET, PRODUCT, RATE, DATE)
 EU = "EU"
+_T = TypeVar("_T")
 
 
 def is_normalised(name: str) -> bool:
@@ -43,7 +45,7 @@ _AMBIGUOUS_NAMES = {"jersey", "georgia", "jordan", "chad", "guinea", "niger"}
 
 
 @functools.cache
-def _country_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+def _country_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     """(case-insensitive pattern, case-sensitive pattern for all-capital names, name -> code)."""
     codes: dict[str, str] = {}
     for country in pycountry.countries:
@@ -57,7 +59,7 @@ def _country_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
         else:
             codes[name.lower()] = code
 
-    def pattern(names: Iterable[str], flags: int) -> re.Pattern:
+    def pattern(names: Iterable[str], flags: int) -> re.Pattern[str]:
         alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", flags)
 
@@ -278,7 +280,7 @@ def fact_values(roles: Mapping[str, list[str]], published: str | dt.date | None 
     """The values of a fact whose role fillers have the texts `roles` (role -> texts, in
     order): those its normalised `attributes` state, the rest read off the texts."""
     given = attributes or {}
-    imposer = _codes(given.get(IMPOSER)) or _first(country_codes(t) for t in roles.get("imposer", []))
+    imposer = _codes(given.get(IMPOSER)) or tuple(_first(country_codes(t) for t in roles.get("imposer", [])) or ())
     target = _codes(given.get(TARGET)) or tuple(dict.fromkeys(
         c for t in roles.get("target", []) for c in country_codes(t)))
     texts = roles.get("product", [])
@@ -286,7 +288,7 @@ def fact_values(roles: Mapping[str, list[str]], published: str | dt.date | None 
     products = tuple((t, codes[i] if i < len(codes) else "") for i, t in enumerate(texts))
     rate = given.get(RATE) or _first(rate_value(t) for t in roles.get("rate", []))
     date = given.get(DATE) or _first(date_value(t, published) for t in roles.get("date", []))
-    return FactValues(tuple(imposer or ()), tuple(target), products, rate, date)
+    return FactValues(imposer, tuple(target), products, rate, date)
 
 
 def attributes_of(values: FactValues) -> dict[str, str]:
@@ -305,7 +307,8 @@ def _codes(value: str | None) -> tuple[str, ...]:
     return tuple(c for c in value.split(",") if c) if value else ()
 
 
-def _first(values: Iterable):
+def _first(values: Iterable[_T | None]) -> _T | None:
+    """The first value that is not empty."""
     return next((v for v in values if v), None)
 
 

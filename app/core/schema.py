@@ -176,7 +176,7 @@ class _Parser:
             raise self.error(key, f"expected {_TYPE_NAMES[kind]}, got {_type_name(value)}")
         return value
 
-    def fields(self, value: Any, key: str, required: tuple, optional: tuple = ()) -> dict:
+    def fields(self, value: Any, key: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
         """`value` as a table holding every `required` key and nothing beyond `optional`."""
         self.expect(value, dict, key)
         allowed = (*required, *optional)
@@ -192,19 +192,19 @@ class _Parser:
                 raise self.error(_join(key, name), "missing")
         return value
 
-    def get(self, table: dict, key: str, name: str, kind: type, default: Any = None) -> Any:
+    def get(self, table: dict[str, Any], key: str, name: str, kind: type, default: Any = None) -> Any:
         """table[name], checked to be of `kind`, or `default` if absent."""
         if name not in table:
             return default
         return self.expect(table[name], kind, _join(key, name))
 
-    def colour(self, table: dict, key: str) -> str:
+    def colour(self, table: dict[str, Any], key: str) -> str:
         value = self.get(table, key, "colour", str)
         if not _COLOUR.fullmatch(value):
             raise self.error(_join(key, "colour"), f'{value!r} is not a colour; write "#rrggbb"')
         return value
 
-    def strings(self, table: dict, key: str, name: str, allow_empty: bool = False) -> tuple:
+    def strings(self, table: dict[str, Any], key: str, name: str, allow_empty: bool = False) -> tuple[str, ...]:
         """An array of distinct, non-empty strings."""
         key = _join(key, name)
         items = self.expect(table.get(name, []), list, key)
@@ -219,7 +219,7 @@ class _Parser:
                 raise self.error(key, f"{item!r} is listed twice")
         return tuple(items)
 
-    def names(self, value: Any, key: str, pattern: re.Pattern, rule: str) -> dict:
+    def names(self, value: Any, key: str, pattern: re.Pattern[str], rule: str) -> dict[str, Any]:
         """A table whose keys must all match `pattern` (`rule` says how, for the message)."""
         table = self.expect(value, dict, key)
         for name in table:
@@ -229,7 +229,7 @@ class _Parser:
 
     # -- schema parts -----------------------------------------------------------
 
-    def schema(self, data: dict, text: str) -> Schema:
+    def schema(self, data: dict[str, Any], text: str) -> Schema:
         self.fields(data, "", ("name", "labels"), ("version", "frames"))
         name = self.get(data, "", "name", str)
         if not name.strip():

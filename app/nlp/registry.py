@@ -1,8 +1,8 @@
 """The suggester registry: suggesters are found by versioned name, such as "claims.v1".
 
 A suggester is `fn(doc: spacy.tokens.Doc, schema: Schema, lexicon: Lexicon) -> Suggestions`;
-register one with `@suggesters.register("name.v1")`. The built-in ones live in
-app.nlp.suggesters, which registers them when imported.
+register one with `@suggesters.register("name.v1")` on the function itself. The built-in
+ones (app.nlp.entities, claims and tariff_facts) register when imported.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ suggesters = catalogue.create("newsgloss", "suggesters")
 
 def get_suggester(name: str) -> Suggester:
     """The suggester registered as `name`; ValidationError naming the known ones if none is."""
-    import app.nlp.suggesters  # noqa: F401  (registers the built-in suggesters)
+    import app.nlp.claims  # noqa: F401  (the built-in suggesters register themselves)
+    import app.nlp.entities  # noqa: F401
+    import app.nlp.tariff_facts  # noqa: F401
 
     known = suggesters.get_all()
     if name not in known:
