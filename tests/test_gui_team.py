@@ -7,7 +7,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.articles import ArticleDraft
-from app.core.project import GOLD_LAYER, Project
+from app.core.project import Project
+from app.core.vocabulary import GOLD_LAYER
 from app.gui.identity import IdentityDialog
 from app.gui.main_window import MainWindow
 from tests.test_gui_window import show

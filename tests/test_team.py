@@ -16,7 +16,8 @@ from app.core.change_feed import ChangeFeed
 from app.core.articles import ArticleDraft
 from app.core.errors import NotAllowedError, NotFoundError, StaleEditError, ValidationError
 from app.core.interchange import Selection, documents
-from app.core.project import GOLD_LAYER, Project
+from app.core.project import Project
+from app.core.vocabulary import GOLD_LAYER
 from app.core.transfer import export_path
 from app.formats.registry import export_formats
 

@@ -1,6 +1,6 @@
 """Which layers a person sees, and how faintly: the rule without Qt (app.core.visibility)."""
 
-from app.core.project import GOLD_LAYER, MODEL_LAYER
+from app.core.vocabulary import GOLD_LAYER, MODEL_LAYER
 from app.core.visibility import LayerView
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.annotations import FrameRecord, SpanRecord
-from app.core.project import GOLD_LAYER, NOT_PEOPLE
+from app.core.vocabulary import GOLD_LAYER, NOT_PEOPLE
 from app.core.vocabulary import Status
 
 

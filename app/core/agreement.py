@@ -43,7 +43,8 @@ from typing import Any
 
 from app.core.errors import NotFoundError
 from app.core.evaluation import prf
-from app.core.project import NOT_PEOPLE, Project
+from app.core.project import Project
+from app.core.vocabulary import NOT_PEOPLE
 from app.core.tokens import token_bounds
 
 COVERING = frozenset({"done"})

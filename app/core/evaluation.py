@@ -21,7 +21,8 @@ from typing import Any
 
 from app.core.errors import InputError
 from app.core.normalise import fact_values, product_key
-from app.core.project import MODEL_LAYER, NOT_PEOPLE, Project
+from app.core.project import Project
+from app.core.vocabulary import MODEL_LAYER, NOT_PEOPLE
 
 Key = tuple
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from app.core.errors import NewsGlossError
+from app.core.vocabulary import NOT_PEOPLE
 
 ENV_ANNOTATOR = "NEWSGLOSS_ANNOTATOR"
 ANNOTATOR_MAX = 100  # the store's limit on annotator names (app/store/models.py)
@@ -27,8 +28,6 @@ def annotator_problem(name: str) -> str | None:
     A name is someone's layer and is written into every export, so it is one line of printable
     text, fits the store, and is not a layer that holds no person's work (the model's, gold).
     """
-    from app.core.project import NOT_PEOPLE  # here: reading the stored name needs no ORM
-
     name = name.strip()
     if not name:
         return "Enter your name: every change you make is recorded under it."

@@ -41,14 +41,14 @@ from app.core.services.reports import ProjectStats, ReportService
 from app.core.services.review import ReviewService
 from app.core.services.team import TeamService
 from app.core.services.trained_models import ModelService
-from app.core.services.work import GOLD_LAYER, MODEL_LAYER, NOT_PEOPLE, Work
+from app.core.services.work import Work
 from app.core.span_details import SpanDetails
-from app.core.vocabulary import Origin, Progress, Role, Status
+from app.core.vocabulary import GOLD_LAYER, Origin, Progress, Role, Status
 from app.store import migrate
 from app.store.engine import failure_reason, make_engine, project_url, shown_location, sqlite_path, writer
 from app.store.models import SchemaCopy
 
-__all__ = ["GOLD_LAYER", "MODEL_LAYER", "NOT_PEOPLE", "Project", "default_annotator"]
+__all__ = ["Project", "default_annotator"]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.project import GOLD_LAYER, MODEL_LAYER
+from app.core.vocabulary import GOLD_LAYER, MODEL_LAYER
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The words of the domain: where an annotation came from, its review status, a person's progress
-on an article and their role in the team.
+on an article, their role in the team, and the two layers that belong to no person.
 
 Records, services, the GUI and the command line use these members rather than their string
 values; the store (below core) imports this one module for its columns (pyproject.toml
@@ -35,3 +35,8 @@ class Progress(enum.StrEnum):
 class Role(enum.StrEnum):
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"
+
+
+MODEL_LAYER = "model"  # the suggestions' layer, open to everyone's decisions
+GOLD_LAYER = "gold"  # the adjudicated layer, written by reviewers
+NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})  # every other layer is a person's

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.core.annotations import SpanRecord
-from app.core.project import MODEL_LAYER
+from app.core.vocabulary import MODEL_LAYER
 from app.core.vocabulary import Status
 from app.gui import commands
 from app.gui.text_view import Highlight

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.interchange import POLICIES, Selection
-from app.core.project import GOLD_LAYER, MODEL_LAYER
+from app.core.vocabulary import GOLD_LAYER, MODEL_LAYER
 from app.formats.decoding import EncodingUncertain
 from app.formats.registry import Format, export_formats, get_format, import_formats
 

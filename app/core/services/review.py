@@ -26,9 +26,9 @@ from app.core.services.rows import (
     roles_of,
     shared,
 )
-from app.core.services.work import MODEL_LAYER, Work
+from app.core.services.work import Work
 from app.core.suggestion_store import Existing, anchor_role, plan_article
-from app.core.vocabulary import Origin, Status
+from app.core.vocabulary import MODEL_LAYER, Origin, Status
 from app.store.models import (
     Annotator,
     Article,

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Table, func, insert, inspect, select, text
 from sqlalchemy.orm import Session, object_session
 
 from app.core.errors import NotAllowedError, NotFoundError, StaleEditError, ValidationError
-from app.core.services.work import MODEL_LAYER
+from app.core.vocabulary import MODEL_LAYER
 from app.core.span_details import SpanDetails
 from app.core.vocabulary import Status
 from app.store.models import Annotator, Article, Base, ChangeLog, Frame, Span

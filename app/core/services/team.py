@@ -23,8 +23,8 @@ from app.core.services.rows import (
     roles_of,
     table_of,
 )
-from app.core.services.work import GOLD_LAYER, Work, newcomers_queue, role_of_newcomer
-from app.core.vocabulary import Origin, Role, Status
+from app.core.services.work import Work, newcomers_queue, role_of_newcomer
+from app.core.vocabulary import GOLD_LAYER, Origin, Role, Status
 from app.store.models import (
     Annotator,
     Frame,

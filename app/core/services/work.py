@@ -13,13 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import NotAllowedError, ProjectError, StaleEditError
 from app.core.schema import Schema, parse_schema
-from app.core.vocabulary import Progress, Role, Status
+from app.core.vocabulary import GOLD_LAYER, MODEL_LAYER, Progress, Role, Status
 from app.store.engine import make_engine, shown_location, writer
 from app.store.models import Annotator, ArticleProgress, ChangeLog, Frame, SchemaCopy, Span, utcnow
 
-MODEL_LAYER = "model"
-GOLD_LAYER = "gold"  # the adjudicated layer, written by reviewers
-NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})  # every other layer is a person's
 NEWCOMER_LOCK = 0x4E47_0001  # the PostgreSQL advisory lock newcomers take in turn ("NG", 1)
 
 
