@@ -18,12 +18,15 @@ setup: $(BIN)/newsgloss
 run: setup
 	$(BIN)/newsgloss gui
 
-# The layers (Qt only in app/gui, the store at the bottom; pyproject.toml [tool.importlinter]) and ruff
+# The layers (Qt only in app/gui, the store at the bottom; pyproject.toml [tool.importlinter]), ruff,
+# mypy over core/store/formats and the house limits (tests/house_limits.py)
 lint: setup
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check app tests
+	$(BIN)/mypy
+	$(BIN)/python -m tests.house_limits
 
-# mypy over core, store and formats ([tool.mypy] in pyproject.toml)
+# mypy alone over core, store and formats ([tool.mypy] in pyproject.toml)
 typecheck: setup
 	$(BIN)/mypy
 
