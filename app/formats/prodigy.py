@@ -47,8 +47,11 @@ from __future__ import annotations
 
 import json
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from itertools import count
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes text with
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +75,8 @@ from app.formats.interop import (
     source_tokens,
     span_details,
     span_details_json,
-    write_json_lines,
 )
+from app.formats.output import written_whole
 
 _ANSWERS = {"accept": "accepted", "reject": "rejected", None: "suggested"}
 # A span's or relation's own answer: "ignore" means nobody decided it.
@@ -84,6 +87,7 @@ _ROLES = ("head", "child")
 _SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
 _PLAIN_SPAN_KEYS = frozenset({*_SPAN_KEYS, "text"})  # a span with no more has no meta, details or who-did-what
 _ARTICLE_KEYS = ("title", "source", "id", "url", "published", "frames", "article_meta")
+_JSON_BOOLS = {True: "true", False: "false"}
 
 
 def read_prodigy(path: Path) -> list[AnnotatedDocument]:
@@ -184,22 +188,41 @@ def _article(record: Record, meta: Record, text: str) -> ArticleDraft:
 def write_prodigy(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
     """Write one Prodigy task a line as the documents come (see the module docstring); checks each against
     `schema` if given."""
-    write_json_lines(Path(out_path), (_task(doc) for doc in checked(docs, schema)))
+    with written_whole(Path(out_path)) as out:
+        for doc in checked(docs, schema):
+            out.write(_task_line(doc))
 
 
-def _task(doc: AnnotatedDocument) -> dict[str, Any]:
+def _task_line(doc: AnnotatedDocument) -> str:
+    """The document's task as a line of JSON, as json.dumps writes it: "text", "tokens", then the rest."""
     text = doc.article.text
     tokens = aligned_tokens(text, doc.spans, tokens=source_tokens(doc.article))
-    starting = {start: i for i, (start, _, _) in enumerate(tokens)}
-    ending = {end: i for i, (_, end, _) in enumerate(tokens)}
+    starts, ends, spaces = zip(*tokens) if tokens else ((), (), ())
+    rest = json.dumps(_task(doc, starts, ends), ensure_ascii=False)
+    return f'{{"text": {encode_basestring(text)}, "tokens": {_tokens_json(text, starts, ends, spaces)}, {rest[1:]}\n'
+
+
+def _tokens_json(text: str, starts: tuple[int, ...], ends: tuple[int, ...], spaces: tuple[bool, ...]) -> str:
+    """The task's "tokens", most of its bytes, as json.dumps writes them, but formatted as a string per
+    token: twice as fast as json.dumps of a dict a token."""
+    quoted = encode_basestring
+    return "[" + ", ".join([f'{{"text": {quoted(text[start:end])}, "start": {start}, "end": {end}, "id": {i}, '
+                            f'"ws": {_JSON_BOOLS[space]}}}'
+                            for i, start, end, space in zip(count(), starts, ends, spaces)]) + "]"
+
+
+def _task(doc: AnnotatedDocument, starts: tuple[int, ...], ends: tuple[int, ...]) -> dict[str, Any]:
+    """The task's keys after "text" and "tokens", whose tokens start and end at `starts` and `ends`."""
+    text = doc.article.text
     index = {span.key: i for i, span in enumerate(doc.spans)}
-    spans = [_span_json(span, starting[span.start], ending[span.end]) for span in doc.spans]
+    spans = [_span_json(span, bisect_left(starts, span.start), bisect_left(ends, span.end)) for span in doc.spans]
     relations, frames = [], []
     for frame in doc.frames:
-        if binary_roles(frame) is None:
+        ends_of = binary_roles(frame)
+        if ends_of is None:
             frames.append(frame_json(frame, index.__getitem__))
         else:
-            relations.append(_relation_json(frame, spans, index))
+            relations.append(_relation_json(frame, ends_of, spans, index))
     meta = {
         key: value
         for key, value in (
@@ -214,14 +237,9 @@ def _task(doc: AnnotatedDocument) -> dict[str, Any]:
         if value
     }
     answer = "reject" if spans and all(span.status == "rejected" for span in doc.spans) else "accept"
-    people = {item.annotator for item in [*doc.spans, *doc.frames]}
+    people = {span.annotator for span in doc.spans} | {frame.annotator for frame in doc.frames}
     who = {key: next(iter(people)) for key in _WHO_KEYS} if len(people) == 1 and None not in people else {}
     return {
-        "text": text,
-        "tokens": [
-            {"text": text[start:end], "start": start, "end": end, "id": i, "ws": space}
-            for i, (start, end, space) in enumerate(tokens)
-        ],
         "spans": spans,
         "relations": relations,
         "answer": answer,
@@ -239,14 +257,20 @@ def _span_json(span: SpanData, token_start: int, token_end: int) -> dict[str, An
         "token_start": token_start,
         "token_end": token_end,
         "label": span.label,
-    } | _answer(span) | provenance_json(span) | span_details_json(span.details)
+        **_answer(span),
+        **provenance_json(span),
+    }
+    if span.details:  # most spans have none
+        out.update(span_details_json(span.details))
     if span.meta:
         out["meta"] = span.meta
     return out
 
 
-def _relation_json(frame: FrameData, spans: list[dict], index: dict[str, int]) -> dict[str, Any]:
-    (_, head), (_, child) = binary_roles(frame)
+def _relation_json(frame: FrameData, ends: tuple[tuple[str, str], tuple[str, str]], spans: list[dict],
+                   index: dict[str, int]) -> dict[str, Any]:
+    """The frame as a relation between the spans `ends` (binary_roles) names."""
+    (_, head), (_, child) = ends
     head_span, child_span = spans[index[head]], spans[index[child]]
     return {
         "head": head_span["token_end"],
