@@ -19,15 +19,23 @@ dev_fraction > 0 they are shuffled (by `seed`) and split: if `out_path` ends in
 
 from __future__ import annotations
 
+import io
 import random
+import struct
+import tempfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
-from spacy.tokens import Doc, DocBin
+import numpy
+from spacy.attrs import ENT_TYPE, IDX, NORM, ORTH, SPACY, TAG
+from spacy.tokens import DocBin, Span
+from srsly import msgpack
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
-from app.formats.interop import aligned_doc, source_tokens
+from app.formats.interop import aligned_doc, blank_english, source_tokens
 from app.formats.output import written_whole
 from app.formats.selection import non_overlapping
 
@@ -42,11 +50,10 @@ def write_docbin(docs: Iterable[AnnotatedDocument], out_path: Path, dev_fraction
         raise ValidationError(f"dev_fraction must be at least 0 and below 1, not {dev_fraction}")
     out_path = Path(out_path)
     if dev_fraction == 0.0:
-        train = _bin()
-        for doc in docs:
-            train.add(_spacy_doc(doc))
-        _save(train, out_path)
-        return {str(out_path): len(train)}
+        with _DocBinFile(out_path) as train:
+            for doc in docs:
+                train.add(doc)
+        return {str(out_path): train.count}
     if count is None:
         docs = list(docs)
         count = len(docs)
@@ -55,30 +62,117 @@ def write_docbin(docs: Iterable[AnnotatedDocument], out_path: Path, dev_fraction
     order = list(range(count))
     random.Random(seed).shuffle(order)
     dev_ids = set(order[:min(max(1, round(count * dev_fraction)), count - 1)])
-    train, dev = _bin(), _bin()
-    for i, doc in enumerate(docs):
-        (dev if i in dev_ids else train).add(_spacy_doc(doc))
     if out_path.suffix == ".spacy":
         train_path = out_path.with_name(f"{out_path.stem}-train.spacy")
         dev_path = out_path.with_name(f"{out_path.stem}-dev.spacy")
     else:
         train_path, dev_path = out_path / "train.spacy", out_path / "dev.spacy"
-    _save(train, train_path)
-    _save(dev, dev_path)
-    return {str(train_path): len(train), str(dev_path): len(dev)}
+    with _DocBinFile(train_path) as train, _DocBinFile(dev_path) as dev:
+        for i, doc in enumerate(docs):
+            (dev if i in dev_ids else train).add(doc)
+    return {str(train_path): train.count, str(dev_path): dev.count}
 
 
-def _bin() -> DocBin:
-    """A DocBin of what the documents have: tokens, their spacing and the entities (no tags, lemmas or
-    parses, which a blank tokenizer does not make: a third of the memory of spaCy's default columns)."""
-    return DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=True)
+class _DocBinFile:
+    """A .spacy file written as documents come, the same bytes as DocBin.to_bytes of a DocBin of them all.
+
+    DocBin holds every document until the end and its add() is slow (a Token object per token for its
+    strings; srsly looks up its entry points on every msgpack_dumps): here each document's columns go to
+    temporary files, and at the end its msgpack map is written through zlib, column after column. The
+    DocBin keeps tokens, their spacing and the entities (no tags, lemmas or parses, which a blank
+    tokenizer does not make: a third of the memory of spaCy's default columns) and the user data.
+    """
+
+    _LISTS = ("tokens", "spaces", "span_groups", "user_data")
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.attrs: list[int | str] = list(DocBin(attrs=["ENT_IOB", "ENT_TYPE"]).attrs)  # ORTH first, as DocBin
+        self.vocab = blank_english().vocab
+        self.packer = msgpack.Packer(use_bin_type=True)
+        self.count = 0
+        self.lengths: list[int] = []
+        self.strings: set[str] = set()
+        self.parts: dict[str, IO[bytes]] = {}
+
+    def __enter__(self) -> _DocBinFile:
+        self.parts = {name: tempfile.TemporaryFile() for name in self._LISTS}
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            if kind is None:
+                self._save()
+        finally:
+            for part in self.parts.values():
+                part.close()
+
+    def add(self, doc: AnnotatedDocument) -> None:
+        """What DocBin.add keeps of a Doc of `doc`'s aligned tokens (aligned_doc) with every span in
+        spans["sc"], the non-overlapping ones (selection.non_overlapping) as its entities, and user data."""
+        tokens = aligned_doc(doc.article.text, doc.spans, tokens=source_tokens(doc.article))
+        starts = tokens.to_array(IDX)  # every span starts and ends where a token starts (or at the end)
+        places = {(s.start, s.end): range_ for s, range_ in zip(doc.spans, zip(
+            numpy.searchsorted(starts, [s.start for s in doc.spans]).tolist(),
+            numpy.searchsorted(starts, [s.end for s in doc.spans]).tolist()))}
+        tokens.ents = [Span(tokens, *places[s.start, s.end], label=s.label) for s in non_overlapping(doc.spans)]
+        self.parts["tokens"].write(tokens.to_array(self.attrs).tobytes())
+        self.parts["spaces"].write(tokens.to_array(SPACY).astype(bool).tobytes())
+        self.lengths.append(len(tokens))
+        strings = self.vocab.strings
+        # DocBin's strings: each token's text, norm, entity type and its empty tag, lemma, parse and so on
+        self.strings.update(map(strings.__getitem__, numpy.unique(tokens.to_array([ORTH, NORM, TAG, ENT_TYPE]))))
+        self.strings.update(s.label for s in doc.spans)
+        group = [struct.pack(">QQQllll", 0, 0, strings.add(s.label), *places[s.start, s.end], s.start, s.end)
+                 for s in doc.spans]  # as SpanGroup.to_bytes packs a span: id, kb_id, label, tokens, offsets
+        group_bytes = self.packer.pack({"name": "sc", "attrs": {}, "spans": group})
+        self.parts["span_groups"].write(self.packer.pack(self.packer.pack({group_bytes: ["sc"]})))
+        self.parts["user_data"].write(self.packer.pack(self.packer.pack({USER_DATA_KEY: _user_data(doc)})))
+        self.count += 1
+
+    def _save(self) -> None:
+        pack = self.packer.pack
+        compressor = zlib.compressobj()
+        with written_whole(self.path, "wb") as out:
+            def put(data: bytes) -> None:
+                out.write(compressor.compress(data))
+
+            def put_bin(part: IO[bytes]) -> None:
+                put(_bin_header(part.seek(0, io.SEEK_END)))
+                part.seek(0)
+                while chunk := part.read(1 << 20):
+                    put(chunk)
+
+            put(self.packer.pack_map_header(10) + pack("version") + pack("0.1") + pack("attrs") + pack(self.attrs))
+            put(pack("tokens"))
+            put_bin(self.parts["tokens"])
+            put(pack("spaces"))
+            put_bin(self.parts["spaces"])
+            put(pack("lengths") + pack(numpy.asarray(self.lengths, dtype="int32").tobytes()))
+            put(pack("strings") + pack(sorted(self.strings)))
+            put(pack("cats") + self.packer.pack_array_header(self.count) + pack({}) * self.count)
+            put(pack("flags") + self.packer.pack_array_header(self.count)
+                + pack({"has_unknown_spaces": False}) * self.count)
+            for name in ("span_groups", "user_data"):
+                put(pack(name) + self.packer.pack_array_header(self.count))
+                self.parts[name].seek(0)
+                while chunk := self.parts[name].read(1 << 20):
+                    put(chunk)
+            out.write(compressor.flush())
 
 
-def _spacy_doc(doc: AnnotatedDocument) -> Doc:
-    tokens = aligned_doc(doc.article.text, doc.spans, tokens=source_tokens(doc.article))
-    tokens.spans["sc"] = [tokens.char_span(s.start, s.end, label=s.label) for s in doc.spans]
-    tokens.ents = [tokens.char_span(s.start, s.end, label=s.label) for s in non_overlapping(doc.spans)]
-    tokens.user_data[USER_DATA_KEY] = [
+def _bin_header(size: int) -> bytes:
+    """msgpack's header of `size` bytes of binary data."""
+    if size < 1 << 8:
+        return b"\xc4" + struct.pack(">B", size)
+    if size < 1 << 16:
+        return b"\xc5" + struct.pack(">H", size)
+    return b"\xc6" + struct.pack(">I", size)
+
+
+def _user_data(doc: AnnotatedDocument) -> list[dict]:
+    """doc.user_data[USER_DATA_KEY]: who did what, per span of doc.spans["sc"]."""
+    return [
         {
             "start": s.start,
             "end": s.end,
@@ -89,9 +183,3 @@ def _spacy_doc(doc: AnnotatedDocument) -> Doc:
         }
         for s in doc.spans
     ]
-    return tokens
-
-
-def _save(docbin: DocBin, path: Path) -> None:
-    with written_whole(path, "wb") as out:
-        out.write(docbin.to_bytes())
