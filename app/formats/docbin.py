@@ -35,7 +35,7 @@ from srsly import msgpack
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
-from app.formats.interop import aligned_doc, blank_english, source_tokens
+from app.formats.interop import aligned_doc, blank_english, old_objects_frozen, source_tokens
 from app.formats.output import written_whole
 from app.formats.selection import non_overlapping
 
@@ -50,7 +50,7 @@ def write_docbin(docs: Iterable[AnnotatedDocument], out_path: Path, dev_fraction
         raise ValidationError(f"dev_fraction must be at least 0 and below 1, not {dev_fraction}")
     out_path = Path(out_path)
     if dev_fraction == 0.0:
-        with _DocBinFile(out_path) as train:
+        with _DocBinFile(out_path) as train, old_objects_frozen():
             for doc in docs:
                 train.add(doc)
         return {str(out_path): train.count}
@@ -67,7 +67,7 @@ def write_docbin(docs: Iterable[AnnotatedDocument], out_path: Path, dev_fraction
         dev_path = out_path.with_name(f"{out_path.stem}-dev.spacy")
     else:
         train_path, dev_path = out_path / "train.spacy", out_path / "dev.spacy"
-    with _DocBinFile(train_path) as train, _DocBinFile(dev_path) as dev:
+    with _DocBinFile(train_path) as train, _DocBinFile(dev_path) as dev, old_objects_frozen():
         for i, doc in enumerate(docs):
             (dev if i in dev_ids else train).add(doc)
     return {str(train_path): train.count, str(dev_path): dev.count}

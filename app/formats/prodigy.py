@@ -68,6 +68,7 @@ from app.formats.interop import (
     frame_from_json,
     frame_json,
     json_records,
+    old_objects_frozen,
     provenance,
     provenance_json,
     relation_fields,
@@ -188,7 +189,7 @@ def _article(record: Record, meta: Record, text: str) -> ArticleDraft:
 def write_prodigy(docs: Iterable[AnnotatedDocument], out_path: Path, schema: Schema | None = None) -> None:
     """Write one Prodigy task a line as the documents come (see the module docstring); checks each against
     `schema` if given."""
-    with written_whole(Path(out_path)) as out:
+    with written_whole(Path(out_path)) as out, old_objects_frozen():
         for doc in checked(docs, schema):
             out.write(_task_line(doc))
 
