@@ -111,7 +111,7 @@ def test_dropping_a_folder_of_annotated_documents_on_the_window_imports_them(qtb
     mime.setUrls([QUrl.fromLocalFile(str(brat_folder(tmp_path / "brat")))])
     window.dropEvent(QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                                 Qt.KeyboardModifier.NoModifier))
-    qtbot.waitUntil(lambda: window._worker is None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.tasks.worker is None, timeout=30_000)
     (article,) = window.project.articles()
     assert [(s.start, s.end, s.label) for s in window.project.spans(article.id)] == [(0, 6, "GPE")]
 
