@@ -81,7 +81,7 @@ def test_the_editor_texts_give_back_the_details():
 def test_the_table_shows_details_as_plain_text(qtbot, project, span):
     record = project.set_span_details(span.id, SpanDetails(notes={"AnnotatorNotes": "<b>not bold</b>"}))
     model = AnnotationModel()
-    model.set_spans(TEXT, [record], {})
+    model.set_spans(TEXT, project.article_spans(record.article_id), {})
     index = model.index(0, AnnotationModel.COLUMNS.index("Details"))
     assert model.data(index) == "1 note"
     assert "&lt;b&gt;not bold&lt;/b&gt;" in model.data(index, Qt.ItemDataRole.ToolTipRole)

@@ -37,6 +37,7 @@ from app.core.schema import Schema, default_schema_path, load_schema
 from app.core.services.annotations import AnnotationService
 from app.core.services.articles import ArticleService
 from app.core.services.importing import ImportService
+from app.core.services.records import ArticleSpans
 from app.core.services.reports import ProjectStats, ReportService
 from app.core.services.review import ReviewService
 from app.core.services.team import TeamService
@@ -237,6 +238,10 @@ class Project:
 
     def spans(self, article_id: int, *, include_rejected: bool = False) -> list[SpanRecord]:
         return self._annotations.spans(article_id, include_rejected=include_rejected)
+
+    def article_spans(self, article_id: int, *, include_rejected: bool = False,
+                      layers: Callable[[str], bool] | None = None) -> ArticleSpans:
+        return self._annotations.article_spans(article_id, include_rejected=include_rejected, layers=layers)
 
     def decisions(self, article_ids: Iterable[int] | None = None) -> list[DecisionRecord]:
         return self._review.decisions(article_ids)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.core.annotations import SpanRecord
+from app.core.services.records import ArticleSpans
 from app.core.span_details import SpanDetails
 from app.core.vocabulary import Status
 from app.gui.span_details_dialog import details_lines
@@ -23,28 +24,39 @@ START_COLUMN = 2
 class AnnotationModel(RecordTableModel):
     COLUMNS = ("Label", "Text", "Start", "End", "Origin", "Status", "Annotator", "Details")
 
+    """Rows are span ids in text order; a span's record is made (by ArticleSpans) when its row is
+    shown. The spans are the window's own: it changes them before telling the model."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._text = ""
+        self._spans = ArticleSpans()
         self._colours: dict[str, str] = {}
 
-    def set_spans(self, text: str, spans: list[SpanRecord], colours: dict[str, str]) -> None:
+    def set_spans(self, text: str, spans: ArticleSpans, colours: dict[str, str]) -> None:
         self.beginResetModel()
         self._text = text
-        self._rows = sorted(spans, key=_order)
+        self._spans = spans
+        self._rows = [mark[2] for mark in sorted(spans.marks())]
         self._colours = colours
         self.endResetModel()
 
+    def row_of(self, record_id: int) -> int:
+        try:
+            return self._rows.index(record_id)
+        except ValueError:
+            return -1
+
     def add_span(self, span: SpanRecord) -> None:
-        row = bisect.bisect(self._rows, _order(span), key=_order)  # rows stay in text order (see AnnotationFilter)
+        # rows stay in text order (see AnnotationFilter)
+        row = bisect.bisect(self._rows, _order(span), key=lambda span_id: _order(self._spans[span_id]))
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, span)
+        self._rows.insert(row, span.id)
         self.endInsertRows()
 
     def change_span(self, span: SpanRecord) -> None:
         row = self.row_of(span.id)
         if row >= 0:
-            self._rows[row] = span
             self._row_changed(row)
 
     def remove_span(self, span_id: int) -> None:
@@ -57,7 +69,7 @@ class AnnotationModel(RecordTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        span = self._rows[index.row()]
+        span = self._spans[self._rows[index.row()]]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             values = (span.label, self._text[span.start:span.end].replace("\n", " "), span.start, span.end,

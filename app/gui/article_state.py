@@ -20,6 +20,7 @@ from app.core.articles import ArticleRecord
 from app.core.errors import NotFoundError, StaleEditError
 from app.core.span_details import SpanDetails
 from app.core.project import Project
+from app.core.services.records import ArticleSpans
 from app.core.visibility import LayerView
 from app.core.vocabulary import Progress, Role, Status
 
@@ -37,7 +38,7 @@ class ArticleState(QObject):
         super().__init__(parent)
         self.project = project
         self.article: ArticleRecord | None = None
-        self.spans: dict[int, SpanRecord] = {}
+        self.spans = ArticleSpans()  # records made when first asked for
         self.frames: dict[int, FrameRecord] = {}
         self.show_rejected = False
         self.layers = LayerView(project.annotator, project.role() == Role.REVIEWER)
@@ -77,9 +78,9 @@ class ArticleState(QObject):
             self.frames = frames
             self.framesChanged.emit()
 
-    def _load_spans(self) -> dict[int, SpanRecord]:
-        return {s.id: s for s in self.project.spans(self.article.id, include_rejected=self.show_rejected)
-                if self.layers.visible(s.layer)}
+    def _load_spans(self) -> ArticleSpans:
+        return self.project.article_spans(self.article.id, include_rejected=self.show_rejected,
+                                          layers=self.layers.visible)
 
     def _load_frames(self) -> dict[int, FrameRecord]:
         return {f.id: f for f in self.project.frames(self.article.id, include_rejected=self.show_rejected)

@@ -22,7 +22,7 @@ class Highlight:
     """One span to draw: [start, end) in code points, colour as "#rrggbb".
 
     kind: 'entity' | 'evidence'; status: a Status (rejected spans are not drawn);
-    tooltip: plain text (origin, annotator...) shown when hovering;
+    tooltip: plain text (origin, annotator...) shown when hovering (if empty, the view's describe_span);
     faint: another layer shown for reference (no fill, a pale underline).
     """
 

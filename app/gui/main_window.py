@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
             lambda article_id, status: self.articles.model.update_article(article_id, progress=status))
         self.state.failed.connect(self.refuse)
         self.text_view.spanClicked.connect(self.spans.span_clicked)
+        self.text_view.describe_span = self.spans.tooltip
         self.text_view.selectionRangeChanged.connect(self.frames.text_choice_changed)
         self.text_view.cursorPositionChanged.connect(self.frames.text_choice_changed)
         self.annotations.spanActivated.connect(lambda span_id: self.frames.show(self.text_view.select_span, span_id))

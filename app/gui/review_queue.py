@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.annotations import FrameRecord, SpanRecord
+from app.core.annotations import FrameRecord
+from app.core.services.records import ArticleSpans
 from app.core.vocabulary import Status
 
 SPAN, FRAME = "span", "frame"
@@ -78,17 +79,19 @@ class ReviewQueue(QWidget):
         self._items: list[tuple[str, int, str, float | None, int]] = []  # kind, id, text, score, position
         self._keys: list[tuple[str, int]] = []  # (kind, id) of each row of the list
 
-    def set_suggestions(self, text: str, spans: dict[int, SpanRecord], frames: dict[int, FrameRecord]) -> None:
+    def set_suggestions(self, text: str, spans: ArticleSpans, frames: dict[int, FrameRecord]) -> None:
         """Show the suggestions still awaiting a decision, keeping the current one if it still waits."""
-        self._items = [(SPAN, s.id, f"{s.label} · {text[s.start:s.end]}", s.score, s.start)
-                       for s in spans.values() if s.status == Status.SUGGESTED]
+        suggested = Status.SUGGESTED
+        waiting = [mark for mark in spans.marks() if mark[5] == suggested]
+        self._items = [(SPAN, span_id, f"{label} · {text[start:end]}", score, start)
+                       for start, end, span_id, label, _layer, _status, score in waiting]
         for frame in frames.values():
             if frame.status == Status.SUGGESTED:
                 starts = [spans[slot.span_id].start for slot in frame.slots if slot.span_id in spans]
                 summary = ", ".join(f"{v}" for v in frame.attributes.values())
                 self._items.append((FRAME, frame.id, f"{frame.type.replace('_', ' ')} #{frame.id} · {summary}",
                                     frame.score, min(starts, default=0)))
-        labels = sorted({s.label for s in spans.values() if s.status == Status.SUGGESTED})
+        labels = sorted({mark[3] for mark in waiting})
         chosen = self.label_choice.currentText()
         self.label_choice.clear()
         self.label_choice.addItems(labels)

@@ -31,11 +31,18 @@ class SpanController:
         state.framesChanged.connect(self.frames_changed)
 
     def show_article(self) -> None:
+        """Draw the article's spans from their marks: no record is made until one is shown or changed."""
         state, window = self.state, self.window
         self._roles_of_span = self._span_roles()
-        looks = self._looks()
-        window.text_view.set_article(state.article.text, [self._highlight(s, looks) for s in state.spans.values()])
-        window.annotations.model.set_spans(state.article.text, list(state.spans.values()), self._colours())
+        looks, faint = self._looks(), {}
+        grey = ("#888888", "entity")
+        highlights = []
+        for start, end, span_id, label, layer, status, _score in state.spans.marks():
+            if layer not in faint:
+                faint[layer] = state.layers.faint(layer)
+            highlights.append(Highlight(span_id, start, end, label, *looks.get(label, grey), status, "", faint[layer]))
+        window.text_view.set_article(state.article.text, highlights)
+        window.annotations.model.set_spans(state.article.text, state.spans, self._colours())
         window.frames.refresh()
 
     def tag(self, label: str) -> None:
@@ -70,11 +77,10 @@ class SpanController:
             self.window.undo.push(commands.DeleteSpan(self.state, current))
 
     def step_span(self, delta: int) -> None:
-        ordered = sorted(self.state.spans.values(), key=lambda s: (s.start, s.end, s.id))
-        if not ordered:
+        ids = [mark[2] for mark in sorted(self.state.spans.marks())]
+        if not ids:
             return
         current = self.window.text_view.current_span_id()
-        ids = [s.id for s in ordered]
         index = ids.index(current) + delta if current in ids else (0 if delta > 0 else len(ids) - 1)
         self.window.text_view.select_span(ids[index % len(ids)])
 
@@ -103,16 +109,21 @@ class SpanController:
         self.window.annotations.model.remove_span(span_id)
         self._update_counts()
 
-    def _highlight(self, span: SpanRecord, looks: dict[str, tuple[str, str]] | None = None) -> Highlight:
-        """`looks`: _looks(), given when drawing a whole article's spans."""
-        colour, kind = (looks or self._looks()).get(span.label, ("#888888", "entity"))
-        roles = self._roles_of_span.get(span.id)
-        tooltip = " · ".join(filter(None, [  # the view adds label and status itself
+    def _highlight(self, span: SpanRecord) -> Highlight:
+        colour, kind = self._looks().get(span.label, ("#888888", "entity"))
+        return Highlight(span.id, span.start, span.end, span.label, colour, kind, span.status, "",
+                         self.state.layers.faint(span.layer))
+
+    def tooltip(self, span_id: int) -> str:
+        """What the text view shows of a span when hovered, besides its label and status."""
+        span = self.state.spans.get(span_id)
+        if span is None:
+            return ""
+        roles = self._roles_of_span.get(span_id)
+        return " · ".join(filter(None, [
             span.origin, span.annotator, None if span.layer in (span.annotator, None) else f"layer {span.layer}",
             None if span.score is None else f"score {span.score:.2f}",
         ])) + ("".join(f"\n{role}" for role in roles) if roles else "")
-        return Highlight(span.id, span.start, span.end, span.label, colour, kind, span.status, tooltip,
-                         self.state.layers.faint(span.layer))
 
     def _looks(self) -> dict[str, tuple[str, str]]:
         """Each label's colour and kind, as the text view draws it."""
@@ -127,11 +138,7 @@ class SpanController:
                                                frames=len(self.state.frames))
 
     def frames_changed(self) -> None:
-        before = self._roles_of_span
         self._roles_of_span = self._span_roles()
-        for span_id in set(before) | set(self._roles_of_span):
-            if before.get(span_id) != self._roles_of_span.get(span_id) and span_id in self.state.spans:
-                self.window.text_view.update_highlight(self._highlight(self.state.spans[span_id]))
         self.window.frames.refresh()
         self._update_counts()
 

@@ -19,7 +19,7 @@ app/gui/span_layout.py's; token snapping app/gui/token_snapping.py's.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, Qt, Signal
@@ -62,6 +62,9 @@ class AnnotatedTextView(QPlainTextEdit):
         self._last_range = (-1, -1)
         self._labels_shown = True
         self._frame: FrameLinks | None = None
+        # A span's tooltip when its highlight has none, asked for when hovered: writing one for each
+        # of ten thousand spans as an article opens took longer than drawing them.
+        self.describe_span: Callable[[int], str] = lambda _span_id: ""
         self.selectionChanged.connect(self._emit_selection_range)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.GeneralFont))
         self.set_font_size(13)
@@ -284,7 +287,7 @@ class AnnotatedTextView(QPlainTextEdit):
             if event.type() == QEvent.ToolTip:
                 spans = self._spans_at(event.pos())
                 if spans:
-                    QToolTip.showText(event.globalPos(), _tooltip_html(spans), self.viewport())
+                    QToolTip.showText(event.globalPos(), _tooltip_html(spans, self.describe_span), self.viewport())
                 else:
                     QToolTip.hideText()
                     event.ignore()
@@ -376,10 +379,11 @@ class AnnotatedTextView(QPlainTextEdit):
         return place_labels(pieces, self._room.label_width, self._room.label_room, roles, right, self._labels_shown)
 
 
-def _tooltip_html(spans: list[Highlight]) -> str:
+def _tooltip_html(spans: list[Highlight], describe: Callable[[int], str]) -> str:
     """Each span's label and status, then its own tooltip, escaped: tooltips are rich text."""
     rows = []
     for h in spans:
         row = f"<b>{escape(h.label)}</b> · {escape(h.status)}"
-        rows.append(row + ("\n" + escape(h.tooltip) if h.tooltip else ""))
+        tooltip = h.tooltip or describe(h.id)
+        rows.append(row + ("\n" + escape(tooltip) if tooltip else ""))
     return "<p style='white-space:pre'>" + "\n".join(rows) + "</p>"

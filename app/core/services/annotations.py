@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +18,7 @@ from app.core.annotations import (
 from app.core.errors import ValidationError
 from app.core.normalise import check_normalised, is_normalised
 from app.core.schema import Schema
-from app.core.services.records import frame_record, read_spans, span_record, span_record_of
+from app.core.services.records import ArticleSpans, frame_record, read_spans, span_record, span_record_of
 from app.core.services.rows import (
     check_not_shared,
     check_offsets,
@@ -58,6 +58,23 @@ class AnnotationService:
             spans = [span_record(row, names) for row in read_spans(session.connection(), Span.article_id == article_id)]
             return _as_decided(spans, self._my_decisions(session, "span", article_id), self.work.annotator,
                                include_rejected)
+
+    def article_spans(self, article_id: int, *, include_rejected: bool = False,
+                      layers: Callable[[str], bool] | None = None) -> ArticleSpans:
+        """`spans` by id in text order, of the `layers` wanted (all if None), each made a record only
+        when asked for (see ArticleSpans): what the window holds of the open article."""
+        with self.work.read() as session:
+            decided = self._my_decisions(session, "span", article_id)
+            rejected = Status.REJECTED.value
+            mine_rejected = {i: at for i, (status, at) in decided.items() if status == Status.REJECTED}
+
+            def seen(row: Any) -> bool:
+                status = decided.get(row[0], (None,))[0]
+                return (status != Status.ACCEPTED and (layers is None or layers(row[5]))
+                        and (include_rejected or (row[8] != rejected and status is None)))
+
+            rows = read_spans(session.connection(), Span.article_id == article_id)
+            return ArticleSpans(filter(seen, rows), names_by_id(session), mine_rejected, self.work.annotator)
 
     def frames(self, article_id: int, *, include_rejected: bool = False) -> list[FrameRecord]:
         """The article's frames as the acting person sees them (see `spans`)."""

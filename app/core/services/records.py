@@ -9,7 +9,8 @@ time; `span_record` and `export_span` convert only what is there.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -23,6 +24,8 @@ from app.core.vocabulary import Origin, Status
 from app.store.models import Span
 
 Names = dict[int | None, str | None]
+# start, end, id, label, layer, status, score: in this order a plain sort puts marks in text order
+Mark = tuple[int, int, int, str, str, Status, float | None]
 
 # A span's columns in the order of SpanRecord's fields, untouched by their column types
 SPAN_COLUMNS = tuple(type_coerce(column, NullType()) for column in (
@@ -49,6 +52,63 @@ def span_record(row: Any, names: Names) -> SpanRecord:
                       model=model, reviewed_by=names[reviewed_by], reviewed_at=_moment(reviewed_at),
                       created_at=_moment(created_at), updated_at=_moment(updated_at), version=version,
                       details=_details(details) if any(details) else NO_DETAILS)
+
+
+class ArticleSpans(MutableMapping[int, SpanRecord]):
+    """An article's spans by id as a person sees them, each made a SpanRecord only when asked for.
+
+    Opening a long article reads ten thousand spans, and making every record (its datetimes, its
+    frozen dataclass) took longer than drawing them: the window draws them from `marks` and makes
+    the records of the spans it shows or changes. Records set here stand in for their rows.
+    """
+
+    def __init__(self, rows: Iterable[Any] = (), names: Names | None = None,
+                 rejected_by_me: dict[int, Any] | None = None, who: str | None = None):
+        """`rows` of SPAN_COLUMNS in text order; `rejected_by_me`: the model suggestions among them that
+        person `who` rejected, with when (the rows say they still wait)."""
+        self._rows: dict[int, Any] = {row[0]: row for row in rows}
+        self._names = names or {None: None}
+        self._rejected_by_me = rejected_by_me or {}
+        self._who = who
+        self._made: dict[int, SpanRecord] = {}
+
+    def __getitem__(self, span_id: int) -> SpanRecord:
+        made = self._made.get(span_id)
+        if made is None:
+            made = span_record(self._rows[span_id], self._names)
+            if span_id in self._rejected_by_me:
+                made = replace(made, status=Status.REJECTED, reviewed_by=self._who,
+                               reviewed_at=self._rejected_by_me[span_id])
+            self._made[span_id] = made
+        return made
+
+    def __setitem__(self, span_id: int, span: SpanRecord) -> None:
+        self._rows.setdefault(span_id, None)  # a new span comes last
+        self._made[span_id] = span
+
+    def __delitem__(self, span_id: int) -> None:
+        del self._rows[span_id]
+        self._made.pop(span_id, None)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, span_id: object) -> bool:
+        return span_id in self._rows
+
+    def marks(self) -> Iterator[Mark]:
+        """What drawing and listing the spans need, without making their records."""
+        rejected = Status.REJECTED
+        for span_id, row in self._rows.items():
+            made = self._made.get(span_id)
+            if made is not None:
+                yield made.start, made.end, span_id, made.label, made.layer, made.status, made.score
+            else:
+                status = rejected if span_id in self._rejected_by_me else STATUSES[row[8]]
+                yield row[2], row[3], span_id, row[4], row[5], status, row[9]
 
 
 def span_record_of(session: Session, span_id: int, names: Names) -> SpanRecord:
