@@ -14,7 +14,7 @@ from app.core.errors import NewsGlossError
 from app.core.identity import ENV_ANNOTATOR, chosen_annotator
 from app.core.locations import DEFAULT_MODEL, ENV_MODEL, ENV_PROJECT, open_project
 from app.core.model_choice import chosen_model, resolved_model
-from app.core.interchange import POLICIES, Selection
+from app.core.vocabulary import POLICIES
 from app.formats.registry import Format, articles_format, export_formats, get_format, import_formats
 
 if TYPE_CHECKING:  # the commands that open a project import it (through app.core.locations)
@@ -249,7 +249,7 @@ def export(ctx: click.Context, fmt: str, out: str, statuses: tuple[str, ...], an
     """
     from tqdm import tqdm
 
-    from app.core.interchange import describe_export
+    from app.core.interchange import Selection, describe_export
     from app.core.transfer import export_path
 
     wanted = {"suggested", "accepted", "rejected"} if "all" in statuses else set(statuses)

@@ -21,12 +21,11 @@ from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_a
 from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.schema_additions import extend_schema
+from app.core.vocabulary import POLICIES
 from app.store.engine import shown_location
 
 if TYPE_CHECKING:  # the project comes from the caller: importing this module needs no SQLAlchemy ORM
     from app.core.project import Project
-
-POLICIES = ("fail", "skip", "add")
 
 
 @dataclass

@@ -40,3 +40,5 @@ class Role(enum.StrEnum):
 MODEL_LAYER = "model"  # the suggestions' layer, open to everyone's decisions
 GOLD_LAYER = "gold"  # the adjudicated layer, written by reviewers
 NOT_PEOPLE = frozenset({MODEL_LAYER, GOLD_LAYER})  # every other layer is a person's
+
+POLICIES = ("fail", "skip", "add")  # what an import does with a label the schema lacks
