@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from app.core.articles import ArticleDraft
+from app.core.errors import ValidationError
 from app.core.evaluation import evaluate
 from app.core.interchange import Selection
 from app.core.transfer import selected_frames
@@ -155,3 +158,28 @@ def test_a_frame_uses_a_person_s_span_at_the_same_place_when_its_label_fits(proj
     (frame,) = project.frames(aid)
     assert frame.role("imposer") == [ottawa.id]  # ORG may be an imposer
     assert [s.label for s in project.spans(aid) if s.start == 0] == ["ORG"]
+
+
+def other_article(project, n: int) -> int:
+    return project.add_articles([ArticleDraft(text=f"{TEXT} ({n})", title=f"T{n}", origin="t")]).added[0][0]
+
+
+def test_a_batch_skips_an_article_the_model_suggested_already_and_stores_the_rest(project):
+    done, fresh = article(project), other_article(project, 2)
+    project.add_suggestions([(done, sample_suggestions())], MODEL)
+    assert project.add_suggestions([(done, sample_suggestions()), (fresh, sample_suggestions())], MODEL) == (6, 1)
+    assert len(project.spans(done)) == 6 and len(project.frames(done)) == 1
+    assert sorted((s.start, s.end, s.label) for s in project.spans(fresh)) == sorted(
+        (s.start, s.end, s.label) for s in project.spans(done))
+    (frame,) = project.frames(fresh)
+    assert {slot.span_id for slot in frame.slots} <= {s.id for s in project.spans(fresh)}
+
+
+def test_a_failure_in_the_middle_of_a_batch_leaves_nothing_of_it(project):
+    first, middle, last = (other_article(project, n) for n in (1, 2, 3))
+    outside = Suggestions((SpanSuggestion(0, len(TEXT) + 50, "GPE"),))
+    with pytest.raises(ValidationError, match=f"does not fit article {middle}"):
+        project.add_suggestions([(first, sample_suggestions()), (middle, outside), (last, sample_suggestions())],
+                                MODEL)
+    assert all(project.spans(i) == [] and project.frames(i) == [] for i in (first, middle, last))
+    assert not any(e["action"] == "suggest" for i in (first, middle, last) for e in project.change_log(i))

@@ -11,10 +11,9 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from app.core.errors import ValidationError
-from app.core.normalise import DATE, date_value
 from app.core.project import Project
 
 
@@ -57,9 +56,8 @@ def suggest_articles(project: Project, engine, article_ids: Sequence[int],
     total = len(article_ids)
     batches = [list(article_ids[offset:offset + batch_size]) for offset in range(0, total, batch_size)]
     done = spans = frames = 0
-    for ids, texts, results in _suggested(project, engine, batches, batch_size, processes):
-        dated = [(i, _with_dates(project, i, texts[i], result)) for i, result in zip(ids, results)]
-        added = project.add_suggestions(dated, engine.model_id)
+    for ids, results in _suggested(project, engine, batches, batch_size, processes):
+        added = project.add_suggestions(list(zip(ids, results)), engine.model_id)
         done += len(ids)
         spans += added[0]
         frames += added[1]
@@ -67,25 +65,24 @@ def suggest_articles(project: Project, engine, article_ids: Sequence[int],
 
 
 def _suggested(project: Project, engine, batches: list[list[int]], batch_size: int, processes: int):
-    """(ids, texts by id, suggestions) per batch, in order; with several processes, a few batches run ahead."""
+    """(ids, suggestions) per batch, in order; with several processes, a few batches run ahead."""
     if processes <= 1 or len(batches) <= 1:
         for ids in batches:
             texts = project.article_texts(ids)
-            yield ids, texts, list(engine.suggest_many((texts[i] for i in ids), batch_size=batch_size))
+            yield ids, list(engine.suggest_many((texts[i] for i in ids), batch_size=batch_size))
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(processes, initializer=_start_worker, initargs=(engine,)) as pool:
         pending: deque = deque()
-        queued = iter(batches)
-        for ids in queued:  # keep two batches per process in flight, reading texts only as they go out
+        for ids in batches:  # keep two batches per process in flight, reading texts only as they go out
             texts = project.article_texts(ids)
-            pending.append((ids, texts, pool.apply_async(_suggest_batch, ([texts[i] for i in ids], batch_size))))
+            pending.append((ids, pool.apply_async(_suggest_batch, ([texts[i] for i in ids], batch_size))))
             if len(pending) >= 2 * processes:
-                ready_ids, ready_texts, result = pending.popleft()
-                yield ready_ids, ready_texts, result.get()
+                ready_ids, result = pending.popleft()
+                yield ready_ids, result.get()
         while pending:
-            ready_ids, ready_texts, result = pending.popleft()
-            yield ready_ids, ready_texts, result.get()
+            ready_ids, result = pending.popleft()
+            yield ready_ids, result.get()
 
 
 _worker_engine = None
@@ -102,19 +99,3 @@ def _start_worker(engine) -> None:
 def _suggest_batch(texts: list[str], batch_size: int) -> list:
     assert _worker_engine is not None, "the pool's initializer gives each worker its engine"
     return list(_worker_engine.suggest_many(texts, batch_size=batch_size))
-
-def _with_dates(project: Project, article_id: int, text: str, suggestions):
-    """`suggestions` with the relative dates of their tariff facts ("on Monday", "next
-    year") resolved against the article's published date, which the engine never sees."""
-    frames = list(suggestions.frames)
-    open_dates = [i for i, f in enumerate(frames) if f.type == "tariff_fact" and f.roles.get("date")
-                  and DATE not in f.attributes]
-    published = project.article(article_id).published if open_dates else None
-    if not published:
-        return suggestions
-    for i in open_dates:
-        span = frames[i].roles["date"][0]
-        value = date_value(text[span.start:span.end], published)
-        if value:
-            frames[i] = replace(frames[i], attributes={**frames[i].attributes, DATE: value})
-    return replace(suggestions, frames=tuple(frames))

@@ -15,9 +15,10 @@ rejected the span.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.core.normalise import DATE, date_value
 from app.core.schema import Schema
 
 ANCHOR_ROLES = ("trigger", "cue")
@@ -92,3 +93,17 @@ def plan_article(existing: Existing, suggestions, schema: Schema) -> Plan:
             plan.frames.append((frame, roles))
     return plan
 
+
+def with_dates(suggestions, text: str, published: str | None):
+    """`suggestions` with the relative dates of their tariff facts ("on Monday", "next year")
+    resolved against the article's published date, which the engine never sees."""
+    if not published:
+        return suggestions
+    frames = list(suggestions.frames)
+    for i, frame in enumerate(frames):
+        if frame.type == "tariff_fact" and frame.roles.get("date") and DATE not in frame.attributes:
+            span = frame.roles["date"][0]
+            value = date_value(text[span.start:span.end], published)
+            if value:
+                frames[i] = replace(frame, attributes={**frame.attributes, DATE: value})
+    return replace(suggestions, frames=tuple(frames))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
 
 from app.core.annotations import (
     DecisionRecord,
@@ -17,21 +18,23 @@ from app.core.annotations import (
 from app.core.errors import ValidationError
 from app.core.services.annotations import check_span_fits_roles
 from app.core.services.rows import (
+    check_fits,
     check_offsets,
     choice,
     get,
     ids_by_name,
+    insert_rows,
     inserted,
     names_by_id,
-    roles_of,
     shared,
 )
 from app.core.services.work import Work
-from app.core.suggestion_store import Existing, anchor_role, plan_article
+from app.core.suggestion_store import Existing, anchor_role, plan_article, with_dates
 from app.core.vocabulary import MODEL_LAYER, Origin, Status
 from app.store.models import (
     Annotator,
     Article,
+    ChangeLog,
     Decision,
     Frame,
     FrameSlot,
@@ -47,45 +50,64 @@ class ReviewService:
         self.work = work
 
     def add_suggestions(self, batch: Sequence[tuple[int, Any]], model: str) -> tuple[int, int]:
-        """Store machine suggestions for several articles in one transaction (see core.suggestion_store).
+        """Store machine suggestions for a batch of articles in one transaction (see core.suggestion_store).
 
-        `batch` holds (article id, nlp Suggestions). Returns the spans and frames added.
+        `batch` holds (article id, nlp Suggestions). The batch is read with two queries (its articles,
+        what they hold) and written with one insert each of spans, frames, frame slots and change-log
+        entries; relative dates in tariff facts are resolved against each article's published date.
+        Returns the spans and frames added.
         """
         added_spans = added_frames = 0
         now = utcnow()
         with self.work.unit() as session:
-            for article_id, suggestions in batch:
-                article = get(session, Article, article_id)
-                plan = plan_article(_existing(session, article_id), suggestions, self.work.schema)
-                keys = list(plan.spans)
-                for start, end, _label in keys:
-                    check_offsets(article, start, end)
-                ids = dict(zip(keys, inserted(session, Span, [
-                    {"article_id": article_id, "start": k[0], "end": k[1], "label": k[2], "layer": MODEL_LAYER,
-                     "origin": Origin.MODEL, "status": Status.SUGGESTED, "score": plan.spans[k].score,
-                     "model": model, "created_at": now, "updated_at": now, "version": 1} for k in keys])))
-                frame_ids = inserted(session, Frame, [
-                    {"article_id": article_id, "type": f.type, "attributes": dict(f.attributes),
-                     "layer": MODEL_LAYER, "origin": Origin.MODEL, "status": Status.SUGGESTED,
-                     "score": f.score, "model": model, "created_at": now, "updated_at": now, "version": 1}
-                    for f, _ in plan.frames])
-                slots = [{"frame_id": frame_id, "role": role, "span_id": t if isinstance(t, int) else ids[t],
-                          "position": position}
-                         for frame_id, (_, roles) in zip(frame_ids, plan.frames)
-                         for role, targets in roles.items() for position, t in enumerate(targets)]
-                if slots:
-                    session.execute(insert(FrameSlot), slots)
-                added_spans += len(keys)
-                added_frames += len(frame_ids)
-                self.work.log(session, "suggest", article_id, None, None, {
+            for run in _runs(batch):
+                spans, frames = self._add_run(session, run, model, now)
+                added_spans += spans
+                added_frames += frames
+        return added_spans, added_frames
+
+    def _add_run(self, session: Session, run: list[tuple[int, Any]], model: str, now: datetime) -> tuple[int, int]:
+        """add_suggestions for articles named once each; the spans and frames added."""
+        ids = [article_id for article_id, _ in run]
+        articles, existing = _texts_and_dates(session, ids), _existing(session, ids)
+        common = {"layer": MODEL_LAYER, "origin": Origin.MODEL, "status": Status.SUGGESTED, "model": model,
+                  "created_at": now, "updated_at": now, "version": 1}
+        span_rows: dict[tuple[int, int, int, str], dict[str, Any]] = {}  # (article, start, end, label) -> row
+        frames: list[tuple[dict[str, Any], dict[str, list]]] = []  # row, fillers by role: span ids or span keys
+        logs = []
+        for article_id, suggestions in run:
+            text, published = articles[article_id]
+            suggestions = with_dates(suggestions, text, published)
+            plan = plan_article(existing[article_id], suggestions, self.work.schema)
+            for (start, end, label), span in plan.spans.items():
+                check_fits(article_id, len(text), start, end)
+                span_rows[article_id, start, end, label] = {
+                    "article_id": article_id, "start": start, "end": end, "label": label, "score": span.score, **common}
+            frames += [({"article_id": article_id, "type": f.type, "attributes": dict(f.attributes), "score": f.score,
+                         **common}, {role: [t if isinstance(t, int) else (article_id, *t) for t in targets]
+                                     for role, targets in roles.items()}) for f, roles in plan.frames]
+            logs.append(self._logged(article_id, model, suggestions, len(plan.spans), len(plan.frames), now))
+        span_ids = dict(zip(span_rows, inserted(session, Span, list(span_rows.values()))))
+        frame_ids = inserted(session, Frame, [row for row, _ in frames])
+        insert_rows(session, FrameSlot, [
+            {"frame_id": frame_id, "role": role, "span_id": t if isinstance(t, int) else span_ids[t],
+             "position": position}
+            for frame_id, (_, roles) in zip(frame_ids, frames)
+            for role, targets in roles.items() for position, t in enumerate(targets)])
+        insert_rows(session, ChangeLog, logs)
+        return len(span_rows), len(frames)
+
+    def _logged(self, article_id: int, model: str, suggestions: Any, spans: int, frames: int,
+                now: datetime) -> dict[str, Any]:
+        """The change-log row of one article's suggestions: all the model said, and what of it was added."""
+        return {"at": now, "annotator": self.work.annotator, "action": "suggest", "article_id": article_id,
+                "subject": None, "subject_id": None, "data": {
                     "model": model,
                     "spans": [[x.start, x.end, x.label] for x in suggestions.spans],
                     "frames": [{"type": f.type, "attributes": dict(f.attributes),
                                 "roles": {r: [[x.start, x.end, x.label] for x in fs] for r, fs in f.roles.items()}}
                                for f in suggestions.frames],
-                    "added": {"spans": len(keys), "frames": len(frame_ids)},
-                })
-        return added_spans, added_frames
+                    "added": {"spans": spans, "frames": frames}}}
 
     def review(self, status: str | Status, span_ids: Sequence[int] = (), frame_ids: Sequence[int] = (), *,
                fix: dict[str, Any] | None = None) -> Review:
@@ -290,17 +312,48 @@ class _Decisions:
         return copy.id
 
 
-def _existing(session: Session, article_id: int) -> Existing:
-    spans = [(i, start, end, label, origin.value, status.value) for i, start, end, label, origin, status in
-             session.execute(select(Span.id, Span.start, Span.end, Span.label, Span.origin, Span.status)
-                             .where(Span.article_id == article_id))]
-    by_id = {row[0]: (row[1], row[2]) for row in spans}
-    anchors = []
-    for frame in session.scalars(
-            select(Frame).where(Frame.article_id == article_id).options(selectinload(Frame.slots))):
-        role = anchor_role(frame.type, roles_of(frame))
-        if role is not None:
-            start, end = by_id[roles_of(frame)[role][0]]
-            anchors.append((frame.type, start, end))
-    return Existing(spans, anchors)
+def _runs(batch: Sequence[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    """The batch in runs that name each article once: an article named again is planned against
+    what its run before stored."""
+    run: list[tuple[int, Any]] = []
+    named: set[int] = set()
+    for item in batch:
+        if item[0] in named:
+            yield run
+            run, named = [], set()
+        run.append(item)
+        named.add(item[0])
+    if run:
+        yield run
 
+
+def _texts_and_dates(session: Session, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """Each article's text and published date, by id; a NotFoundError for an article not there."""
+    found = {i: (text, published) for i, text, published in session.execute(
+        select(Article.id, Article.text, Article.published).where(Article.id.in_(ids)))}
+    for i in ids:
+        if i not in found:
+            get(session, Article, i)  # raises, saying who deleted it if someone did
+    return found
+
+
+def _existing(session: Session, ids: list[int]) -> dict[int, Existing]:
+    """What each article holds, as the rules of core.suggestion_store need it: its spans, and the
+    anchor of each of its frames (read with their fillers' places)."""
+    spans: dict[int, list[tuple[int, int, int, str, str, str]]] = {i: [] for i in ids}
+    for article_id, span_id, start, end, label, origin, status in session.execute(
+            select(Span.article_id, Span.id, Span.start, Span.end, Span.label, Span.origin, Span.status)
+            .where(Span.article_id.in_(ids)).order_by(Span.id)):
+        spans[article_id].append((span_id, start, end, label, origin.value, status.value))
+    frames: dict[int, tuple[int, str, dict[str, list[tuple[int, int]]]]] = {}  # id -> article, type, role fillers
+    for frame_id, article_id, frame_type, role, start, end in session.execute(
+            select(Frame.id, Frame.article_id, Frame.type, FrameSlot.role, Span.start, Span.end)
+            .join(FrameSlot, FrameSlot.frame_id == Frame.id).join(Span, Span.id == FrameSlot.span_id)
+            .where(Frame.article_id.in_(ids)).order_by(Frame.id, FrameSlot.role, FrameSlot.position)):
+        frames.setdefault(frame_id, (article_id, frame_type, {}))[2].setdefault(role, []).append((start, end))
+    anchors: dict[int, list[tuple[str, int, int]]] = {i: [] for i in ids}
+    for article_id, frame_type, roles in frames.values():
+        role = anchor_role(frame_type, roles)
+        assert role is not None, "a frame read with a filler has an anchor"
+        anchors[article_id].append((frame_type, *roles[role][0]))
+    return {i: Existing(spans[i], anchors[i]) for i in ids}

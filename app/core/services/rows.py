@@ -52,10 +52,14 @@ def _member(enum_cls: type[E], value: Any) -> E:
 
 
 def check_offsets(article: Article, start: int, end: int) -> None:
-    n = len(article.text)
-    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= n:
-        raise ValidationError(
-            f"span {start}-{end} does not fit article {article.id}: offsets must satisfy 0 <= start < end <= {n}")
+    check_fits(article.id, len(article.text), start, end)
+
+
+def check_fits(article_id: int, length: int, start: int, end: int) -> None:
+    """A span start-end must lie in its article's text, `length` code points long."""
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= length:
+        raise ValidationError(f"span {start}-{end} does not fit article {article_id}: "
+                              f"offsets must satisfy 0 <= start < end <= {length}")
 
 
 def columns(row: Base) -> dict[str, Any]:
