@@ -32,7 +32,8 @@ import numpy
 
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
-from app.formats.interop import aligned_doc, blank_english, old_objects_frozen, source_tokens
+from app.core.collector import old_objects_frozen
+from app.formats.interop import aligned_doc, blank_english, source_tokens
 from app.formats.output import written_whole
 from app.formats.registry import Format, declare
 from app.formats.selection import non_overlapping

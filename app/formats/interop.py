@@ -8,9 +8,7 @@ check, frames as JSON, and spaCy tokens that line up with every span.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
 import re
 import unicodedata
@@ -502,18 +500,3 @@ def _inside_cluster(text: str, i: int) -> bool:
 
 def _regional(char: str) -> bool:
     return "\U0001f1e6" <= char <= "\U0001f1ff"
-
-
-# -- exporting -----------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def old_objects_frozen() -> Iterator[None]:
-    """Python's full garbage collections skip the objects alive when the block starts (modules, spaCy's
-    vocab, the project) until it ends: an export of 10,000 articles otherwise spends a sixth of its time
-    in them, collecting almost nothing."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.articles import ArticleDraft
+from app.core.collector import old_objects_frozen
 from app.core.documents import AnnotatedDocument, FrameData, SpanData
 from app.core.schema import Schema
 from app.core.text import first_line
@@ -68,7 +69,6 @@ from app.formats.interop import (
     frame_from_json,
     frame_json,
     json_records,
-    old_objects_frozen,
     provenance,
     provenance_json,
     relation_fields,

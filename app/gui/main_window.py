@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.collector import old_objects_frozen
 from app.core.guidelines import load_guidelines
 from app.core.project import Project
 from app.core.vocabulary import Progress, Status
@@ -186,7 +187,8 @@ class MainWindow(QMainWindow):
     def open_article(self, article_id: int) -> None:
         if article_id == self.state.article_id:
             return
-        self.state.open(article_id)
+        with old_objects_frozen():  # a long article makes tens of thousands of objects at once
+            self.state.open(article_id)
         self.undo.activate(article_id)
         self.articles.select_article(article_id)
         self.settings.setValue("last_article", article_id)
