@@ -19,14 +19,14 @@ run: setup
 	$(BIN)/newsgloss gui
 
 # The layers (Qt only in app/gui, the store at the bottom; pyproject.toml [tool.importlinter]), ruff,
-# mypy over core/store/formats and the house limits (tests/house_limits.py)
+# mypy over core/store/formats/nlp and the house limits (tests/house_limits.py)
 lint: setup
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check app tests
 	$(BIN)/mypy
 	$(BIN)/python -m tests.house_limits
 
-# mypy alone over core, store and formats ([tool.mypy] in pyproject.toml)
+# mypy alone over core, store, formats and nlp ([tool.mypy] in pyproject.toml)
 typecheck: setup
 	$(BIN)/mypy
 

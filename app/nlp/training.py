@@ -85,7 +85,7 @@ def train_model(project: Project, models_dir: Path, *, labels: Iterable[str] | N
 
     dev = _read_docs(work / "dev.spacy", pipeline.vocab)
     spacy_map = project.schema.spacy_map()
-    label_list = {c: list(trained.get_pipe(c).labels) for c in components}
+    label_list = {c: list(_labels_of(trained.get_pipe(c))) for c in components}
     scored = set(label_list["ner"]) | set(label_list.get("spancat", []))
     metrics = {
         "trained": score(dev, spacy.load(target), lambda label: label, scored),
@@ -96,6 +96,11 @@ def train_model(project: Project, models_dir: Path, *, labels: Iterable[str] | N
     return TrainingResult(name, target, label_list, metrics)
 
 
+def _labels_of(component: Any) -> Iterable[str]:
+    """A trained NER or span categorizer's labels (spaCy types its pipes as plain callables)."""
+    return component.labels
+
+
 def score(gold_docs, nlp, to_schema: Callable[[str], str | None], labels: set[str]) -> dict[str, dict[str, float]]:
     """Exact-match precision, recall and F1 per schema label of `nlp` on `gold_docs`.
 
@@ -103,13 +108,15 @@ def score(gold_docs, nlp, to_schema: Callable[[str], str | None], labels: set[st
     entities (and "sc" spans, where it has a span categorizer), their labels mapped
     onto the schema by `to_schema` (None: not a schema label).
     """
-    tp, fp, fn = Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     for gold_doc in gold_docs:
         gold = {(s.start_char, s.end_char, s.label_) for s in gold_doc.spans.get("sc", []) if s.label_ in labels}
         doc = nlp(gold_doc.text)
         found = list(doc.ents) + list(doc.spans.get("sc", []))
-        predicted = {(s.start_char, s.end_char, to_schema(s.label_)) for s in found}
-        predicted = {p for p in predicted if p[2] in labels}
+        mapped = ((s.start_char, s.end_char, to_schema(s.label_)) for s in found)
+        predicted = {(start, end, label) for start, end, label in mapped if label in labels}
         for item in predicted & gold:
             tp[item[2]] += 1
         for item in predicted - gold:
@@ -148,6 +155,7 @@ def _run_training(config: Path, output: Path, epochs: int, progress: Progress | 
     command = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(output)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = []
+    assert process.stdout is not None  # stdout=PIPE
     for line in process.stdout:
         log.append(line)
         row = TABLE_ROW.match(line)
