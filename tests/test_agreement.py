@@ -7,13 +7,9 @@ import random
 
 import pytest
 
-from app.core.agreement import (
-    cohen_kappa,
-    krippendorff_alpha,
-    overlap_matches,
-    project_agreement,
-    token_labels,
-)
+from app.core.agreement import OUTSIDE, project_agreement
+from app.core.agreement_columns import Columns
+from app.core.agreement_stats import cohen_kappa, krippendorff_alpha, overlap_matches
 from app.core.articles import ArticleDraft
 from app.core.errors import NotFoundError
 from app.core.project import Project
@@ -139,11 +135,16 @@ def test_overlap_is_a_maximum_one_to_one_matching():
     assert overlap_matches([(0, 2, "X")], [(2, 5, "X")]) == 0  # touching is not overlapping
 
 
+def token_labels(text: str, spans) -> list[str]:
+    """One person's label of each token of `text` with `spans` (start, end, label)."""
+    columns = Columns([1], [text], [frozenset({"ann"})], ["ann"], [(1, "ann", *span) for span in spans], OUTSIDE)
+    return [columns.labels[n] for n in columns.token_labels["ann"].tolist()]
+
+
 def test_a_token_takes_its_innermost_span():
-    text = "Prime Minister Mark Carney said"
-    bounds = [(0, 5), (6, 14), (15, 19), (20, 26), (27, 31)]
+    text = "Prime Minister Mark Carney said"  # tokens: 0-5, 6-14, 15-19, 20-26, 27-31
     spans = [(0, 26, "CLAIM"), (15, 26, "PERSON"), (17, 24, "ORG")]  # ORG ends inside "Carney"
-    assert token_labels(bounds, spans) == ["CLAIM", "CLAIM", "ORG", "ORG", "O"]
+    assert token_labels(text, spans) == ["CLAIM", "CLAIM", "ORG", "ORG", "O"]
     assert text[15:26] == "Mark Carney"
 
 

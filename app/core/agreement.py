@@ -34,18 +34,18 @@ Definitions (the README's "Agreement" section says the same):
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from itertools import combinations, repeat
+from itertools import combinations
+from operator import itemgetter
 from typing import Any
 
+from app.core.agreement_columns import Columns, Counts, SpanRow
+from app.core.agreement_stats import alpha_of_patterns, kappa
 from app.core.errors import NotFoundError
 from app.core.evaluation import prf
 from app.core.project import Project
-from app.core.vocabulary import NOT_PEOPLE
-from app.core.tokens import token_bounds
 
 COVERING = frozenset({"done"})
 OUTSIDE = "O"
@@ -53,18 +53,18 @@ OVERALL = "overall"
 MEASURES = ("exact", "overlap", "roles")
 TEXT_BATCH = 500  # article texts read per query
 
-SpanKey = tuple[int, int, str]  # start, end, label
-RoleKey = tuple[str, str, int, int]  # frame type, role, filler start, filler end
+RoleRow = tuple[int, str, str, str, int, int]  # article id, person, frame type, role, filler start, filler end
 
 
 @dataclass(frozen=True)
-class Annotated:
-    """One article as agreement sees it: its text, who covered it, each person's spans and role fillers."""
+class Gathered:
+    """What agreement reads from a project, as plain rows."""
 
-    text: str
-    covered: frozenset[str]
-    spans: Mapping[str, frozenset[SpanKey]]
-    roles: Mapping[str, frozenset[RoleKey]]
+    articles: list[int]  # every article looked at
+    covered: dict[int, frozenset[str]]  # article id -> the people who covered it
+    texts: dict[int, str]  # the text of every article two or more people covered
+    spans: Sequence[SpanRow]  # the people's accepted spans
+    roles: Sequence[RoleRow]  # the fillers of the people's accepted frames
 
 
 @dataclass(frozen=True)
@@ -126,107 +126,83 @@ def project_agreement(project: Project, article_ids: Sequence[int] = (),
     return agreement(gather(project, article_ids), progress)
 
 
-def gather(project: Project, article_ids: Sequence[int] = ()) -> dict[int, Annotated]:
-    """Each article's accepted spans and role fillers by person, and who covered it, in a few queries."""
+def gather(project: Project, article_ids: Sequence[int] = ()) -> Gathered:
+    """The people's accepted spans and role fillers, who covered each article, and the texts of the
+    articles two or more people covered, in a few queries."""
     known = project.article_ids()
     missing = sorted(set(article_ids) - set(known))
     if missing:
         raise NotFoundError(f"article {', '.join(map(str, missing))} does not exist")
     ids = sorted(set(article_ids)) if article_ids else known
-    spans: dict[int, dict[str, set[SpanKey]]] = defaultdict(lambda: defaultdict(set))
-    roles: dict[int, dict[str, set[RoleKey]]] = defaultdict(lambda: defaultdict(set))
-    span_rows, filler_rows = project.accepted_by_layer(article_ids)
-    for article_id, layer, start, end, label in span_rows:
-        if layer not in NOT_PEOPLE:
-            spans[article_id][layer].add((start, end, label))
-    for article_id, layer, frame_type, role, start, end in filler_rows:
-        if layer not in NOT_PEOPLE:
-            roles[article_id][layer].add((frame_type, role, start, end))
-    people = {name for by_person in spans.values() for name in by_person} | {
-        name for by_person in roles.values() for name in by_person}
+    spans, roles = project.accepted_by_layer(article_ids)
+    holders: dict[int, set[str]] = defaultdict(set)
+    for article_id, person in {*map(itemgetter(0, 1), spans), *map(itemgetter(0, 1), roles)}:
+        holders[article_id].add(person)
+    people = set().union(*holders.values())
     recorded = project.everyone_progress()
     covered = {i: frozenset(people & ({name for name, status in recorded.get(i, {}).items() if status in COVERING}
-                                      | spans[i].keys() | roles[i].keys()))
+                                      | holders.get(i, set())))
                for i in ids}
     compared = [i for i in ids if len(covered[i]) >= 2]  # the only texts agreement reads
     texts: dict[int, str] = {}
     for n in range(0, len(compared), TEXT_BATCH):
         texts.update(project.article_texts(compared[n:n + TEXT_BATCH]))
-    return {i: Annotated(texts.get(i, ""), covered[i], {k: frozenset(v) for k, v in spans[i].items()},
-                         {k: frozenset(v) for k, v in roles[i].items()})
-            for i in ids}
+    return Gathered(ids, covered, texts, spans, roles)
 
 
 # ---------------------------------------------------------------- the arithmetic
 
 
-def agreement(articles: Mapping[int, Annotated],
-              progress: Callable[[int, int], object] | None = None) -> AgreementReport:
+def agreement(data: Gathered, progress: Callable[[int, int], object] | None = None) -> AgreementReport:
     """Every figure of the report from plain data (see the module docstring).
 
     progress(done, total) is called as each article covered by two or more people is tokenized.
     """
-    annotators = sorted({name for a in articles.values() for name in (*a.spans, *a.roles)})
-    covered = {i: a.covered & set(annotators) for i, a in articles.items()}
-    compared = [i for i, names in covered.items() if len(names) >= 2]
-    labels: dict[int, dict[str, list[str]]] = {}
-    for done, i in enumerate(compared, 1):
-        bounds = token_bounds(articles[i].text)
-        labels[i] = {name: token_labels(bounds, articles[i].spans.get(name, ())) for name in sorted(covered[i])}
-        if progress is not None:
-            progress(done, len(compared))
-    pairs = [_pair(a, b, articles, covered, labels) for a, b in combinations(annotators, 2)]
+    annotators = sorted({*map(itemgetter(1), data.spans), *map(itemgetter(1), data.roles)})
+    covered = {i: data.covered.get(i, frozenset()) & set(annotators) for i in data.articles}
+    compared = [i for i in data.articles if len(covered[i]) >= 2]
+    columns = Columns(compared, [data.texts[i] for i in compared], [covered[i] for i in compared],
+                      annotators, data.spans, OUTSIDE, progress)
+    roles: dict[str, set[tuple]] = defaultdict(set)
+    for article_id, person, *filler in data.roles:
+        roles[person].add((article_id, *filler))
+    pairs = []
+    for a, b in combinations(annotators, 2):
+        shared = {i for i in compared if a in covered[i] and b in covered[i]}
+        exact, overlap = columns.span_counts(a, b)
+        tokens, same, by_chance = columns.token_counts_of(a, b)
+        pairs.append(PairAgreement(first=a, second=b, articles=len(shared), tokens=tokens,
+                                   exact=_scores(exact), overlap=_scores(overlap),
+                                   roles=_scores(_role_counts(roles, a, b, shared)),
+                                   kappa=_rounded(kappa(tokens, same, by_chance))))
     return AgreementReport(
         annotators=annotators,
-        articles=len(articles),
+        articles=len(data.articles),
         covered={name: sum(name in names for names in covered.values()) for name in annotators},
         pairs=pairs,
-        alpha=_rounded(krippendorff_alpha(_units(labels, annotators))),
-        alpha_tokens=sum(len(next(iter(by_person.values()))) for by_person in labels.values()),
+        alpha=_rounded(alpha_of_patterns(columns.patterns(annotators))),
+        alpha_tokens=len(columns.token_start),
         team=_team(pairs),
     )
 
 
-def _pair(a: str, b: str, articles: Mapping[int, Annotated], covered: Mapping[int, frozenset[str]],
-          labels: Mapping[int, dict[str, list[str]]]) -> PairAgreement:
-    shared = sorted(i for i, names in covered.items() if a in names and b in names)
-    exact: Counter = Counter()  # (group, "tp"/"fp"/"fn") -> n
-    overlap: Counter = Counter()
-    roles: Counter = Counter()
-    for i in shared:
-        article = articles[i]
-        mine, theirs = article.spans.get(a, frozenset()), article.spans.get(b, frozenset())
-        _tally(exact, mine, theirs, lambda key: key[2])
-        for label in {key[2] for key in mine | theirs}:
-            x = [key for key in mine if key[2] == label]
-            y = [key for key in theirs if key[2] == label]
-            matched = overlap_matches(x, y)
-            overlap[label, "tp"] += matched
-            overlap[label, "fp"] += len(x) - matched
-            overlap[label, "fn"] += len(y) - matched
-        _tally(roles, article.roles.get(a, frozenset()), article.roles.get(b, frozenset()),
-               lambda key: f"{key[0]}.{key[1]}")
-    first = [label for i in shared for label in labels[i][a]]
-    second = [label for i in shared for label in labels[i][b]]
-    return PairAgreement(first=a, second=b, articles=len(shared), tokens=len(first),
-                         exact=_scores(exact), overlap=_scores(overlap), roles=_scores(roles),
-                         kappa=_rounded(cohen_kappa(first, second)))
-
-
-def _tally(counter: Counter, mine: Iterable, theirs: Iterable, group: Callable[[Any], str]) -> None:
-    mine, theirs = set(mine), set(theirs)
-    for keys, outcome in ((mine & theirs, "tp"), (mine - theirs, "fp"), (theirs - mine, "fn")):
+def _role_counts(roles: dict[str, set[tuple]], first: str, second: str, shared: set[int]) -> Counts:
+    """(tp, fp, fn) per "type.role" of two people's (article, frame type, role, start, end) fillers on
+    the `shared` articles."""
+    mine, theirs = ({key for key in roles[p] if key[0] in shared} for p in (first, second))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for keys, outcome in ((mine & theirs, 0), (mine - theirs, 1), (theirs - mine, 2)):
         for key in keys:
-            counter[group(key), outcome] += 1
+            counts[f"{key[1]}.{key[2]}"][outcome] += 1
+    return {name: (tp, fp, fn) for name, (tp, fp, fn) in counts.items()}
 
 
-def _scores(counter: Counter) -> dict[str, dict[str, float]]:
+def _scores(counts: Counts) -> dict[str, dict[str, float]]:
     """prf() per group and micro-averaged "overall"; empty when there was nothing to compare."""
-    groups = sorted({g for g, _ in counter})
-    if not groups:
+    if not counts:
         return {}
-    rows = {g: prf(counter[g, "tp"], counter[g, "fp"], counter[g, "fn"]) for g in groups}
-    rows[OVERALL] = prf(*(sum(counter[g, k] for g in groups) for k in ("tp", "fp", "fn")))
+    rows = {g: prf(*counts[g]) for g in sorted(counts)}
+    rows[OVERALL] = prf(*(sum(c[k] for c in counts.values()) for k in range(3)))
     return rows
 
 
@@ -249,89 +225,6 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
-
-
-def overlap_matches(first: Sequence[SpanKey], second: Sequence[SpanKey]) -> int:
-    """How many of `first` pair off one to one with an overlapping span of `second`: the size of a
-    maximum bipartite matching, by augmenting paths (Kuhn). Labels are not looked at."""
-    edges = [[j for j, (s2, e2, _) in enumerate(second) if s1 < e2 and s2 < e1] for s1, e1, _ in first]
-    partner: dict[int, int] = {}  # index in second -> index in first
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in edges[i]:
-            if j not in seen:
-                seen.add(j)
-                if j not in partner or augment(partner[j], seen):
-                    partner[j] = i
-                    return True
-        return False
-
-    return sum(augment(i, set()) for i in range(len(first)))
-
-
-def token_labels(bounds: Sequence[tuple[int, int]], spans: Iterable[SpanKey]) -> list[str]:
-    """The label of each token (start, end): its innermost overlapping span's, else "O"."""
-    starts = [s for s, _ in bounds]
-    ends = [e for _, e in bounds]
-    labels = [OUTSIDE] * len(bounds)
-    # Widest first, so the innermost span writes last; ties go to the earlier span, then the first label.
-    for start, end, label in sorted(spans, key=lambda s: (s[1] - s[0], s[0], s[2]), reverse=True):
-        for t in range(bisect_right(ends, start), bisect_left(starts, end)):
-            labels[t] = label
-    return labels
-
-
-def _units(labels: Mapping[int, dict[str, list[str]]], annotators: list[str]) -> Iterable[tuple[str | None, ...]]:
-    """One alpha unit per token of the compared articles: each annotator's label, None where they
-    did not cover the article."""
-    for by_person in labels.values():
-        yield from zip(*(by_person.get(name) or repeat(None) for name in annotators))
-
-
-def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float | None:
-    """Cohen's kappa of two coders' labels for the same items; None when chance agreement is certain."""
-    if len(first) != len(second):
-        raise ValueError("both coders must label the same items")
-    n = len(first)
-    if not n:
-        return None
-    observed = sum(x == y for x, y in zip(first, second)) / n
-    mine, theirs = Counter(first), Counter(second)
-    expected = sum(mine[label] * theirs[label] for label in mine) / (n * n)
-    return None if expected == 1 else (observed - expected) / (1 - expected)
-
-
-def coincidences(units: Iterable[Sequence[Hashable | None]]) -> dict[tuple[Hashable, Hashable], float]:
-    """Krippendorff's coincidence matrix o[c, k]: over every unit with m >= 2 values, each ordered pair
-    of values from different coders adds 1 / (m - 1). None is a missing value."""
-    matrix: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
-    for unit, weight in Counter(map(tuple, units)).items():  # most tokens repeat a few patterns
-        values = Counter(v for v in unit if v is not None)
-        m = sum(values.values())
-        if m < 2:
-            continue
-        for c, n_c in values.items():
-            for k, n_k in values.items():
-                matrix[c, k] += weight * n_c * (n_k - (c == k)) / (m - 1)
-    return dict(matrix)
-
-
-def krippendorff_alpha(units: Iterable[Sequence[Hashable | None]]) -> float | None:
-    """Krippendorff's alpha for nominal values: 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c n_k.
-
-    `units` holds one sequence per unit, a value per coder, None where a coder gave none.
-    None when fewer than two values are pairable or every pairable value is the same.
-    """
-    matrix = coincidences(units)
-    totals: dict[Hashable, float] = defaultdict(float)
-    for (c, _), o in matrix.items():
-        totals[c] += o
-    n = sum(totals.values())
-    disagreement = sum(o for (c, k), o in matrix.items() if c != k)
-    by_chance = n * n - sum(t * t for t in totals.values())
-    if by_chance <= 0:
-        return None
-    return 1 - (n - 1) * disagreement / by_chance
 
 
 # ------------------------------------------------------------------ as plain text

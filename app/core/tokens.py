@@ -15,8 +15,15 @@ TOKEN = re.compile(
     r"|[\U0001F1E6-\U0001F1FF]{2}"
     r"|[^\w\s](?:[\ufe0e\ufe0f\U0001F3FB-\U0001F3FF]|\u200d[^\w\s])*"
 )
+_CUT = re.compile(f"({TOKEN.pattern})")
 
 
 def token_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of every token of `text`, in order."""
     return [m.span() for m in TOKEN.finditer(text)]
+
+
+def split_at_tokens(text: str) -> list[str]:
+    """`text` cut into between, token, between, ..., token, between (each between maybe empty): the
+    tokens of token_bounds in one pass without match objects, for cutting many articles (agreement)."""
+    return _CUT.split(text)

@@ -13,7 +13,7 @@ from app.core.services.rows import (
     choice,
 )
 from app.core.services.work import Work
-from app.core.vocabulary import Progress, Status
+from app.core.vocabulary import NOT_PEOPLE, Progress, Status
 from app.store.models import (
     Annotator,
     Article,
@@ -170,17 +170,16 @@ class ReportService:
         return dict(found)
 
     def accepted_by_layer(self, article_ids: Sequence[int] = ()) -> tuple[list[tuple], list[tuple]]:
-        """Accepted work of every layer, in two queries (for agreement over a whole project):
-        spans as (article id, layer, start, end, label), fillers of accepted frames as
-        (article id, layer, frame type, role, start, end). Only `article_ids` if given."""
-        with self.work.read() as session:
-            spans = select(Span.article_id, Span.layer, Span.start, Span.end, Span.label).where(
-                Span.status == Status.ACCEPTED)
-            fillers = (select(Frame.article_id, Frame.layer, Frame.type, FrameSlot.role, Span.start, Span.end)
-                       .join(FrameSlot, FrameSlot.frame_id == Frame.id).join(Span, Span.id == FrameSlot.span_id)
-                       .where(Frame.status == Status.ACCEPTED))
-            if article_ids:
-                spans = spans.where(Span.article_id.in_(article_ids))
-                fillers = fillers.where(Frame.article_id.in_(article_ids))
-            return list(session.execute(spans).tuples()), list(session.execute(fillers).tuples())
-
+        """Accepted work of the people's layers (not model or gold), in two queries of plain rows (for
+        agreement over a whole project): spans as (article id, layer, start, end, label), fillers of
+        accepted frames as (article id, layer, frame type, role, start, end). Only `article_ids` if given."""
+        spans = select(Span.article_id, Span.layer, Span.start, Span.end, Span.label).where(
+            Span.status == Status.ACCEPTED, Span.layer.not_in(sorted(NOT_PEOPLE)))
+        fillers = (select(Frame.article_id, Frame.layer, Frame.type, FrameSlot.role, Span.start, Span.end)
+                   .join(FrameSlot, FrameSlot.frame_id == Frame.id).join(Span, Span.id == FrameSlot.span_id)
+                   .where(Frame.status == Status.ACCEPTED, Frame.layer.not_in(sorted(NOT_PEOPLE))))
+        if article_ids:
+            spans = spans.where(Span.article_id.in_(article_ids))
+            fillers = fillers.where(Frame.article_id.in_(article_ids))
+        with self.work.engine.connect() as conn:
+            return list(conn.execute(spans).tuples().all()), list(conn.execute(fillers).tuples().all())
