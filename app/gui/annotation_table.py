@@ -24,8 +24,9 @@ START_COLUMN = 2
 class AnnotationModel(RecordTableModel):
     COLUMNS = ("Label", "Text", "Start", "End", "Origin", "Status", "Annotator", "Details")
 
-    """Rows are span ids in text order; a span's record is made (by ArticleSpans) when its row is
-    shown. The spans are the window's own: it changes them before telling the model."""
+    """Rows are span ids in text order (as ArticleSpans reads them: nothing is sorted at open);
+    a span's record is made (by ArticleSpans) when its row is shown. The spans are the
+    window's own: it changes them before telling the model."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -37,7 +38,7 @@ class AnnotationModel(RecordTableModel):
         self.beginResetModel()
         self._text = text
         self._spans = spans
-        self._rows = [mark[2] for mark in sorted(spans.marks())]
+        self._rows = spans.in_text_order()
         self._colours = colours
         self.endResetModel()
 

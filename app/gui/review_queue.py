@@ -84,7 +84,7 @@ class ReviewQueue(QWidget):
         suggested = Status.SUGGESTED
         waiting = [mark for mark in spans.marks() if mark[5] == suggested]
         self._items = [(SPAN, span_id, f"{label} · {text[start:end]}", score, start)
-                       for start, end, span_id, label, _layer, _status, score in waiting]
+                       for start, end, span_id, label, _layer, _status, score, _version in waiting]
         for frame in frames.values():
             if frame.status == Status.SUGGESTED:
                 starts = [spans[slot.span_id].start for slot in frame.slots if slot.span_id in spans]

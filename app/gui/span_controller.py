@@ -37,7 +37,7 @@ class SpanController:
         looks, faint = self._looks(), {}
         grey = ("#888888", "entity")
         highlights = []
-        for start, end, span_id, label, layer, status, _score in state.spans.marks():
+        for start, end, span_id, label, layer, status, _score, _version in state.spans.marks():
             if layer not in faint:
                 faint[layer] = state.layers.faint(layer)
             highlights.append(Highlight(span_id, start, end, label, *looks.get(label, grey), status, "", faint[layer]))
@@ -77,7 +77,7 @@ class SpanController:
             self.window.undo.push(commands.DeleteSpan(self.state, current))
 
     def step_span(self, delta: int) -> None:
-        ids = [mark[2] for mark in sorted(self.state.spans.marks())]
+        ids = self.state.spans.in_text_order()
         if not ids:
             return
         current = self.window.text_view.current_span_id()
