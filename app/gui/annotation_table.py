@@ -19,6 +19,8 @@ from app.gui.record_model import RecordTableModel
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 START_COLUMN = 2
+ROLES_SHOWN = frozenset((Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole, ID_ROLE,
+                         Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole))
 
 
 class AnnotationModel(RecordTableModel):
@@ -68,15 +70,14 @@ class AnnotationModel(RecordTableModel):
             self.endRemoveRows()
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or role not in ROLES_SHOWN:  # a view asks for a dozen roles of each cell
             return None
-        span = self._spans[self._rows[index.row()]]
+        span = self._spans.get(self._rows[index.row()])
+        if span is None:  # deleted by someone else since the article was read
+            return None
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            values = (span.label, self._text[span.start:span.end].replace("\n", " "), span.start, span.end,
-                      span.origin, span.status, span.annotator or span.reviewed_by or "",  # a suggestion: who decided
-                      details_summary(span.details))
-            return values[column]
+            return self._value(span, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 7 and span.details:
             return details_tooltip(span.details)
         if role == ID_ROLE:
@@ -86,6 +87,15 @@ class AnnotationModel(RecordTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and span.status == Status.SUGGESTED:
             return QBrush(QColor("#808080"))
         return None
+
+    def _value(self, span: SpanRecord, column: int):
+        if column == 1:
+            return self._text[span.start:span.end].replace("\n", " ")
+        if column == 6:
+            return span.annotator or span.reviewed_by or ""  # a suggestion: who decided
+        if column == 7:
+            return details_summary(span.details)
+        return (span.label, None, span.start, span.end, span.origin, span.status)[column]
 
 
 def _order(span: SpanRecord) -> tuple[int, int, int]:

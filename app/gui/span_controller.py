@@ -34,13 +34,11 @@ class SpanController:
         """Draw the article's spans from their marks: no record is made until one is shown or changed."""
         state, window = self.state, self.window
         self._roles_of_span = self._span_roles()
-        looks, faint = self._looks(), {}
-        grey = ("#888888", "entity")
-        highlights = []
-        for start, end, span_id, label, layer, status, _score, _version in state.spans.marks():
-            if layer not in faint:
-                faint[layer] = state.layers.faint(layer)
-            highlights.append(Highlight(span_id, start, end, label, *looks.get(label, grey), status, "", faint[layer]))
+        marks = list(state.spans.marks())
+        looks = {label: self._looks().get(label, ("#888888", "entity")) for label in {mark[3] for mark in marks}}
+        faint = {layer: state.layers.faint(layer) for layer in {mark[4] for mark in marks}}
+        highlights = [Highlight(span_id, start, end, label, *looks[label], status, "", faint[layer])
+                      for start, end, span_id, label, layer, status, _score, _version in marks]
         window.text_view.set_article(state.article.text, highlights)
         window.annotations.model.set_spans(state.article.text, state.spans, self._colours())
         window.frames.refresh()

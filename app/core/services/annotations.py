@@ -72,10 +72,9 @@ class AnnotationService:
                       ) -> ArticleSpans:
         """`spans` by id in text order, of the `layers` wanted (all if None), their marks read at once
         and each made a record only when asked for (see ArticleSpans): what the window holds of the
-        open article. With `span_ids`, only those of them (what a change touched)."""
-        where = Span.article_id == article_id
-        if span_ids is not None:
-            where = where & Span.id.in_(span_ids)
+        open article. With `span_ids`, only those of its spans (what a change touched)."""
+        # spans by their ids alone, which SQLite looks up by key (not among all the article's)
+        where = Span.article_id == article_id if span_ids is None else Span.id.in_(span_ids)
         with self.work.read() as session:
             decided = self._my_decisions(session, "span", article_id)
             marks = read_marks(session.connection(), where)
@@ -91,9 +90,9 @@ class AnnotationService:
 
     def _span_rows(self, article_id: int, span_ids: list[int] | None) -> list[Any]:
         """Rows of SPAN_COLUMNS of the article's spans with these ids (all if None)."""
-        with self.work.read() as session:
-            where = Span.article_id == article_id
-            return read_spans(session.connection(), where if span_ids is None else where & Span.id.in_(span_ids))
+        with self.work.read() as session:  # by their ids alone, SQLite looks them up by key
+            return read_spans(session.connection(), Span.article_id == article_id if span_ids is None
+                              else Span.id.in_(span_ids))
 
     def frames(self, article_id: int, *, include_rejected: bool = False) -> list[FrameRecord]:
         """The article's frames as the acting person sees them (see `spans`)."""
