@@ -52,7 +52,7 @@ class AnnotationModel(RecordTableModel):
 
     def add_span(self, span: SpanRecord) -> None:
         # rows stay in text order (see AnnotationFilter)
-        row = bisect.bisect(self._rows, _order(span), key=lambda span_id: _order(self._spans[span_id]))
+        row = bisect.bisect(self._rows, (span.start, span.end, span.id), key=lambda span_id: self._spans.mark(span_id)[:3])
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, span.id)
         self.endInsertRows()
@@ -96,10 +96,6 @@ class AnnotationModel(RecordTableModel):
         if column == 7:
             return details_summary(span.details)
         return (span.label, None, span.start, span.end, span.origin, span.status)[column]
-
-
-def _order(span: SpanRecord) -> tuple[int, int, int]:
-    return span.start, span.end, span.id
 
 
 def details_summary(details: SpanDetails) -> str:

@@ -148,6 +148,7 @@ class ArticleSpans(MutableMapping[int, SpanRecord]):
                                 span.version)
         self._made[span_id] = span
         self._fetched.pop(span_id, None)
+        self._rejected_by_me.pop(span_id, None)  # the record says how the person decided
 
     def __delitem__(self, span_id: int) -> None:
         del self._marks[span_id]
