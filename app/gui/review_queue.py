@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.annotations import FrameRecord
-from app.core.services.records import ArticleSpans, Mark
+from app.core.services.records import ArticleSpans
 from app.core.vocabulary import Status
 
 SPAN, FRAME = "span", "frame"
@@ -27,6 +27,13 @@ SPAN, FRAME = "span", "frame"
 def _shown(item: tuple) -> str:
     text, score = item[2], item[3]
     return text + ("" if score is None else f"  ({score:.2f})")
+
+
+def _sort_key(item: tuple, uncertain_first: bool) -> tuple:
+    kind, item_id, _text, score, position, _label = item
+    if uncertain_first:
+        return _certainty(score), position, kind == FRAME, item_id
+    return position, kind == FRAME, item_id  # spans before their frames
 
 
 def _certainty(score: float | None) -> float:
@@ -96,15 +103,18 @@ class ReviewQueue(QWidget):
         """Show the suggestions still awaiting a decision, keeping the current one if it still waits."""
         self._text, self._spans, self._frames = text, spans, frames
         suggested = Status.SUGGESTED
-        self._items = {(SPAN, mark[2]): self._span_item(mark) for mark in spans.marks() if mark[5] == suggested}
+        waiting = [mark for mark in spans.marks() if mark[5] == suggested]
+        self._items = {(SPAN, span_id): (SPAN, span_id, f"{label} · {text[start:end]}", score, start, label)
+                       for start, end, span_id, label, _layer, _status, score, _version in waiting}
         self._fillers = set()
         for frame in frames.values():
             if frame.status == Status.SUGGESTED:
                 fillers = [slot.span_id for slot in frame.slots if slot.span_id in spans]
                 self._fillers.update(fillers)
                 summary = ", ".join(f"{v}" for v in frame.attributes.values())
-                self._items[FRAME, frame.id] = (FRAME, frame.id, f"{frame.type.replace('_', ' ')} #{frame.id} · {summary}",
-                                                frame.score, min((spans.mark(i)[0] for i in fillers), default=0), None)
+                shown = f"{frame.type.replace('_', ' ')} #{frame.id} · {summary}"
+                self._items[FRAME, frame.id] = (FRAME, frame.id, shown, frame.score,
+                                                min((spans.mark(i)[0] for i in fillers), default=0), None)
         self._rebuild()
 
     def span_changed(self, span_id: int) -> None:
@@ -122,8 +132,10 @@ class ReviewQueue(QWidget):
             self.list.takeItem(row)
         mark = self._spans.mark(span_id) if span_id in self._spans else None
         if mark is not None and mark[5] == Status.SUGGESTED:
-            item = self._items[SPAN, span_id] = self._span_item(mark)
-            order = self._sort_key(item)
+            start, end, _id, label, _layer, _status, score, _version = mark
+            item = self._items[SPAN, span_id] = (SPAN, span_id, f"{label} · {self._text[start:end]}", score, start,
+                                                 label)
+            order = _sort_key(item, self.uncertain_first.isChecked())
             row = bisect.bisect(self._order, order)
             self._keys.insert(row, (SPAN, span_id))
             self._order.insert(row, order)
@@ -131,26 +143,18 @@ class ReviewQueue(QWidget):
         self.list.blockSignals(False)
         self._settle(current, row_of_current)
 
-    def _span_item(self, mark: Mark) -> tuple[str, int, str, float | None, int, str | None]:
-        start, end, span_id, label, _layer, _status, score, _version = mark
-        return SPAN, span_id, f"{label} · {self._text[start:end]}", score, start, label
-
-    def _sort_key(self, item: tuple) -> tuple:
-        kind, item_id, _text, score, position, _label = item
-        if self.uncertain_first.isChecked():
-            return _certainty(score), position, kind == FRAME, item_id
-        return position, kind == FRAME, item_id  # spans before their frames
-
     def _rebuild(self) -> None:
         current = self.current()
         row_of_current = self.list.currentRow()
-        ordered = sorted(self._items.values(), key=self._sort_key)
+        uncertain = self.uncertain_first.isChecked()
+        items = list(self._items.values())
+        ordered = sorted(zip([_sort_key(item, uncertain) for item in items], items))  # each key is one item's
         self.list.blockSignals(True)
         self.list.clear()
         # One call for all rows: thousands of items made and filled one by one took tens of milliseconds.
-        self.list.addItems([_shown(item) for item in ordered])
-        self._keys = [(kind, item_id) for kind, item_id, *_ in ordered]
-        self._order = [self._sort_key(item) for item in ordered]
+        self.list.addItems([_shown(item) for _order, item in ordered])
+        self._keys = [item[:2] for _order, item in ordered]
+        self._order = [order for order, _item in ordered]
         self.list.blockSignals(False)
         self._settle(current, row_of_current)
 
