@@ -3,7 +3,10 @@ decisions on the model's suggestions applied as the service applies them."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.core.articles import ArticleDraft
+from app.core.errors import StaleEditError
 from app.core.project import Project
 from app.core.vocabulary import Status
 from app.nlp.types import SpanSuggestion, Suggestions
@@ -48,3 +51,20 @@ def test_article_spans_keep_only_the_layers_asked_for_and_take_edits(tmp_path):
         assert [m[2] for m in spans.marks()] == [mine.id, later.id] and spans[later.id] is later
         del spans[mine.id]
         assert list(spans) == [later.id] and len(spans) == 1
+
+
+def test_a_record_made_after_its_span_changed_keeps_what_was_read(tmp_path):
+    """Only the marks are read at open; a record made later keeps the mark's place, label and version
+    (an edit based on it is refused as stale), and a span deleted since has none."""
+    with Project.open(tmp_path / "p.db", "alice", create=True) as project:
+        [(article, _)] = project.add_articles([ArticleDraft(text=TEXT, title="t", origin="t")]).added
+        ottawa, steel, beijing = (project.add_span(article, TEXT.index(w), TEXT.index(w) + len(w), label)
+                                  for w, label in (("Ottawa", "GPE"), ("steel", "PRODUCT"), ("Beijing", "GPE")))
+        spans = project.article_spans(article)
+        project.update_span(steel.id, label="GPE")
+        project.delete_span(beijing.id)
+        assert spans[ottawa.id] == ottawa
+        assert (spans[steel.id].label, spans[steel.id].version) == ("PRODUCT", steel.version)
+        with pytest.raises(StaleEditError):
+            project.update_span(steel.id, label="ORG", expected_version=spans[steel.id].version)
+        assert beijing.id in spans and spans.get(beijing.id) is None

@@ -1,5 +1,6 @@
-"""What keeps a long article quick to open: the annotation table in text order without sorting,
-and panels behind another tab left unfilled until they are shown."""
+"""What keeps a long article quick to open and to review: the annotation table in text order without
+sorting, panels behind another tab left unfilled until they are shown, and a decision that changes
+one span changing one row."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from PySide6.QtCore import QSettings, Qt
 
 from app.core.articles import ArticleDraft
 from app.core.project import Project
+from app.core.services import records
+from app.core.services.records import span_record
+from app.core.vocabulary import Status
 from app.gui.annotation_table import START_COLUMN, AnnotationPanel
 from app.gui.main_window import MainWindow
+from app.nlp.types import SpanSuggestion, Suggestions
 from test_gui_window import show
 
 TEXT = "Ottawa taxed steel. Beijing answered with duties on canola. Washington watched."
@@ -52,5 +57,40 @@ def test_the_adjudication_panel_fills_only_when_its_tab_is_shown(qtbot, tmp_path
     assert window.adjudication.table.rowCount() == 0
     window.adjudication_dock.raise_()
     qtbot.waitUntil(lambda: window.adjudication.table.rowCount() == 1, timeout=3000)
+    window.close()
+    project.close()
+
+
+def test_accepting_a_suggestion_on_a_long_article_touches_only_its_row(qtbot, tmp_path, monkeypatch):
+    """One decision changes one span for the person (the suggestion goes, their copy comes): the
+    window reads and shows that, making no record of the thousands of other spans."""
+    words = ["Ottawa", "taxed", "steel", "and", "Beijing", "answered."] * 500
+    text = " ".join(words)
+    starts = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+    project = Project.open(tmp_path / "long.db", "alice", create=True)
+    [(article, _)] = project.add_articles([ArticleDraft(text=text, title="long", origin="t")]).added
+    project.add_suggestions([(article, Suggestions(tuple(
+        SpanSuggestion(start, start + len(word), "GPE", 0.5)
+        for word, start in zip(words, starts) if word in ("Ottawa", "Beijing"))))], "test 1.0")
+    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    show(qtbot, window)
+    window.open_article(article)
+    queue, model = window.review_queue, window.annotations.model
+    assert queue.list.count() == model.rowCount() == 1000
+    kind, first = queue.current()
+    made, rows = [], []
+    monkeypatch.setattr(records, "span_record", lambda *args: made.append(args) or span_record(*args))
+    model.modelReset.connect(lambda: rows.append("reset"))
+    model.rowsRemoved.connect(lambda _parent, row, last: rows.append(("removed", row, last)))
+    model.rowsInserted.connect(lambda _parent, row, last: rows.append(("inserted", row, last)))
+    qtbot.keyClick(window.text_view, Qt.Key.Key_A)
+    (copy,) = [span_id for span_id in window.state.spans if span_id not in model._rows[1:]]
+    assert rows == [("removed", 0, 0), ("inserted", 0, 0)]  # the suggestion's row, then the copy's, at the top
+    assert len(made) == 1  # the copy's record, and no other
+    assert first not in window.state.spans and window.state.spans[copy].layer == "alice"
+    shown = {h.id: h.status for h in window.text_view.highlights()}
+    assert first not in shown and shown[copy] == Status.ACCEPTED
+    assert model.index(0, 5).data() == Status.ACCEPTED and model.index(0, 6).data() == "alice"
+    assert queue.list.count() == 999 and queue.current() != (kind, first)
     window.close()
     project.close()

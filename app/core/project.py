@@ -240,8 +240,10 @@ class Project:
         return self._annotations.spans(article_id, include_rejected=include_rejected)
 
     def article_spans(self, article_id: int, *, include_rejected: bool = False,
-                      layers: Callable[[str], bool] | None = None) -> ArticleSpans:
-        return self._annotations.article_spans(article_id, include_rejected=include_rejected, layers=layers)
+                      layers: Callable[[str], bool] | None = None, span_ids: Sequence[int] | None = None
+                      ) -> ArticleSpans:
+        return self._annotations.article_spans(article_id, include_rejected=include_rejected, layers=layers,
+                                               span_ids=span_ids)
 
     def decisions(self, article_ids: Iterable[int] | None = None) -> list[DecisionRecord]:
         return self._review.decisions(article_ids)

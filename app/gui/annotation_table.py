@@ -19,13 +19,16 @@ from app.gui.record_model import RecordTableModel
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 START_COLUMN = 2
+ROLES_SHOWN = frozenset((Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole, ID_ROLE,
+                         Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole))
 
 
 class AnnotationModel(RecordTableModel):
     COLUMNS = ("Label", "Text", "Start", "End", "Origin", "Status", "Annotator", "Details")
 
-    """Rows are span ids in text order; a span's record is made (by ArticleSpans) when its row is
-    shown. The spans are the window's own: it changes them before telling the model."""
+    """Rows are span ids in text order (as ArticleSpans reads them: nothing is sorted at open);
+    a span's record is made (by ArticleSpans) when its row is shown. The spans are the
+    window's own: it changes them before telling the model."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -37,7 +40,7 @@ class AnnotationModel(RecordTableModel):
         self.beginResetModel()
         self._text = text
         self._spans = spans
-        self._rows = [mark[2] for mark in sorted(spans.marks())]
+        self._rows = spans.in_text_order()
         self._colours = colours
         self.endResetModel()
 
@@ -49,7 +52,7 @@ class AnnotationModel(RecordTableModel):
 
     def add_span(self, span: SpanRecord) -> None:
         # rows stay in text order (see AnnotationFilter)
-        row = bisect.bisect(self._rows, _order(span), key=lambda span_id: _order(self._spans[span_id]))
+        row = bisect.bisect(self._rows, (span.start, span.end, span.id), key=lambda span_id: self._spans.mark(span_id)[:3])
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, span.id)
         self.endInsertRows()
@@ -67,15 +70,14 @@ class AnnotationModel(RecordTableModel):
             self.endRemoveRows()
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or role not in ROLES_SHOWN:  # a view asks for a dozen roles of each cell
             return None
-        span = self._spans[self._rows[index.row()]]
+        span = self._spans.get(self._rows[index.row()])
+        if span is None:  # deleted by someone else since the article was read
+            return None
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            values = (span.label, self._text[span.start:span.end].replace("\n", " "), span.start, span.end,
-                      span.origin, span.status, span.annotator or span.reviewed_by or "",  # a suggestion: who decided
-                      details_summary(span.details))
-            return values[column]
+            return self._value(span, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 7 and span.details:
             return details_tooltip(span.details)
         if role == ID_ROLE:
@@ -86,9 +88,14 @@ class AnnotationModel(RecordTableModel):
             return QBrush(QColor("#808080"))
         return None
 
-
-def _order(span: SpanRecord) -> tuple[int, int, int]:
-    return span.start, span.end, span.id
+    def _value(self, span: SpanRecord, column: int):
+        if column == 1:
+            return self._text[span.start:span.end].replace("\n", " ")
+        if column == 6:
+            return span.annotator or span.reviewed_by or ""  # a suggestion: who decided
+        if column == 7:
+            return details_summary(span.details)
+        return (span.label, None, span.start, span.end, span.origin, span.status)[column]
 
 
 def details_summary(details: SpanDetails) -> str:

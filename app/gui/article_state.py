@@ -11,7 +11,7 @@ they rejected), so each person reviews them independently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
@@ -58,29 +58,30 @@ class ArticleState(QObject):
         self.frames = self._load_frames()
         self.articleOpened.emit()
 
-    def refresh(self) -> None:
-        """Reload the article's spans and frames and announce only what changed."""
+    def refresh(self, span_ids: Collection[int] | None = None) -> None:
+        """Reload the article's spans (only `span_ids`, those a change touched, if given) and frames,
+        and announce only what changed. Spans are compared by their marks, which hold their version:
+        no record is made but for the spans that changed."""
         if self.article is None:
             return
-        fresh = self._load_spans()
-        for span_id in self.spans.keys() - fresh.keys():
+        fresh = self._load_spans(span_ids)
+        held = self.spans.keys() if span_ids is None else self.spans.keys() & set(span_ids)
+        for span_id in held - fresh.keys():
             del self.spans[span_id]
             self.spanRemoved.emit(span_id)
-        for span_id, span in fresh.items():
-            old = self.spans.get(span_id)
-            self.spans[span_id] = span
-            if old is None:
-                self.spanAdded.emit(span)
-            elif old != span:
-                self.spanChanged.emit(span)
+        for span_id in fresh:
+            known = span_id in self.spans
+            if not known or self.spans.mark(span_id) != fresh.mark(span_id):
+                span = self.spans[span_id] = fresh[span_id]
+                (self.spanChanged if known else self.spanAdded).emit(span)
         frames = self._load_frames()
         if frames != self.frames:
             self.frames = frames
             self.framesChanged.emit()
 
-    def _load_spans(self) -> ArticleSpans:
+    def _load_spans(self, span_ids: Collection[int] | None = None) -> ArticleSpans:
         return self.project.article_spans(self.article.id, include_rejected=self.show_rejected,
-                                          layers=self.layers.visible)
+                                          layers=self.layers.visible, span_ids=span_ids)
 
     def _load_frames(self) -> dict[int, FrameRecord]:
         return {f.id: f for f in self.project.frames(self.article.id, include_rejected=self.show_rejected)
@@ -178,12 +179,12 @@ class ArticleState(QObject):
 
     def review(self, status: Status, span_ids=(), frame_ids=(), fix: dict | None = None) -> Review:
         review = self.project.review(status, span_ids, frame_ids, fix=fix)
-        self.refresh()
+        self.refresh(_spans_of(review))
         return review
 
     def undo_review(self, review: Review) -> None:
         self.project.undo_review(review)
-        self.refresh()
+        self.refresh(_spans_of(review))
 
     def adopt(self, span_ids=(), frame_ids=(), merge: bool = False) -> Adopted:
         adopted = self.project.adopt(span_ids, frame_ids, merge=merge)
@@ -214,3 +215,15 @@ class ArticleState(QObject):
     def _reload_frames(self) -> None:
         self.frames = self._load_frames()
         self.framesChanged.emit()
+
+
+def _spans_of(review: Review) -> set[int]:
+    """The spans a review (or its undoing) touched: those decided, in place or apart, and the copies
+    accepting made."""
+    touched = {state.id for state in review.spans}
+    for record in (*review.decided, *review.replaced):
+        if record.kind == "span":
+            touched.add(record.suggestion_id)
+            if record.copy_id is not None:
+                touched.add(record.copy_id)
+    return touched

@@ -34,9 +34,13 @@ class ReviewController:
         window.review_queue.decided.connect(self.decide)
         window.review_queue.fixBoundariesRequested.connect(self.fix_boundaries)
         window.review_queue.decideAllRequested.connect(self.decide_all)
+        for signal in (state.articleOpened, state.framesChanged):
+            signal.connect(self._refresh_queue)
+        state.spanAdded.connect(lambda span: window.review_queue.span_changed(span.id))
+        state.spanChanged.connect(lambda span: window.review_queue.span_changed(span.id))
+        state.spanRemoved.connect(window.review_queue.span_changed)
         for signal in (state.articleOpened, state.spanAdded, state.spanChanged, state.spanRemoved,
                        state.framesChanged):
-            signal.connect(self._refresh_queue)
             signal.connect(self._adjudication_timer.start)
         window.adjudication.adoptRequested.connect(
             lambda spans, frames, merge: window.undo.push(commands.AdoptIntoGold(state, spans, frames, merge)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,6 +22,18 @@ from app.core.services.records import ArticleSpans
 from app.core.vocabulary import Status
 
 SPAN, FRAME = "span", "frame"
+
+
+def _shown(item: tuple) -> str:
+    text, score = item[2], item[3]
+    return text + ("" if score is None else f"  ({score:.2f})")
+
+
+def _sort_key(item: tuple, uncertain_first: bool) -> tuple:
+    kind, item_id, _text, score, position, _label = item
+    if uncertain_first:
+        return _certainty(score), position, kind == FRAME, item_id
+    return position, kind == FRAME, item_id  # spans before their frames
 
 
 def _certainty(score: float | None) -> float:
@@ -76,48 +90,87 @@ class ReviewQueue(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addLayout(bulk)
-        self._items: list[tuple[str, int, str, float | None, int]] = []  # kind, id, text, score, position
+        # kind, id, text, score, position, label (None for a frame) by (kind, id)
+        self._items: dict[tuple[str, int], tuple[str, int, str, float | None, int, str | None]] = {}
         self._keys: list[tuple[str, int]] = []  # (kind, id) of each row of the list
+        self._order: list[tuple] = []  # the sort key of each row
+        self._text = ""
+        self._spans = ArticleSpans()
+        self._frames: dict[int, FrameRecord] = {}
+        self._fillers: set[int] = set()  # the spans of the waiting frames, which place them
 
     def set_suggestions(self, text: str, spans: ArticleSpans, frames: dict[int, FrameRecord]) -> None:
         """Show the suggestions still awaiting a decision, keeping the current one if it still waits."""
+        self._text, self._spans, self._frames = text, spans, frames
         suggested = Status.SUGGESTED
         waiting = [mark for mark in spans.marks() if mark[5] == suggested]
-        self._items = [(SPAN, span_id, f"{label} · {text[start:end]}", score, start)
-                       for start, end, span_id, label, _layer, _status, score in waiting]
+        self._items = {(SPAN, span_id): (SPAN, span_id, f"{label} · {text[start:end]}", score, start, label)
+                       for start, end, span_id, label, _layer, _status, score, _version in waiting}
+        self._fillers = set()
         for frame in frames.values():
             if frame.status == Status.SUGGESTED:
-                starts = [spans[slot.span_id].start for slot in frame.slots if slot.span_id in spans]
+                fillers = [slot.span_id for slot in frame.slots if slot.span_id in spans]
+                self._fillers.update(fillers)
                 summary = ", ".join(f"{v}" for v in frame.attributes.values())
-                self._items.append((FRAME, frame.id, f"{frame.type.replace('_', ' ')} #{frame.id} · {summary}",
-                                    frame.score, min(starts, default=0)))
-        labels = sorted({mark[3] for mark in waiting})
-        chosen = self.label_choice.currentText()
-        self.label_choice.clear()
-        self.label_choice.addItems(labels)
-        if chosen in labels:
-            self.label_choice.setCurrentText(chosen)
+                shown = f"{frame.type.replace('_', ' ')} #{frame.id} · {summary}"
+                self._items[FRAME, frame.id] = (FRAME, frame.id, shown, frame.score,
+                                                min((spans.mark(i)[0] for i in fillers), default=0), None)
         self._rebuild()
+
+    def span_changed(self, span_id: int) -> None:
+        """One span was added, changed or removed (of the spans last given): its row alone goes and
+        comes back where it belongs if it still waits; a frame's filler places the frame, so the
+        queue is made anew for it."""
+        if span_id in self._fillers:
+            self.set_suggestions(self._text, self._spans, self._frames)
+            return
+        current, row_of_current = self.current(), self.list.currentRow()
+        self.list.blockSignals(True)
+        if self._items.pop((SPAN, span_id), None) is not None:
+            row = self._keys.index((SPAN, span_id))
+            del self._keys[row], self._order[row]
+            self.list.takeItem(row)
+        mark = self._spans.mark(span_id) if span_id in self._spans else None
+        if mark is not None and mark[5] == Status.SUGGESTED:
+            start, end, _id, label, _layer, _status, score, _version = mark
+            item = self._items[SPAN, span_id] = (SPAN, span_id, f"{label} · {self._text[start:end]}", score, start,
+                                                 label)
+            order = _sort_key(item, self.uncertain_first.isChecked())
+            row = bisect.bisect(self._order, order)
+            self._keys.insert(row, (SPAN, span_id))
+            self._order.insert(row, order)
+            self.list.insertItem(row, _shown(item))
+        self.list.blockSignals(False)
+        self._settle(current, row_of_current)
 
     def _rebuild(self) -> None:
         current = self.current()
         row_of_current = self.list.currentRow()
-        if self.uncertain_first.isChecked():
-            ordered = sorted(self._items, key=lambda i: (_certainty(i[3]), i[4], i[0] == FRAME, i[1]))
-        else:
-            ordered = sorted(self._items, key=lambda i: (i[4], i[0] == FRAME, i[1]))  # spans before their frames
+        uncertain = self.uncertain_first.isChecked()
+        items = list(self._items.values())
+        ordered = sorted(zip([_sort_key(item, uncertain) for item in items], items))  # each key is one item's
         self.list.blockSignals(True)
         self.list.clear()
         # One call for all rows: thousands of items made and filled one by one took tens of milliseconds.
-        self.list.addItems([text + ("" if score is None else f"  ({score:.2f})")
-                            for _kind, _id, text, score, _position in ordered])
-        self._keys = [(kind, item_id) for kind, item_id, *_ in ordered]
+        self.list.addItems([_shown(item) for _order, item in ordered])
+        self._keys = [item[:2] for _order, item in ordered]
+        self._order = [order for order, _item in ordered]
         self.list.blockSignals(False)
-        self.count.setText(f"{len(ordered)} suggestion{'s' if len(ordered) != 1 else ''} to review")
-        if current in self._keys:
-            row = self._keys.index(current)
-        else:  # the current one was decided: go on with the one that took its place
-            row = min(max(row_of_current, 0), len(self._keys) - 1)
+        self._settle(current, row_of_current)
+
+    def _settle(self, current: tuple[str, int] | None, row_of_current: int) -> None:
+        """After the rows changed: the count, the labels to decide at once, and the current row (the
+        same item if it still waits, else the one that took its place)."""
+        count = len(self._keys)
+        self.count.setText(f"{count} suggestion{'s' if count != 1 else ''} to review")
+        labels = sorted({item[5] for item in self._items.values() if item[5] is not None})
+        if labels != [self.label_choice.itemText(i) for i in range(self.label_choice.count())]:
+            chosen = self.label_choice.currentText()
+            self.label_choice.clear()
+            self.label_choice.addItems(labels)
+            if chosen in labels:
+                self.label_choice.setCurrentText(chosen)
+        row = self._keys.index(current) if current in self._keys else min(max(row_of_current, 0), count - 1)
         self.list.setCurrentRow(row)
         self._current_changed(row)
 

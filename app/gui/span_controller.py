@@ -34,13 +34,11 @@ class SpanController:
         """Draw the article's spans from their marks: no record is made until one is shown or changed."""
         state, window = self.state, self.window
         self._roles_of_span = self._span_roles()
-        looks, faint = self._looks(), {}
-        grey = ("#888888", "entity")
-        highlights = []
-        for start, end, span_id, label, layer, status, _score in state.spans.marks():
-            if layer not in faint:
-                faint[layer] = state.layers.faint(layer)
-            highlights.append(Highlight(span_id, start, end, label, *looks.get(label, grey), status, "", faint[layer]))
+        marks = list(state.spans.marks())
+        looks = {label: self._looks().get(label, ("#888888", "entity")) for label in {mark[3] for mark in marks}}
+        faint = {layer: state.layers.faint(layer) for layer in {mark[4] for mark in marks}}
+        highlights = [Highlight(span_id, start, end, label, *looks[label], status, "", faint[layer])
+                      for start, end, span_id, label, layer, status, _score, _version in marks]
         window.text_view.set_article(state.article.text, highlights)
         window.annotations.model.set_spans(state.article.text, state.spans, self._colours())
         window.frames.refresh()
@@ -77,7 +75,7 @@ class SpanController:
             self.window.undo.push(commands.DeleteSpan(self.state, current))
 
     def step_span(self, delta: int) -> None:
-        ids = [mark[2] for mark in sorted(self.state.spans.marks())]
+        ids = self.state.spans.in_text_order()
         if not ids:
             return
         current = self.window.text_view.current_span_id()

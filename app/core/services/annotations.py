@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -18,7 +19,14 @@ from app.core.annotations import (
 from app.core.errors import ValidationError
 from app.core.normalise import check_normalised, is_normalised
 from app.core.schema import Schema
-from app.core.services.records import ArticleSpans, frame_record, read_spans, span_record, span_record_of
+from app.core.services.records import (
+    ArticleSpans,
+    frame_record,
+    read_marks,
+    read_spans,
+    span_record,
+    span_record_of,
+)
 from app.core.services.rows import (
     check_not_shared,
     check_offsets,
@@ -60,21 +68,31 @@ class AnnotationService:
                                include_rejected)
 
     def article_spans(self, article_id: int, *, include_rejected: bool = False,
-                      layers: Callable[[str], bool] | None = None) -> ArticleSpans:
-        """`spans` by id in text order, of the `layers` wanted (all if None), each made a record only
-        when asked for (see ArticleSpans): what the window holds of the open article."""
+                      layers: Callable[[str], bool] | None = None, span_ids: Sequence[int] | None = None
+                      ) -> ArticleSpans:
+        """`spans` by id in text order, of the `layers` wanted (all if None), their marks read at once
+        and each made a record only when asked for (see ArticleSpans): what the window holds of the
+        open article. With `span_ids`, only those of its spans (what a change touched)."""
+        # spans by their ids alone, which SQLite looks up by key (not among all the article's)
+        where = Span.article_id == article_id if span_ids is None else Span.id.in_(span_ids)
         with self.work.read() as session:
             decided = self._my_decisions(session, "span", article_id)
-            rejected = Status.REJECTED.value
-            mine_rejected = {i: at for i, (status, at) in decided.items() if status == Status.REJECTED}
+            marks = read_marks(session.connection(), where)
+            names = names_by_id(session)
+        rejected = Status.REJECTED.value
+        hidden = {i for i, (status, _) in decided.items() if status == Status.ACCEPTED or not include_rejected}
+        shown = {layer for layer in {mark[4] for mark in marks} if layers is None or layers(layer)}
+        seen = [mark for mark in marks if mark[4] in shown and mark[2] not in hidden
+                and (include_rejected or mark[5] != rejected)]
+        mine_rejected = {i: at for i, (status, at) in decided.items() if status == Status.REJECTED}
+        return ArticleSpans(seen, names, mine_rejected, self.work.annotator,
+                            functools.partial(self._span_rows, article_id))
 
-            def seen(row: Any) -> bool:
-                status = decided.get(row[0], (None,))[0]
-                return (status != Status.ACCEPTED and (layers is None or layers(row[5]))
-                        and (include_rejected or (row[8] != rejected and status is None)))
-
-            rows = read_spans(session.connection(), Span.article_id == article_id)
-            return ArticleSpans(filter(seen, rows), names_by_id(session), mine_rejected, self.work.annotator)
+    def _span_rows(self, article_id: int, span_ids: list[int] | None) -> list[Any]:
+        """Rows of SPAN_COLUMNS of the article's spans with these ids (all if None)."""
+        with self.work.read() as session:  # by their ids alone, SQLite looks them up by key
+            return read_spans(session.connection(), Span.article_id == article_id if span_ids is None
+                              else Span.id.in_(span_ids))
 
     def frames(self, article_id: int, *, include_rejected: bool = False) -> list[FrameRecord]:
         """The article's frames as the acting person sees them (see `spans`)."""

@@ -9,7 +9,8 @@ time; `span_record` and `export_span` convert only what is there.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, MutableMapping
+from itertools import islice
+from collections.abc import Callable, ItemsView, Iterable, Iterator, MutableMapping, ValuesView
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
@@ -24,14 +25,18 @@ from app.core.vocabulary import Origin, Status
 from app.store.models import Span
 
 Names = dict[int | None, str | None]
-# start, end, id, label, layer, status, score: in this order a plain sort puts marks in text order
-Mark = tuple[int, int, int, str, str, Status, float | None]
+# start, end, id, label, layer, status (its stored value, which a Status equals), score, version: in
+# this order a plain sort puts marks in text order
+Mark = tuple[int, int, int, str, str, str, float | None, int]
 
 # A span's columns in the order of SpanRecord's fields, untouched by their column types
 SPAN_COLUMNS = tuple(type_coerce(column, NullType()) for column in (
     Span.id, Span.article_id, Span.start, Span.end, Span.label, Span.layer, Span.annotator_id, Span.origin,
     Span.status, Span.score, Span.model, Span.reviewed_by, Span.reviewed_at, Span.created_at, Span.updated_at,
     Span.version, Span.attributes, Span.normalizations, Span.notes, Span.fragments))
+# A span's mark, untouched by the column types: what the window reads of every span of an article
+MARK_COLUMNS = tuple(type_coerce(column, NullType()) for column in (
+    Span.start, Span.end, Span.id, Span.label, Span.layer, Span.status, Span.score, Span.version))
 NO_DETAILS = SpanDetails()  # shared by the spans without details (most), as SpanDetails is immutable
 ORIGINS = {member.value: member for member in Origin}
 STATUSES = {member.value: member for member in Status}
@@ -41,6 +46,15 @@ def read_spans(conn: Connection, where: ColumnElement[bool], *order: Any) -> lis
     """Rows of SPAN_COLUMNS of the spans `where` picks, in `order` (by start, end and id if none given)."""
     return list(conn.execute(select(*SPAN_COLUMNS).where(where)
                              .order_by(*(order or (Span.start, Span.end, Span.id)))).all())
+
+
+def read_marks(conn: Connection, where: ColumnElement[bool]) -> list[Mark]:
+    """The marks of the spans `where` picks, in text order, as plain tuples."""
+    result = conn.execute(select(*MARK_COLUMNS).where(where).order_by(Span.start, Span.end, Span.id))
+    try:  # from the driver's cursor: making ten thousand Row objects took a fifth of the read
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def span_record(row: Any, names: Names) -> SpanRecord:
@@ -55,60 +69,117 @@ def span_record(row: Any, names: Names) -> SpanRecord:
 
 
 class ArticleSpans(MutableMapping[int, SpanRecord]):
-    """An article's spans by id as a person sees them, each made a SpanRecord only when asked for.
+    """An article's spans by id as a person sees them: their marks read at once, each made a
+    SpanRecord only when asked for.
 
-    Opening a long article reads ten thousand spans, and making every record (its datetimes, its
-    frozen dataclass) took longer than drawing them: the window draws them from `marks` and makes
-    the records of the spans it shows or changes. Records set here stand in for their rows.
+    Opening a long article reads ten thousand spans, and reading every column of each (its
+    datetimes, its details) and making its record took longer than drawing them: the window draws
+    them from `marks`, and the rest of a span's columns are read (`fetch`, with its neighbours in
+    text order, for a table shows them together) when its record is first asked for. Its record
+    keeps what the mark says (place, label, layer, status, score, version), so an edit of a span
+    someone changed since is refused as stale; a span deleted since has no record (KeyError).
+    Records set here stand in for their marks.
     """
 
-    def __init__(self, rows: Iterable[Any] = (), names: Names | None = None,
-                 rejected_by_me: dict[int, Any] | None = None, who: str | None = None):
-        """`rows` of SPAN_COLUMNS in text order; `rejected_by_me`: the model suggestions among them that
-        person `who` rejected, with when (the rows say they still wait)."""
-        self._rows: dict[int, Any] = {row[0]: row for row in rows}
+    FETCHED_TOGETHER = 100
+
+    def __init__(self, marks: Iterable[Mark] = (), names: Names | None = None,
+                 rejected_by_me: dict[int, Any] | None = None, who: str | None = None,
+                 fetch: Callable[[list[int] | None], Iterable[Any]] | None = None):
+        """`marks` in text order; `rejected_by_me`: the model suggestions among them that person `who`
+        rejected, with when (the marks say they still wait); `fetch`: the rows of SPAN_COLUMNS of
+        the spans with the given ids (None: all the article's)."""
+        self._marks: dict[int, Mark] = {mark[2]: mark for mark in marks}
         self._names = names or {None: None}
         self._rejected_by_me = rejected_by_me or {}
         self._who = who
+        self._fetch = fetch
         self._made: dict[int, SpanRecord] = {}
+        self._fetched: dict[int, Any] = {}  # rows read with a neighbour's, not made yet
+        self._in_text_order = True  # until a span is added or moved
 
     def __getitem__(self, span_id: int) -> SpanRecord:
         made = self._made.get(span_id)
         if made is None:
-            made = span_record(self._rows[span_id], self._names)
+            mark = self._marks[span_id]
+            row = self._fetched.pop(span_id, None) if span_id in self._fetched else self._read_from(span_id)
+            if row is None:
+                raise KeyError(span_id)  # deleted since the marks were read
+            made = span_record(row, self._names)
+            if (made.start, made.end, made.id, made.label, made.layer, made.status, made.score,
+                    made.version) != mark:
+                made = replace(made, start=mark[0], end=mark[1], label=mark[3], layer=mark[4],
+                               status=STATUSES[mark[5]], score=mark[6], version=mark[7])
             if span_id in self._rejected_by_me:
                 made = replace(made, status=Status.REJECTED, reviewed_by=self._who,
                                reviewed_at=self._rejected_by_me[span_id])
             self._made[span_id] = made
         return made
 
+    def _read_from(self, span_id: int) -> Any:
+        """Read the span's row with those of the next spans in text order that have no record yet."""
+        if self._fetch is None:
+            return None
+        ids = list(self._marks)
+        wanted = islice((i for i in ids[ids.index(span_id):] if i not in self._made and i not in self._fetched),
+                        self.FETCHED_TOGETHER)
+        self._fetched.update((row[0], row) for row in self._fetch(list(wanted)))
+        return self._fetched.pop(span_id, None)
+
+    def _read_all(self) -> None:
+        """Read the rows of every span without a record yet, in one go (before making them all)."""
+        if self._fetch is not None and len(self._made) + len(self._fetched) < len(self._marks):
+            self._fetched.update((row[0], row) for row in self._fetch(None)
+                                 if row[0] in self._marks and row[0] not in self._made)
+
+    def values(self) -> ValuesView[SpanRecord]:
+        self._read_all()
+        return super().values()
+
+    def items(self) -> ItemsView[int, SpanRecord]:
+        self._read_all()
+        return super().items()
+
     def __setitem__(self, span_id: int, span: SpanRecord) -> None:
-        self._rows.setdefault(span_id, None)  # a new span comes last
+        if span_id not in self._marks or self._marks[span_id][:2] != (span.start, span.end):
+            self._in_text_order = False
+        # a new span comes last
+        self._marks[span_id] = (span.start, span.end, span.id, span.label, span.layer, span.status, span.score,
+                                span.version)
         self._made[span_id] = span
+        self._fetched.pop(span_id, None)
+        self._rejected_by_me.pop(span_id, None)  # the record says how the person decided
 
     def __delitem__(self, span_id: int) -> None:
-        del self._rows[span_id]
+        del self._marks[span_id]
         self._made.pop(span_id, None)
+        self._fetched.pop(span_id, None)
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._rows)
+        return iter(self._marks)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._marks)
 
     def __contains__(self, span_id: object) -> bool:
-        return span_id in self._rows
+        return span_id in self._marks
+
+    def mark(self, span_id: int) -> Mark:
+        """The span's mark as the person sees it (a suggestion they rejected is rejected)."""
+        mark = self._marks[span_id]
+        return mark if span_id not in self._rejected_by_me else (*mark[:5], Status.REJECTED.value, *mark[6:])
+
+    def in_text_order(self) -> list[int]:
+        """The ids by start, end and id: as read, unless spans were added or moved since."""
+        if self._in_text_order:
+            return list(self._marks)
+        return [mark[2] for mark in sorted(self._marks.values())]
 
     def marks(self) -> Iterator[Mark]:
         """What drawing and listing the spans need, without making their records."""
-        rejected = Status.REJECTED
-        for span_id, row in self._rows.items():
-            made = self._made.get(span_id)
-            if made is not None:
-                yield made.start, made.end, span_id, made.label, made.layer, made.status, made.score
-            else:
-                status = rejected if span_id in self._rejected_by_me else STATUSES[row[8]]
-                yield row[2], row[3], span_id, row[4], row[5], status, row[9]
+        if not self._rejected_by_me:
+            return iter(self._marks.values())
+        return map(self.mark, self._marks)
 
 
 def span_record_of(session: Session, span_id: int, names: Names) -> SpanRecord:
