@@ -43,6 +43,7 @@ from typing import Any
 
 from app.core.agreement_columns import Columns, Counts, SpanRow
 from app.core.agreement_stats import alpha_of_patterns, kappa
+from app.core.collector import old_objects_frozen
 from app.core.errors import NotFoundError
 from app.core.evaluation import prf
 from app.core.project import Project
@@ -123,7 +124,8 @@ def figure(pair: PairAgreement | None, measure: str) -> float | None:
 def project_agreement(project: Project, article_ids: Sequence[int] = (),
                       progress: Callable[[int, int], object] | None = None) -> AgreementReport:
     """Agreement over `article_ids` (default: every article); see agreement() for `progress`."""
-    return agreement(gather(project, article_ids), progress)
+    with old_objects_frozen():  # the rows of every span would otherwise make full collections walk the project
+        return agreement(gather(project, article_ids), progress)
 
 
 def gather(project: Project, article_ids: Sequence[int] = ()) -> Gathered:

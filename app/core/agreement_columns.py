@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Columns:
         self.token_start, self.token_end, self.token_counts = cut(texts, progress)
         self.length = sum(map(len, texts))
         self.covers = {p: np.array([p in names for names in covered], bool) for p in people}
-        article_ids, persons, starts, ends, label_names = zip(*spans) if spans else ((),) * 5
+        article_ids, persons, starts, ends, label_names = (list(map(itemgetter(k), spans)) for k in range(5))
         self.labels = sorted({outside, *label_names})
         self.outside, self.missing = self.labels.index(outside), len(self.labels)
         where = dict(zip(articles, range(len(articles))))
