@@ -158,7 +158,7 @@ def gather(project: Project, article_ids: Sequence[int] = ()) -> Gathered:
 def agreement(data: Gathered, progress: Callable[[int, int], object] | None = None) -> AgreementReport:
     """Every figure of the report from plain data (see the module docstring).
 
-    progress(done, total) is called as each article covered by two or more people is tokenized.
+    progress(done, total) is called once the articles covered by two or more people are tokenized.
     """
     annotators = sorted({*map(itemgetter(1), data.spans), *map(itemgetter(1), data.roles)})
     covered = {i: data.covered.get(i, frozenset()) & set(annotators) for i in data.articles}
