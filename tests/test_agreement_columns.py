@@ -9,6 +9,7 @@ from collections import defaultdict
 from app.core.agreement import OUTSIDE
 from app.core.agreement_columns import Columns
 from app.core.agreement_stats import overlap_matches
+from app.core.agreement_tokens import cut
 from app.core.tokens import split_at_tokens, token_bounds
 
 PIECES = ["tariff", "Canada", "25", "%", "👍🏽", "🇨🇦", "e\u0301te\u0301", "\r\n", "  ", "—", "👩\u200d💻", "steel", ","]
@@ -45,6 +46,24 @@ def test_split_at_tokens_cuts_the_tokens_of_token_bounds():
         assert "".join(parts) == text
         ends = [sum(map(len, parts[:n + 1])) for n in range(len(parts))]
         assert list(zip(ends[0::2], ends[1::2])) == token_bounds(text)
+
+
+def test_cut_gives_the_tokens_of_token_bounds_text_by_text():
+    rnd = random.Random(5)
+    plain = [p for p in PIECES if p not in ("👍🏽", "🇨🇦", "👩\u200d💻")]  # no joining character: the numpy path
+    texts = [random_text(rnd) for _ in range(150)]
+    texts += ["".join(rnd.choice(plain) + rnd.choice(["", " ", "\n"]) for _ in range(rnd.randint(0, 30)))
+              for _ in range(150)]
+    texts += ["", "word", "👍🏽", "a\u200d", "\u0301e", "x—\u0301", "🇨"]
+    rnd.shuffle(texts)
+    starts, ends, counts = cut(texts)
+    expected, base = [], 0
+    for text in texts:
+        expected += [(base + s, base + e) for s, e in token_bounds(text)]
+        base += len(text)
+    assert list(zip(starts.tolist(), ends.tolist())) == expected
+    assert counts.tolist() == [len(token_bounds(text)) for text in texts]
+    assert cut([])[2].tolist() == [] and cut(["", ""])[2].tolist() == [0, 0]
 
 
 def test_columns_agree_with_the_definitions_article_by_article():
