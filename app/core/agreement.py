@@ -43,6 +43,7 @@ from typing import Any
 
 from app.core.agreement_columns import Columns, Counts, SpanRow
 from app.core.agreement_stats import alpha_of_patterns, kappa
+from app.core.collector import old_objects_frozen
 from app.core.errors import NotFoundError
 from app.core.evaluation import prf
 from app.core.project import Project
@@ -123,7 +124,8 @@ def figure(pair: PairAgreement | None, measure: str) -> float | None:
 def project_agreement(project: Project, article_ids: Sequence[int] = (),
                       progress: Callable[[int, int], object] | None = None) -> AgreementReport:
     """Agreement over `article_ids` (default: every article); see agreement() for `progress`."""
-    return agreement(gather(project, article_ids), progress)
+    with old_objects_frozen():  # the rows of every span would otherwise make full collections walk the project
+        return agreement(gather(project, article_ids), progress)
 
 
 def gather(project: Project, article_ids: Sequence[int] = ()) -> Gathered:
@@ -156,7 +158,7 @@ def gather(project: Project, article_ids: Sequence[int] = ()) -> Gathered:
 def agreement(data: Gathered, progress: Callable[[int, int], object] | None = None) -> AgreementReport:
     """Every figure of the report from plain data (see the module docstring).
 
-    progress(done, total) is called as each article covered by two or more people is tokenized.
+    progress(done, total) is called once the articles covered by two or more people are tokenized.
     """
     annotators = sorted({*map(itemgetter(1), data.spans), *map(itemgetter(1), data.roles)})
     covered = {i: data.covered.get(i, frozenset()) & set(annotators) for i in data.articles}

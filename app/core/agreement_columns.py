@@ -9,32 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
 from app.core.agreement_stats import Interval, overlap_matches
-from app.core.tokens import split_at_tokens
+from app.core.agreement_tokens import cut
 
 SpanRow = tuple[int, str, int, int, str]  # article id, person, start, end, label
 Counts = dict[str, tuple[int, int, int]]  # label -> (tp, fp, fn)
-
-
-def cut(texts: Sequence[str], progress: Callable[[int, int], object] | None = None
-        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(starts, ends) of the tokens of `texts` in joined offsets, and how many tokens each text has."""
-    lengths: list[int] = []  # between, token, between, token, ...: their running sum gives the cuts
-    counts = np.zeros(len(texts), np.int64)
-    carry = 0  # what lies after the last token of the texts so far
-    for n, text in enumerate(texts):
-        parts = list(map(len, split_at_tokens(text)))
-        parts[0] += carry
-        lengths += parts[:-1]
-        carry = parts[-1]
-        counts[n] = len(parts) // 2
-        if progress is not None:
-            progress(n + 1, len(texts))
-    cuts = np.cumsum(np.array(lengths, np.int64))
-    return cuts[0::2], cuts[1::2], counts
 
 
 class Columns:
@@ -48,10 +31,12 @@ class Columns:
     def __init__(self, articles: Sequence[int], texts: Sequence[str], covered: Sequence[frozenset[str]],
                  people: Sequence[str], spans: Sequence[SpanRow], outside: str,
                  progress: Callable[[int, int], object] | None = None):
-        self.token_start, self.token_end, self.token_counts = cut(texts, progress)
+        self.token_start, self.token_end, self.token_counts = cut(texts)
+        if progress is not None:
+            progress(len(texts), len(texts))
         self.length = sum(map(len, texts))
         self.covers = {p: np.array([p in names for names in covered], bool) for p in people}
-        article_ids, persons, starts, ends, label_names = zip(*spans) if spans else ((),) * 5
+        article_ids, persons, starts, ends, label_names = (list(map(itemgetter(k), spans)) for k in range(5))
         self.labels = sorted({outside, *label_names})
         self.outside, self.missing = self.labels.index(outside), len(self.labels)
         where = dict(zip(articles, range(len(articles))))

@@ -172,7 +172,9 @@ class ReportService:
     def accepted_by_layer(self, article_ids: Sequence[int] = ()) -> tuple[list[tuple], list[tuple]]:
         """Accepted work of the people's layers (not model or gold), in two queries of plain rows (for
         agreement over a whole project): spans as (article id, layer, start, end, label), fillers of
-        accepted frames as (article id, layer, frame type, role, start, end). Only `article_ids` if given."""
+        accepted frames as (article id, layer, frame type, role, start, end). Only `article_ids` if given.
+        The rows come straight from the DBAPI cursor: no column needs converting, and making a Row of
+        each of some 300,000 spans took as long as the query itself."""
         spans = select(Span.article_id, Span.layer, Span.start, Span.end, Span.label).where(
             Span.status == Status.ACCEPTED, Span.layer.not_in(sorted(NOT_PEOPLE)))
         fillers = (select(Frame.article_id, Frame.layer, Frame.type, FrameSlot.role, Span.start, Span.end)
@@ -182,4 +184,4 @@ class ReportService:
             spans = spans.where(Span.article_id.in_(article_ids))
             fillers = fillers.where(Frame.article_id.in_(article_ids))
         with self.work.engine.connect() as conn:
-            return list(conn.execute(spans).tuples().all()), list(conn.execute(fillers).tuples().all())
+            return list(conn.execute(spans).cursor.fetchall()), list(conn.execute(fillers).cursor.fetchall())
