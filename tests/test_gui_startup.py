@@ -50,6 +50,7 @@ def test_the_window_says_what_opens_and_waits_for_the_project_before_offering_it
     assert window.statusBar().currentMessage() == ""
     assert window.articles.model.rowCount() == 2
     assert window.text_view.toPlainText() == FIRST
+    assert window.focusWidget() is window.text_view  # the label keys act on the article at once
     controller.close_all()
     window.close()
 
