@@ -36,9 +36,3 @@ def test_the_first_window_paints_before_sqlalchemy_and_the_project_panels_load()
                  "from app.gui.recent import short_name, normalized; short_name('/tmp/a.db'); normalized('a.db'); "
                  "MainWindow(None, QSettings('/nonexistent/s.ini', QSettings.Format.IniFormat)).opening('a.db')")
     assert _imported_by(statement, opening) == []
-
-
-def test_the_first_window_is_painted_before_sqlalchemy_is_imported():
-    """The window's frame, shown while the project opens, needs neither SQLAlchemy nor the services."""
-    assert _imported_by("import app.gui.launch, app.gui.main_window, app.gui.recent, app.gui.first_paint",
-                        ["sqlalchemy", "app.core.project", "app.gui.article_state"]) == []
