@@ -125,6 +125,7 @@ def test_first_start_opens_the_sample_project(qtbot, settings):
     controller.start(None)
     assert controller.welcome_window is None
     qtbot.addWidget(controller.window)
+    qtbot.waitUntil(lambda: controller.window.project is not None)  # opened once the window has painted
     assert controller.window.state.article.title.startswith("China courts Canada")
     controller.close_all()
     controller.window.close()
@@ -137,6 +138,8 @@ def test_a_project_that_cannot_be_opened_leads_to_the_welcome_page(qtbot, settin
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
     controller = AppController(settings, "alice")
     controller.start(str(tmp_path / "moved-away.db"))
+    qtbot.addWidget(controller.window)
+    qtbot.waitUntil(lambda: controller.welcome_window is not None)  # tried once the window has painted
     qtbot.addWidget(controller.welcome_window)
     assert controller.window is None and controller.welcome_window.isVisible()
     assert len(said) == 1 and "moved-away.db" in said[0]

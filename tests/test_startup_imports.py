@@ -23,3 +23,16 @@ def test_the_window_module_leaves_dialogs_and_background_work_until_used():
     late = ["app.core.suggesting", "app.core.transfer", "app.gui.agreement_panel", "app.core.statistics",
             "app.gui.preferences", "app.gui.shortcuts"]
     assert _imported_by("import app.gui.main_window", late) == []
+
+
+def test_the_first_window_paints_before_sqlalchemy_and_the_project_panels_load():
+    """What `newsgloss gui` builds before its first paint (AppController.start) needs none of these:
+    they load as the project opens, right after."""
+    opening = ["sqlalchemy", "app.core.project", "app.store.engine", "app.gui.article_state",
+               "app.gui.frame_editor", "app.gui.annotation_table", "app.gui.adjudication_panel"]
+    statement = ("from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+                 "from PySide6.QtCore import QSettings; from app.gui.main_window import MainWindow; "
+                 "import app.gui.first_paint, app.gui.launch; "
+                 "from app.gui.recent import short_name, normalized; short_name('/tmp/a.db'); normalized('a.db'); "
+                 "MainWindow(None, QSettings('/nonexistent/s.ini', QSettings.Format.IniFormat)).opening('a.db')")
+    assert _imported_by(statement, opening) == []

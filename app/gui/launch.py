@@ -47,13 +47,22 @@ def run_app(project_option: str | None, annotator: str | None, *, screenshot: Pa
         annotator, role = _ask_identity()
     controller = AppController(settings, annotator, role)
     controller.start(location)
-    if os.environ.get("NEWSGLOSS_EXIT_WHEN_SHOWN"):  # startup timing, see app/gui/first_paint.py
-        from app.gui.first_paint import quit_after_first_paint
-
-        quit_after_first_paint(controller.window or controller.welcome_window)
+    if exit_when := os.environ.get("NEWSGLOSS_EXIT_WHEN_SHOWN"):  # startup timing, see app/gui/first_paint.py
+        _quit_when_shown(controller.window, exit_when)
     code = app.exec()
     controller.close_all()
     return code
+
+
+def _quit_when_shown(window, when: str) -> None:
+    """Report and quit at the window's first paint, or with "article" once its first article is painted."""
+    from app.gui.first_paint import quit_after_first_paint
+
+    if when == "article":
+        quit_after_first_paint(window.text_view.viewport(),
+                               lambda: window.project is not None and window.state.article is not None)
+    else:
+        quit_after_first_paint(window)
 
 
 def who_is_annotating(option: str | None, settings) -> str | None:
@@ -124,13 +133,13 @@ class AppController:
         self.window = None
         self.welcome_window = None
 
-    def open(self, location: str | None, *, create: bool = False) -> bool:
-        """Open a project (None: the default one, made with the samples) in a new window."""
+    def open(self, location: str | None, *, create: bool = False, window=None) -> bool:
+        """Open a project (None: the default one, made with the samples) in `window`, a window
+        without a project shown while it opens, else in a new window."""
         from PySide6.QtWidgets import QMessageBox
 
         from app.core.locations import default_project_path, open_project
         from app.core.project import Project
-        from app.gui.main_window import MainWindow
         from app.gui.team_controller import take_role
         from app.store.engine import without_password
 
@@ -149,24 +158,48 @@ class AppController:
         self.settings.setValue("last_project", shown)
         self.recent.add(shown)
         previous = self.window
-        self.window = MainWindow(project, self.settings, recent=self.recent)
-        self.window.projectRequested.connect(self.open)
-        self.window.newProjectRequested.connect(lambda path: self.open(path, create=True))
+        self.window = window or self._new_window()
+        self.window.set_project(project)
         self.window.show()
         for old in (previous, self.welcome_window):
-            if old is not None:
+            if old is not None and old is not self.window:
                 old.close()
         self.welcome_window = None
         return True
 
+    def _new_window(self):
+        from app.gui.main_window import MainWindow
+
+        window = MainWindow(None, self.settings, recent=self.recent)
+        window.projectRequested.connect(self.open)
+        window.newProjectRequested.connect(lambda path: self.open(path, create=True))
+        return window
+
     def start(self, location: str | None) -> None:
         """The first window: the chosen or last project, else the default one with the sample article.
 
-        A project that cannot be opened (moved, deleted, a server down) leads to the welcome page,
-        where a recent or new project can be chosen, rather than to no window at all.
+        The window is painted first, saying which project it opens, and the project opens in it
+        right after: SQLAlchemy, the services and the articles wait until the window is there
+        (tests/bench/startup.py times both). A project that cannot be opened (moved, deleted, a
+        server down) leads to the welcome page, where a recent or new project can be chosen,
+        rather than to no window at all.
         """
-        if not self.open(location):
-            self.welcome()
+        from app.core.locations import default_project_path
+        from app.gui.first_paint import after_first_paint
+        from app.gui.recent import short_name
+
+        self.window = self._new_window()
+        self.window.opening(short_name(location or str(default_project_path())))
+        self.window.show()
+        after_first_paint(self.window, lambda window=self.window: self._open_in(window, location))
+
+    def _open_in(self, window, location: str | None) -> None:
+        """Open the first project in its window, unless that was closed meanwhile; else the welcome page."""
+        if not window.isVisible() or self.open(location, window=window):
+            return
+        self.window = None
+        window.close()
+        self.welcome()
 
     def welcome(self) -> None:
         """First run: a page that offers the sample project, an import, a new project or a recent one."""
@@ -204,5 +237,5 @@ class AppController:
         window.show()
 
     def close_all(self) -> None:
-        if self.window is not None:
+        if self.window is not None and self.window.project is not None:
             self.window.project.close()

@@ -4,6 +4,10 @@ The window builds the widgets and actions and wires them; the flows live in cont
 it (app/gui/*_controller.py: spans, frames, review, suggest, transfer, team), which reach the
 widgets through the window, change the project through its undo steps (undo_steps.py) and
 run long work through its task runner (task_runner.py).
+
+A window is built in two steps: first its frame (text view, docks, menus and actions), which
+imports neither SQLAlchemy nor the services, so that it can be painted while its project opens;
+then `set_project`, which builds what needs the project and its schema.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -24,35 +27,27 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core.collector import old_objects_frozen
-from app.core.guidelines import load_guidelines
-from app.core.project import Project
 from app.core.vocabulary import Progress, Status
-from app.gui import commands
-from app.gui.adjudication_panel import AdjudicationPanel
-from app.gui.annotation_table import AnnotationPanel
-from app.gui.article_list import ArticlePanel
-from app.gui.article_state import ArticleState
-from app.gui.frame_controller import FrameController
-from app.gui.frame_editor import FrameEditor
-from app.gui.guidelines_panel import GuidelinesView, open_web_link
 from app.gui.models import ModelPicker
 from app.gui.recent import RecentProjects, display_name
-from app.gui.review_controller import ReviewController
-from app.gui.review_queue import ReviewQueue
-from app.gui.span_controller import SpanController
-from app.gui.suggest_controller import SuggestController
 from app.gui.task_runner import TaskRunner
-from app.gui.team_controller import TeamController
 from app.gui.text_find import TextFindBar
 from app.gui.text_view import AnnotatedTextView
 from app.gui.theme import apply_theme
-from app.gui.transfer_controller import TransferController
-from app.gui.transfer_dialogs import ask_encoding
 from app.gui.undo_steps import UndoSteps
-from app.gui.window_actions import build_actions, build_label_bar, build_menus, make_label_actions, shortcut_rows
-from app.store.engine import shown_location, sqlite_path
+from app.gui.window_actions import (
+    add_frame_actions,
+    add_label_actions,
+    build_actions,
+    build_label_bar,
+    build_menus,
+    enable_project_actions,
+    shortcut_rows,
+)
+from app.gui.window_docks import build_docks, put_project_panels, put_schema_panels
 
-if TYPE_CHECKING:  # the modules behind menus and dialogs are imported when first used, not at startup
+if TYPE_CHECKING:  # imported when a project is set, or when first used: the frame paints without them
+    from app.core.project import Project
     from app.gui.agreement_panel import AgreementPanel
 
 DEFAULT_SIZE = (1400, 900)
@@ -61,97 +56,94 @@ DEFAULT_SIZE = (1400, 900)
 class MainWindow(QMainWindow):
     projectRequested = Signal(str)  # open this project (a path or URL) instead
     newProjectRequested = Signal(str)  # create a project at this path and open it
-    # Asks which encoding a file is in (a modal dialog); tests answer in its place.
-    choose_encoding = staticmethod(ask_encoding)
 
-    def __init__(self, project: Project, settings: QSettings, *, keep_layout: bool = True,
+    def __init__(self, project: Project | None, settings: QSettings, *, keep_layout: bool = True,
                  recent: RecentProjects | None = None):
-        """With keep_layout off (screenshots), the saved window layout is neither used nor changed."""
+        """With no project, the window's frame, to show while one opens (`opening`, then `set_project`):
+        the actions that need a project are disabled until then. With keep_layout off (screenshots),
+        the saved window layout is neither used nor changed."""
         super().__init__()
         self._keep_layout = keep_layout
         self.recent = recent or RecentProjects(settings)
-        self.project = project
-        self.schema = project.schema
+        self.project: Project | None = None
         self.settings = settings
-        self.state = ArticleState(project, self)
         self.undo = UndoSteps(self)
         self.undo_group = self.undo.group
 
-        path = sqlite_path(project.url)
-        self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
+        self.setWindowTitle("NewsGloss")
         self.text_view = AnnotatedTextView()
         self.text_view.snap_to_tokens = settings.value("snap_to_tokens", True, type=bool)
         self._apply_font()
         self.setCentralWidget(self.text_view)
 
-        self._build_docks()
+        build_docks(self)
 
         self.text_find = TextFindBar(self.text_view, lambda: self.state.article and self.state.article.text, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.text_find)
-        self.tasks = TaskRunner(self)  # the controllers, after the widgets they use and before the actions
+        self.tasks = TaskRunner(self)
         self.model_picker = ModelPicker()
         self.model_picker.setToolTip("The model that suggests (Review > Suggest…)")
-        self.suggest = SuggestController(self)
-        self.transfer = TransferController(self)
-        self.review = ReviewController(self)
-        self.frames = FrameController(self)
-        self.team = TeamController(self)
-        self.spans = SpanController(self)
         build_actions(self)
         build_menus(self)
         build_label_bar(self)
         self._dashboard = None  # the Statistics window, made when first asked for
         self._agreement: AgreementPanel | None = None
-        for widget in (self.tasks.progress_bar, self.tasks.cancel_button, QLabel("Suggest with:"),
-                       self.model_picker, self.team.who):
+        for widget in (self.tasks.progress_bar, self.tasks.cancel_button, QLabel("Suggest with:"), self.model_picker):
             self.statusBar().addPermanentWidget(widget)
-        self._connect()
 
-        self.setAcceptDrops(True)
         self.resize(*DEFAULT_SIZE)
         if keep_layout and settings.value("geometry") is not None:
             self.restoreGeometry(settings.value("geometry"))
             self.restoreState(settings.value("window_state"))
+        enable_project_actions(self, False)
+        self.text_view.setFocus()  # where the label keys act, once the article is there
+        if project is not None:
+            self.set_project(project)
+
+    @staticmethod
+    def choose_encoding(uncertain, parent) -> str | None:
+        """Asks which encoding a file is in (a modal dialog); tests answer in its place."""
+        from app.gui.transfer_dialogs import ask_encoding
+
+        return ask_encoding(uncertain, parent)
+
+    def opening(self, name: str) -> None:
+        """Say which project is opening, until `set_project`."""
+        self.setWindowTitle(f"NewsGloss — {name}")
+        self.statusBar().showMessage(f"Opening {name}…")
+
+    def set_project(self, project: Project) -> None:
+        """Open `project` in this window (once): the panels, actions and controllers that need it, then
+        its articles, the last one shown or else the first."""
+        from app.gui.article_state import ArticleState
+        from app.gui.frame_controller import FrameController
+        from app.gui.review_controller import ReviewController
+        from app.gui.span_controller import SpanController
+        from app.gui.suggest_controller import SuggestController
+        from app.gui.team_controller import TeamController
+        from app.gui.transfer_controller import TransferController
+        from app.store.engine import shown_location, sqlite_path
+
+        self.project = project
+        self.schema = project.schema
+        self.state = ArticleState(project, self)
+        path = sqlite_path(project.url)
+        self.setWindowTitle(f"NewsGloss — {path.name if path else shown_location(project.url)}")
+        put_project_panels(self)
+        self.suggest = SuggestController(self)  # the controllers, after the widgets they use
+        self.transfer = TransferController(self)
+        self.review = ReviewController(self)
+        self.frames = FrameController(self)
+        self.team = TeamController(self)
+        self.spans = SpanController(self)
+        add_frame_actions(self)
+        add_label_actions(self)
+        self.statusBar().addPermanentWidget(self.team.who)
+        self._connect()
+        self.setAcceptDrops(True)
+        self.statusBar().clearMessage()
         self.reload_articles()
-
-    # ------------------------------------------------------------ layout
-
-    def _build_docks(self) -> None:
-        """The panels around the text: articles left; frames, annotations and their tabs right."""
-        self.articles = ArticlePanel()
-        self.frame_editor = FrameEditor(self.schema)
-        self.annotations = AnnotationPanel()
-        self.review_queue = ReviewQueue()
-        docks = [
-            self._dock("Articles", "articlesDock", self.articles, Qt.DockWidgetArea.LeftDockWidgetArea),
-            self._dock("Frames", "framesDock", self.frame_editor, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Annotations", "annotationsDock", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea),
-        ]
-        review_dock = self._dock("Review", "reviewDock", self.review_queue, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(docks[2], review_dock)
-        self.guidelines = GuidelinesView()
-        self.guidelines.set_markdown(load_guidelines(self.schema))
-        self.guidelines.linkActivated.connect(open_web_link)  # only on a click
-        self.guidelines_dock = self._dock("Guidelines", "guidelinesDock", self.guidelines,
-                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(review_dock, self.guidelines_dock)
-        self.adjudication = AdjudicationPanel()
-        self.adjudication_dock = self._dock("Adjudicate", "adjudicationDock", self.adjudication,
-                                            Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.guidelines_dock, self.adjudication_dock)
-        docks[2].raise_()
-        self.frames_dock = docks[1]
-        self.resizeDocks(docks[:2], [340, 360], Qt.Orientation.Horizontal)
-        self.resizeDocks(docks[1:], [540, 300], Qt.Orientation.Vertical)
-
-    def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
+        enable_project_actions(self, True)
 
     def _connect(self) -> None:
         self.articles.articleChosen.connect(self.open_article)
@@ -199,6 +191,8 @@ class MainWindow(QMainWindow):
             self.articles.select_article(target)
 
     def mark_done(self) -> None:
+        from app.gui import commands
+
         if self.state.article is None:
             return
         before = self.state.progress()
@@ -220,15 +214,9 @@ class MainWindow(QMainWindow):
             self.label_bar.removeAction(action)
             self.annotate_menu.removeAction(action)
             self.removeAction(action)
-        make_label_actions(self)
-        self.annotate_menu.insertActions(self.frames_separator, list(self.label_actions.values()))
-        self.label_bar.addActions(list(self.label_actions.values()))
-        editor = FrameEditor(self.schema)
-        self.frames_dock.setWidget(editor)
-        self.frame_editor.deleteLater()
-        self.frame_editor = editor
+        add_label_actions(self)
+        put_schema_panels(self)
         self.frames.connect_editor()
-        self.guidelines.set_markdown(load_guidelines(self.schema))
         if self.state.article_id is not None:
             self.spans.show_article()
 
@@ -395,6 +383,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def about(self) -> None:
+        from app.store.engine import shown_location
+
         box = QMessageBox(self)
         box.setWindowTitle("About NewsGloss")
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -402,7 +392,8 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:
-        self.team.stop()
+        if self.project is not None:
+            self.team.stop()
         self.tasks.stop()
         if self._agreement is not None:  # it belongs to this window's project
             self._agreement.stop()

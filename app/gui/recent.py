@@ -6,8 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from app.store.engine import shown_location, without_password
-
 KEY = "recent_projects"
 LIMIT = 8
 
@@ -21,14 +19,25 @@ def normalized(location: str | Path) -> str:
     """A file path made absolute (so "a.db" and "./a.db" are one project); a URL without its password
     (settings never keep one)."""
     text = str(location).strip()
-    if not text:
-        return text
-    return without_password(text) if is_url(text) else str(Path(text).expanduser().resolve())
+    if not is_url(text):
+        return str(Path(text).expanduser().resolve()) if text else text
+    from app.store.engine import without_password  # SQLAlchemy: not before the first window, for a file
+
+    return without_password(text)
 
 
 def display_name(location: str) -> str:
     """How a list shows a location: a URL without its password."""
-    return shown_location(location) if is_url(location) else location
+    if not is_url(location):
+        return location
+    from app.store.engine import shown_location
+
+    return shown_location(location)
+
+
+def short_name(location: str) -> str:
+    """How a title names a project: a file's name, a URL without its password."""
+    return display_name(location) if is_url(location) else Path(location).name
 
 
 class RecentProjects:

@@ -76,6 +76,9 @@ WORKING: list[Row] = [
     ("about_action", "About NewsGloss", "about", None, ""),
     ("quit_action", "Quit", "close", "Ctrl+Q", ""),
 ]
+# The actions that work before the window has a project (MainWindow.set_project); the rest wait for it.
+WITHOUT_PROJECT = ("open_action", "open_url_action", "new_action", "quit_action", "shortcuts_action", "snap_action",
+                   "labels_action", "bigger_action", "smaller_action")
 CHECKABLE = ("snap_action", "labels_action", "show_rejected_action", "show_others_action", "adjudicate_action")
 
 # Each menu's items: an action's attribute, "-" a separator, or "@name" a part built below.
@@ -112,8 +115,10 @@ def make_action(window: MainWindow, text: str, slot: Callable[[], object], keys:
 
 
 def _add_rows(window: MainWindow, rows: list[Row]) -> None:
+    """The rows' actions; a dotted path is followed when the action fires, as the controllers it
+    reaches are made with the project."""
     for name, text, call, keys, tip in rows:
-        slot = (lambda c=call: c(window)) if callable(call) else attrgetter(call)(window)
+        slot = (lambda c=call: c(window)) if callable(call) else (lambda c=call: attrgetter(c)(window)())
         setattr(window, name, make_action(window, text, slot, keys, tip))
 
 
@@ -124,17 +129,13 @@ def build_actions(window: MainWindow) -> None:
     window.redo_action = window.undo_group.createRedoAction(window, "Redo")
     window.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     _add_rows(window, EDITING)
-    window.frame_actions = {
-        name: make_action(window, f"New {name.replace('_', ' ')}", lambda n=name: window.frames.create(n),
-                          f"Ctrl+Shift+{name[0].upper()}")
-        for name in window.schema.frames
-    }
+    window.frame_actions = {}  # made with the project's schema, as the label actions are
     window.role_actions = [
         make_action(window, f"Fill role {n} of the chosen frame", lambda n=n: window.frames.fill_role_number(n), str(n))
         for n in range(1, 10)
     ]
     _add_rows(window, [FRAME_ATTRIBUTE])
-    make_label_actions(window)
+    window.label_actions = {}
     _add_rows(window, WORKING)
     for name in CHECKABLE:
         getattr(window, name).setCheckable(True)
@@ -143,8 +144,28 @@ def build_actions(window: MainWindow) -> None:
     window.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
 
 
-def make_label_actions(window: MainWindow) -> None:
-    """One action per label of the schema: its hotkey tags the selection."""
+def enable_project_actions(window: MainWindow, enabled: bool) -> None:
+    """Enable or disable every action of the window that needs its project."""
+    free = {id(getattr(window, name)) for name in WITHOUT_PROJECT}
+    for action in window.actions():
+        if id(action) not in free:
+            action.setEnabled(enabled)
+
+
+def add_frame_actions(window: MainWindow) -> None:
+    """One action per frame type of the schema (New tariff fact, Ctrl+Shift+T, and so on), in the
+    Annotate menu before the frame attribute."""
+    window.frame_actions = {
+        name: make_action(window, f"New {name.replace('_', ' ')}", lambda n=name: window.frames.create(n),
+                          f"Ctrl+Shift+{name[0].upper()}")
+        for name in window.schema.frames
+    }
+    window.annotate_menu.insertActions(window.frame_attribute_action, list(window.frame_actions.values()))
+
+
+def add_label_actions(window: MainWindow) -> None:
+    """One action per label of the schema, its hotkey tagging the selection: in the Annotate menu
+    before the frames, and on the label bar."""
     window.label_actions = {}
     for label in window.schema.labels.values():
         action = make_action(window, f"Tag {label.name}", lambda n=label.name: window.spans.tag(n),
@@ -152,6 +173,8 @@ def make_label_actions(window: MainWindow) -> None:
         action.setIcon(colour_icon(label.colour))
         action.setIconText(f"{label.name} ({label.hotkey.upper()})" if label.hotkey else label.name)
         window.label_actions[label.name] = action
+    window.annotate_menu.insertActions(window.frames_separator, list(window.label_actions.values()))
+    window.label_bar.addActions(list(window.label_actions.values()))
 
 
 def build_menus(window: MainWindow) -> None:
