@@ -16,7 +16,8 @@ def _imported_by(statement: str, modules: list[str]) -> list[str]:
 
 
 def test_the_command_line_imports_no_sqlalchemy_until_a_command_needs_it():
-    assert _imported_by("import app.cli", ["sqlalchemy", "app.core.project", "PySide6"]) == []
+    """numpy (~80 ms) too: the formats the command line lists load it only when they tokenise."""
+    assert _imported_by("import app.cli", ["sqlalchemy", "app.core.project", "PySide6", "numpy"]) == []
 
 
 def test_the_window_module_leaves_dialogs_and_background_work_until_used():
@@ -28,7 +29,7 @@ def test_the_window_module_leaves_dialogs_and_background_work_until_used():
 def test_the_first_window_paints_before_sqlalchemy_and_the_project_panels_load():
     """What `newsgloss gui` builds before its first paint (AppController.start) needs none of these:
     they load as the project opens, right after."""
-    opening = ["sqlalchemy", "app.core.project", "app.store.engine", "app.gui.article_state",
+    opening = ["sqlalchemy", "numpy", "app.core.project", "app.store.engine", "app.gui.article_state",
                "app.gui.frame_editor", "app.gui.annotation_table", "app.gui.adjudication_panel"]
     statement = ("from PySide6.QtWidgets import QApplication; app = QApplication([]); "
                  "from PySide6.QtCore import QSettings; from app.gui.main_window import MainWindow; "

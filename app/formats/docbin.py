@@ -28,8 +28,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-import numpy
-
 from app.core.documents import AnnotatedDocument
 from app.core.errors import ValidationError
 from app.core.collector import old_objects_frozen
@@ -115,6 +113,8 @@ class _DocBinFile:
     def add(self, doc: AnnotatedDocument) -> None:
         """What DocBin.add keeps of a Doc of `doc`'s aligned tokens (aligned_doc) with every span in
         spans["sc"], the non-overlapping ones (selection.non_overlapping) as its entities, and user data."""
+        import numpy  # loaded on writing, not when the formats are listed
+
         tokens = aligned_doc(doc.article.text, doc.spans, tokens=source_tokens(doc.article))
         starts = tokens.to_array(self.ids.IDX)  # every span starts and ends where a token starts (or at the end)
         places = {(s.start, s.end): range_ for s, range_ in zip(doc.spans, zip(
@@ -142,6 +142,8 @@ class _DocBinFile:
         self.count += 1
 
     def _save(self) -> None:
+        import numpy
+
         pack = self.packer.pack
         compressor = zlib.compressobj(1)
         with written_whole(self.path, "wb") as out:

@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy
-
 from app.core.articles import ArticleDraft
 from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
 from app.core.errors import InputError, ValidationError
@@ -26,7 +24,8 @@ from app.core.span_details import SpanDetails
 from app.formats.crlf import normalise_with_offsets
 from app.formats.output import written_whole
 
-if TYPE_CHECKING:  # spaCy loads when a document is first tokenised, not when the formats are listed
+if TYPE_CHECKING:  # spaCy and numpy load when a document is first tokenised, not when the formats are listed
+    import numpy
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -418,6 +417,8 @@ def aligned_tokens(text: str, spans: Iterable[SpanData], keep_hyphenated: bool =
     always cut. A single space becomes a token of its own where a span starts on
     it or ends after it.
     """
+    import numpy
+
     spans = list(spans)
     starts = numpy.fromiter((span.start for span in spans), numpy.int64, len(spans))
     ends = numpy.fromiter((span.end for span in spans), numpy.int64, len(spans))
@@ -460,6 +461,8 @@ def aligned_tokens(text: str, spans: Iterable[SpanData], keep_hyphenated: bool =
 @functools.cache
 def _blank_code_points() -> numpy.ndarray:
     """Whether each code point is blank (str.isspace) up to the last that is, and one more that is not."""
+    import numpy
+
     return numpy.array([chr(point).isspace() for point in range(0x3000 + 2)])
 
 
