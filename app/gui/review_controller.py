@@ -54,7 +54,7 @@ class ReviewController:
         self.window.undo.push(commands.ReviewSuggestions(self.state, status, **ids))
 
     def decide_all(self, status: Status, label: str) -> None:
-        ids = [s.id for s in self.state.spans.values() if s.status == Status.SUGGESTED and s.label == label]
+        ids = [mark[2] for mark in self.state.spans.marks() if mark[5] == Status.SUGGESTED and mark[3] == label]
         if ids:
             verb = "Accept" if status == Status.ACCEPTED else "Reject"
             self.window.undo.push(

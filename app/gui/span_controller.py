@@ -9,7 +9,7 @@ from app.core.annotations import SpanRecord
 from app.core.vocabulary import MODEL_LAYER
 from app.core.vocabulary import Status
 from app.gui import commands
-from app.gui.text_view import Highlight
+from app.gui.highlights import Highlight, highlights_of
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -37,8 +37,8 @@ class SpanController:
         marks = list(state.spans.marks())
         looks = {label: self._looks().get(label, ("#888888", "entity")) for label in {mark[3] for mark in marks}}
         faint = {layer: state.layers.faint(layer) for layer in {mark[4] for mark in marks}}
-        highlights = [Highlight(span_id, start, end, label, *looks[label], status, "", faint[layer])
-                      for start, end, span_id, label, layer, status, _score, _version in marks]
+        highlights = highlights_of([(span_id, start, end, label, *looks[label], status, "", faint[layer])
+                                    for start, end, span_id, label, layer, status, _score, _version in marks])
         window.text_view.set_article(state.article.text, highlights)
         window.annotations.model.set_spans(state.article.text, state.spans, self._colours())
         window.frames.refresh()

@@ -75,15 +75,17 @@ class AnnotationService:
         open article. With `span_ids`, only those of its spans (what a change touched)."""
         # spans by their ids alone, which SQLite looks up by key (not among all the article's)
         where = Span.article_id == article_id if span_ids is None else Span.id.in_(span_ids)
+        if not include_rejected:  # left in the database: no row made for them
+            where &= Span.status != Status.REJECTED
         with self.work.read() as session:
             decided = self._my_decisions(session, "span", article_id)
             marks = read_marks(session.connection(), where)
             names = names_by_id(session)
-        rejected = Status.REJECTED.value
         hidden = {i for i, (status, _) in decided.items() if status == Status.ACCEPTED or not include_rejected}
-        shown = {layer for layer in {mark[4] for mark in marks} if layers is None or layers(layer)}
-        seen = [mark for mark in marks if mark[4] in shown and mark[2] not in hidden
-                and (include_rejected or mark[5] != rejected)]
+        present = {mark[4] for mark in marks}
+        shown = {layer for layer in present if layers is None or layers(layer)}
+        seen = marks if not hidden and shown == present else [
+            mark for mark in marks if mark[4] in shown and mark[2] not in hidden]
         mine_rejected = {i: at for i, (status, at) in decided.items() if status == Status.REJECTED}
         return ArticleSpans(seen, names, mine_rejected, self.work.annotator,
                             functools.partial(self._span_rows, article_id))
