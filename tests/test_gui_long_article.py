@@ -94,3 +94,28 @@ def test_accepting_a_suggestion_on_a_long_article_touches_only_its_row(qtbot, tm
     assert queue.list.count() == 999 and queue.current() != (kind, first)
     window.close()
     project.close()
+
+
+def test_deleting_a_span_someone_else_deleted_meanwhile_says_so_and_reloads(qtbot, tmp_path, monkeypatch):
+    """The long article's spans are read when first needed: a span another session deleted after
+    the open is refused in words, and its highlight goes, rather than the key doing nothing."""
+    words = ["Ottawa", "taxed", "steel."] * 400
+    text = " ".join(words)
+    project = Project.open(tmp_path / "long.db", "alice", create=True)
+    [(article, _)] = project.add_articles([ArticleDraft(text=text, title="long", origin="t")]).added
+    ids = [project.add_span(article, i * 20, i * 20 + 6, "GPE").id for i in range(len(words) // 3)]
+    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    show(qtbot, window)
+    window.open_article(article)
+    refused = []
+    monkeypatch.setattr("app.gui.main_window.QMessageBox.warning", lambda _parent, _title, said: refused.append(said))
+    with Project.open(tmp_path / "long.db", "alice") as elsewhere:
+        elsewhere.delete_span(ids[-1])
+    window.text_view.select_span(ids[-1])
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Delete)
+    assert refused == ["Someone else deleted that span meanwhile; the article is reloaded."]
+    assert ids[-1] not in window.state.spans
+    assert ids[-1] not in {h.id for h in window.text_view.highlights()}
+    assert ids[-2] in window.state.spans and window.annotations.model.rowCount() == len(ids) - 1
+    window.close()
+    project.close()

@@ -99,6 +99,16 @@ class ArticleState(QObject):
             self.refresh()
             raise
 
+    def held_span(self, span_id: int) -> SpanRecord | None:
+        """The span's record; None, with the view reloaded and the reason said, when someone else
+        deleted it since this article was read (its mark is still drawn until then)."""
+        try:
+            return self.spans[span_id]
+        except KeyError:
+            self.refresh()
+            self.failed.emit("Someone else deleted that span meanwhile; the article is reloaded.")
+            return None
+
     @property
     def article_id(self) -> int | None:
         return None if self.article is None else self.article.id

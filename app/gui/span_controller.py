@@ -69,7 +69,10 @@ class SpanController:
         current = self.window.text_view.current_span_id()
         if current is None or current not in self.state.spans:
             return
-        if self.state.spans[current].status == Status.SUGGESTED:
+        span = self.state.held_span(current)
+        if span is None:
+            return
+        if span.status == Status.SUGGESTED:
             self.window.review.decide(Status.REJECTED, "span", current)
         else:
             self.window.undo.push(commands.DeleteSpan(self.state, current))
@@ -152,6 +155,9 @@ class SpanController:
         """Edit a span's attributes, normalizations and notes in a small dialog; one undoable step."""
         from app.gui.span_details_dialog import SpanDetailsDialog
 
-        dialog = SpanDetailsDialog(self.state.span_text(span_id), self.state.spans[span_id].details, self.window)
+        span = self.state.held_span(span_id)
+        if span is None:
+            return
+        dialog = SpanDetailsDialog(self.state.span_text(span_id), span.details, self.window)
         if dialog.exec() == SpanDetailsDialog.DialogCode.Accepted:
             self.window.undo.push(commands.SetSpanDetails(self.state, span_id, dialog.details()))
