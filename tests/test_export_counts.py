@@ -13,6 +13,7 @@ import pytest
 from app.core.errors import ValidationError
 from app.core.interchange import Selection
 from app.core.interchange import describe_export
+from app.core.project import Project
 from app.core.transfer import Cancelled, export_path, import_paths
 from app.formats.registry import export_formats
 from test_cli import newsgloss
@@ -216,9 +217,14 @@ def test_span_details_a_format_cannot_hold_are_counted(project, tmp_path):
     details = [s.details for s in project.spans(article.id)]
     count = sum(len(d.attributes) + len(d.normalizations) + len(d.notes) + bool(d.fragments) for d in details)
     assert count > 0
-    for fmt in ("prodigy", "doccano-spans", "docbin"):
+    for fmt in ("doccano-spans", "docbin"):
         summary = export_path(project, fmt, tmp_path / f"out-{fmt}")
         [(what, reason)] = [key for key in summary.left_out if key[0] == "span detail"]
         assert summary.left_out[(what, reason)] == count and reason.startswith(f"{fmt} holds no span attributes")
-    for fmt in ("brat", "doccano"):
+    for fmt in ("brat", "doccano", "prodigy"):  # prodigy keeps them in each span's own keys
         assert not any(what == "span detail" for what, _ in export_path(project, fmt, tmp_path / f"out-{fmt}").left_out)
+    with Project.open(tmp_path / "again.db", "alice", create=True) as again:
+        import_paths(again, "prodigy", [tmp_path / "out-prodigy"], unknown="add")
+        (back,) = again.articles()
+        assert sorted((s.start, s.end, s.details) for s in again.spans(back.id)) == sorted(
+            (s.start, s.end, s.details) for s in project.spans(article.id))

@@ -302,5 +302,6 @@ def _hash(text: str) -> int:
 
 PRODIGY = declare(Format(
     "prodigy", "Prodigy JSONL", (".jsonl",), "documents",
-    frozenset({"spans", "frames", "status", "annotators", "overlaps"}), reader=iter_prodigy, writer=write_prodigy,
+    frozenset({"spans", "frames", "status", "annotators", "details", "overlaps"}), reader=iter_prodigy,
+    writer=write_prodigy,
     about="prodigy: one ner/spans task a line, two-role frames as relations, other frames in the task's meta."))
