@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from app.core.span_details import SpanDetails
 from app.core.vocabulary import Origin, Status
@@ -29,23 +29,6 @@ class SpanRecord:
     updated_at: datetime
     version: int
     details: SpanDetails = field(default_factory=SpanDetails)
-
-
-class ExportSpan(NamedTuple):
-    """What an export reads of a span: a SpanRecord without its model, timestamps and version, as a
-    plain tuple, which is made several times faster (an export reads every span of a project)."""
-
-    id: int
-    start: int
-    end: int
-    label: str
-    layer: str
-    annotator: str | None
-    reviewed_by: str | None
-    origin: Origin
-    status: Status
-    score: float | None
-    details: SpanDetails
 
 
 @dataclass(frozen=True)

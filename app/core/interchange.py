@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from app.core.annotations import ExportSpan, FrameRecord, SpanRecord
+from app.core.annotations import FrameRecord, SpanRecord
 from app.core.articles import ArticleDraft
-from app.core.documents import AnnotatedDocument, FrameData, SpanData, is_tool_attribute
+from app.core.documents import AnnotatedDocument, FrameData, is_tool_attribute
 from app.core.errors import InputError, ValidationError
 from app.core.schema import Schema
 from app.core.schema_additions import extend_schema
@@ -230,12 +230,11 @@ def documents(project: Project, selection: Selection = Selection(),
     origin = shown_location(project.url)
     summary = summary if summary is not None else ExportSummary("", "")
     for article, spans, frames in project.exported(selection.article_ids):
-        why_not = {s.id: _why_not(s, selection) for s in spans}
+        why_not = {s.key: _why_not(s.status, s.annotator, s.layer, s.label, selection) for s in spans}
         summary.filtered.update(("span", reason) for reason in why_not.values() if reason)
-        kept = {i for i, reason in why_not.items() if reason is None}
         chosen = []
         for frame in frames:
-            if reason := _why_not(frame, selection):
+            if reason := _why_not(*_who_and_where(frame), None, selection):
                 summary.filtered[("frame", reason)] += 1
             elif reason := _missing_fillers(frame, why_not):
                 summary.leave_out("frame", reason)
@@ -244,47 +243,49 @@ def documents(project: Project, selection: Selection = Selection(),
         draft = ArticleDraft(text=article.text, title=article.title, origin=origin,
                              external_id=article.external_id or str(article.id), source=article.source,
                              url=article.url, published=article.published, meta=dict(article.meta))
-        yield AnnotatedDocument(draft, [_span_data(s) for s in spans if s.id in kept],
-                                [_frame_data(f, kept) for f in chosen])
+        kept = [s for s in spans if why_not[s.key] is None]
+        yield AnnotatedDocument(draft, kept, [_frame_data(f, why_not) for f in chosen])
 
 
-def selected(item: SpanRecord | ExportSpan | FrameRecord, selection: Selection) -> bool:
+def selected(item: SpanRecord | FrameRecord, selection: Selection) -> bool:
     """Whether a span or frame passes the selection's status, annotator and layer filters."""
-    return _why_not(item, selection, labels=False) is None
+    return _why_not(*_who_and_where(item), None, selection) is None
 
 
-def _why_not(item: SpanRecord | ExportSpan | FrameRecord, selection: Selection, labels: bool = True) -> str | None:
-    """Why the selection leaves a span or frame out (None: it is in)."""
-    if item.status not in selection.statuses:
-        return f"status is {item.status}"
-    if selection.annotators is not None and (item.reviewed_by or item.annotator) not in selection.annotators:
+def _who_and_where(item: SpanRecord | FrameRecord) -> tuple[str, str | None, str]:
+    """The status, person (the reviewer, else the annotator) and layer that a selection filters by."""
+    return item.status, item.reviewed_by or item.annotator, item.layer
+
+
+def _why_not(status: str, who: str | None, layer: str | None, label: str | None, selection: Selection
+             ) -> str | None:
+    """Why the selection leaves out a span or frame of `status`, by `who`, in `layer` (a span: of `label`;
+    None: it is in)."""
+    if status not in selection.statuses:
+        return f"status is {status}"
+    if selection.annotators is not None and who not in selection.annotators:
         return "another annotator"
-    if selection.layers is not None and item.layer not in selection.layers:
+    if selection.layers is not None and layer not in selection.layers:
         return "another layer"
-    if labels and not isinstance(item, FrameRecord) and selection.labels is not None and item.label not in selection.labels:
+    if label is not None and selection.labels is not None and label not in selection.labels:
         return "another label"
     return None
 
 
-def _missing_fillers(frame: FrameRecord, why_not: dict[int, str | None]) -> str | None:
+def _missing_fillers(frame: FrameRecord, why_not: dict[str, str | None]) -> str | None:
     """Why a selected frame cannot be written whole: it has no fillers, or some are filtered out."""
     if not frame.slots:
         return "it has no role fillers"
-    reasons = sorted({why_not.get(slot.span_id) or "" for slot in frame.slots} - {""})
+    reasons = sorted({why_not.get(f"T{slot.span_id}") or "" for slot in frame.slots} - {""})
     return f"some of its fillers are filtered out ({'; '.join(reasons)})" if reasons else None
 
 
-def _span_data(span: ExportSpan) -> SpanData:
-    return SpanData(key=f"T{span.id}", start=span.start, end=span.end, label=span.label,
-                    annotator=span.reviewed_by or span.annotator, origin=span.origin, status=span.status,
-                    score=span.score, layer=span.layer, details=span.details)
-
-
-def _frame_data(frame: FrameRecord, kept: set[int]) -> FrameData:
+def _frame_data(frame: FrameRecord, why_not: dict[str, str | None]) -> FrameData:
     roles: dict[str, list[str]] = {}
     for slot in sorted(frame.slots, key=lambda s: (s.role, s.position)):
-        if slot.span_id in kept:
-            roles.setdefault(slot.role, []).append(f"T{slot.span_id}")
+        key = f"T{slot.span_id}"
+        if key in why_not and why_not[key] is None:
+            roles.setdefault(slot.role, []).append(key)
     return FrameData(key=f"F{frame.id}", type=frame.type, roles=roles, attributes=dict(frame.attributes),
                      annotator=frame.reviewed_by or frame.annotator, origin=frame.origin, status=frame.status,
                      score=frame.score, layer=frame.layer)

@@ -24,14 +24,13 @@ from app.core.annotations import (
     Adopted,
     DecisionRecord,
     DeletedSpan,
-    ExportSpan,
     FrameRecord,
     Review,
     SpanRecord,
     TakenOut,
 )
 from app.core.articles import ArticleDraft, ArticleQuery, ArticleRecord, ArticleSummary, ImportReport
-from app.core.documents import AnnotatedDocument
+from app.core.documents import AnnotatedDocument, SpanData
 from app.core.errors import ProjectError
 from app.core.schema import Schema, default_schema_path, load_schema
 from app.core.services.annotations import AnnotationService
@@ -217,7 +216,7 @@ class Project:
         return self._articles.annotated(article_ids, chunk)
 
     def exported(self, article_ids: Iterable[int] | None = None, chunk: int = 500
-                 ) -> Iterator[tuple[ArticleRecord, list[ExportSpan], list[FrameRecord]]]:
+                 ) -> Iterator[tuple[ArticleRecord, list[SpanData], list[FrameRecord]]]:
         return self._articles.exported(article_ids, chunk)
 
     def framed(self, frame_type: str, article_ids: Iterable[int] | None = None, chunk: int = 500

@@ -192,7 +192,7 @@ def _carried(form: Format, doc: AnnotatedDocument, summary: ExportSummary) -> An
                           len(doc.spans) - len(kept))
         doc = replace(doc, spans=kept)
     if "details" not in form.carries:
-        details = [span.details for span in doc.spans]
+        details = [span.details for span in doc.spans if span.details]  # most spans have none
         summary.leave_out("span detail", f"{form.name} holds no span attributes, normalizations, notes or "
                                          "fragments (a discontinuous span is written from its first fragment "
                                          "to its last)",

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
+from app.core.services.records import driver_rows
 from app.core.services.rows import (
     choice,
 )
@@ -184,4 +185,4 @@ class ReportService:
             spans = spans.where(Span.article_id.in_(article_ids))
             fillers = fillers.where(Frame.article_id.in_(article_ids))
         with self.work.engine.connect() as conn:
-            return list(conn.execute(spans).cursor.fetchall()), list(conn.execute(fillers).cursor.fetchall())
+            return list(driver_rows(conn, spans)), list(driver_rows(conn, fillers))
